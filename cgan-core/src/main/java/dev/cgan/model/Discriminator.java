@@ -1,0 +1,82 @@
+package dev.cgan.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * D(x, y): the reference discriminator; a score per image, no sigmoid (least-squares GAN).
+ *
+ * <pre>
+ * x = concat(flatten(img), Embedding(classes, classes)(y))
+ * x = LeakyReLU(Linear(C·H·W + classes, 512)(x))
+ * x = LeakyReLU(Dropout(0.4)(Linear(512, 512)(x)))
+ * x = LeakyReLU(Dropout(0.4)(Linear(512, 512)(x)))
+ * x = Linear(512, 1)(x)  → [batch, 1]
+ * </pre>
+ *
+ * <p>Variables are named {@code D_…}; every call of {@link #apply} shares them.
+ */
+public final class Discriminator {
+  private final CganConfig config;
+  private final Embedding labelEmbedding;
+  private final List<Dense> dense = new ArrayList<>();
+
+  public Discriminator(Ops tf, CganConfig config, long seed) {
+    this.config = config;
+    labelEmbedding = new Embedding(tf, "D_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 100));
+    int[] in = {config.imagePixels() + config.numClasses(), 512, 512, 512};
+    int[] out = {512, 512, 512, 1};
+    for (int i = 0; i < in.length; i++) {
+      dense.add(new Dense(tf, "D_fc" + i, in[i], out[i], Seeds.derive(seed, 110 + i)));
+    }
+  }
+
+  /**
+   * images float32 [batch, H, W, C] (or already flat [batch, C·H·W]), labels int32 [batch] →
+   * scores float32 [batch, 1].
+   *
+   * @param dropoutSeed int64 [2] seed of the stateless dropout masks; {@code null} for inference
+   *     (no dropout)
+   */
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
+    Operand<TFloat32> flat = tf.reshape(images, tf.constant(new int[] {-1, config.imagePixels()}));
+    Operand<TFloat32> x = tf.concat(List.of(flat, labelEmbedding.apply(tf, labels)), tf.constant(-1));
+    x = leaky(tf, dense.get(0).apply(tf, x));
+    x = leaky(tf, dropout(tf, dense.get(1).apply(tf, x), dropoutSeed, 1));
+    x = leaky(tf, dropout(tf, dense.get(2).apply(tf, x), dropoutSeed, 2));
+    return dense.get(3).apply(tf, x);
+  }
+
+  /** Inverted dropout, as PyTorch: keep with probability 1−rate and scale by 1/(1−rate). */
+  private Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed, long layer) {
+    float rate = config.dropoutRate();
+    if (seed == null || rate == 0f) {
+      return x;
+    }
+    Operand<TInt64> layerSeed = tf.math.add(seed, tf.constant(new long[] {layer * 0x632BE59BD9B4E019L, 0}));
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
+    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+    return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+  }
+
+  private Operand<TFloat32> leaky(Ops tf, Operand<TFloat32> x) {
+    return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(config.leakySlope()));
+  }
+
+  /** The label table and every layer's weight and bias. */
+  public List<Variable<TFloat32>> trainableVariables() {
+    List<Variable<TFloat32>> vars = new ArrayList<>();
+    vars.add(labelEmbedding.table());
+    for (Dense d : dense) {
+      vars.add(d.weight());
+      vars.add(d.bias());
+    }
+    return vars;
+  }
+}

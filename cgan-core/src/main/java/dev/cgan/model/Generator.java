@@ -1,0 +1,90 @@
+package dev.cgan.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * G(z, y): the reference generator.
+ *
+ * <pre>
+ * x = concat(Embedding(classes, classes)(y), z)
+ * x = LeakyReLU(Linear(classes + latent, 128)(x))
+ * x = block(128, 256); block(256, 512); block(512, 1024)   # Linear → BatchNorm → LeakyReLU
+ * x = Tanh(Linear(1024, C·H·W)(x))  → [batch, H, W, C]
+ * </pre>
+ *
+ * <p>The constructor creates the variables (names start with {@code G_}); {@link #apply} may be
+ * called several times, in training or inference mode, and every call shares them.
+ */
+public final class Generator {
+  private static final int[] WIDTHS = {128, 256, 512, 1024};
+
+  private final CganConfig config;
+  private final Embedding labelEmbedding;
+  private final List<Dense> dense = new ArrayList<>();
+  private final List<BatchNorm> norms = new ArrayList<>();
+
+  public Generator(Ops tf, CganConfig config, long seed) {
+    this.config = config;
+    labelEmbedding = new Embedding(tf, "G_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 0));
+    int in = config.numClasses() + config.latentDim();
+    for (int i = 0; i < WIDTHS.length; i++) {
+      dense.add(new Dense(tf, "G_fc" + i, in, WIDTHS[i], Seeds.derive(seed, 10 + i)));
+      if (i > 0) {
+        norms.add(new BatchNorm(tf, "G_bn" + i, WIDTHS[i], config.batchNormEps(), config.batchNormMomentum()));
+      }
+      in = WIDTHS[i];
+    }
+    dense.add(new Dense(tf, "G_fc" + WIDTHS.length, in, config.imagePixels(), Seeds.derive(seed, 10 + WIDTHS.length)));
+  }
+
+  /**
+   * noise float32 [batch, latent], labels int32 [batch] → images float32 [batch, H, W, C] in
+   * (−1, 1). With {@code training}, BatchNorm uses batch statistics and queues the running-average
+   * updates returned by {@link #batchNormUpdates()}.
+   */
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> noise, Operand<TInt32> labels, boolean training) {
+    Operand<TFloat32> x = tf.concat(List.of(labelEmbedding.apply(tf, labels), noise), tf.constant(-1));
+    x = leaky(tf, dense.get(0).apply(tf, x));
+    for (int i = 1; i < WIDTHS.length; i++) {
+      x = leaky(tf, norms.get(i - 1).apply(tf, dense.get(i).apply(tf, x), training));
+    }
+    x = tf.math.tanh(dense.get(WIDTHS.length).apply(tf, x));
+    return tf.reshape(x, tf.constant(new int[] {-1, config.imageSize(), config.imageSize(), config.channels()}));
+  }
+
+  private Operand<TFloat32> leaky(Ops tf, Operand<TFloat32> x) {
+    return tf.nn.leakyRelu(x, org.tensorflow.op.nn.LeakyRelu.alpha(config.leakySlope()));
+  }
+
+  /** Weights, biases, BatchNorm scales and offsets, and the label table: what Adam updates. */
+  public List<Variable<TFloat32>> trainableVariables() {
+    List<Variable<TFloat32>> vars = new ArrayList<>();
+    vars.add(labelEmbedding.table());
+    for (int i = 0; i < dense.size(); i++) {
+      vars.add(dense.get(i).weight());
+      vars.add(dense.get(i).bias());
+      if (i >= 1 && i < WIDTHS.length) {
+        vars.addAll(norms.get(i - 1).trainableVariables());
+      }
+    }
+    return vars;
+  }
+
+  /** Running-statistics assignments queued by training-mode calls of {@link #apply}. */
+  public List<Op> batchNormUpdates() {
+    List<Op> ops = new ArrayList<>();
+    norms.forEach(n -> ops.addAll(n.updates()));
+    return ops;
+  }
+
+  public CganConfig config() {
+    return config;
+  }
+}

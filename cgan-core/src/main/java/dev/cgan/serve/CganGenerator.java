@@ -1,0 +1,206 @@
+package dev.cgan.serve;
+
+import dev.cgan.image.Tiles;
+import dev.cgan.model.CganConfig;
+import dev.cgan.train.Checkpoints;
+import dev.cgan.train.RunFolder;
+import dev.cgan.train.Trainer;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * A trained generator, ready to draw images: loaded from a training run folder (its newest
+ * checkpoint) or from an exported SavedModel. Both use the same in-graph noise recipe, so the same
+ * labels and seed give the same pixels either way.
+ *
+ * <pre>{@code
+ * try (CganGenerator g = CganGenerator.load(Path.of("run/saved_model"))) {
+ *   BufferedImage strip = g.renderDigits("2026112701", 7L);
+ *   float[][] images = g.generate(new int[] {3, 1, 4}, 7L);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: concurrent calls share one TensorFlow session. Close it to free native memory.
+ */
+public final class CganGenerator implements AutoCloseable {
+  private final AutoCloseable owner;
+  private final Session session;
+  private final CganConfig config;
+  private final long iterations;
+  private final List<String> classNames;
+  private final String labelsName;
+  private final String seedName;
+  private final String pixelsName;
+  private final String imagesName;
+
+  private CganGenerator(AutoCloseable owner, Session session, CganConfig config, long iterations, List<String> classNames,
+      String labelsName, String seedName, String pixelsName, String imagesName) {
+    this.owner = owner;
+    this.session = session;
+    this.config = config;
+    this.iterations = iterations;
+    this.classNames = classNames;
+    this.labelsName = labelsName;
+    this.seedName = seedName;
+    this.pixelsName = pixelsName;
+    this.imagesName = imagesName;
+  }
+
+  /**
+   * Loads a training run folder (with {@code run.json}) or a SavedModel folder (with
+   * {@code saved_model.pb}).
+   *
+   * @throws IOException naming the path and what was expected when it is neither, or when its
+   *     weights do not fit its configuration
+   */
+  public static CganGenerator load(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      throw new IOException(dir + " does not exist");
+    }
+    if (RunFolder.isRun(dir)) {
+      return fromRun(RunFolder.open(dir));
+    }
+    if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      return fromSavedModel(dir);
+    }
+    throw new IOException(dir + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
+  }
+
+  /** The newest checkpoint of a run, restored into a generator-only inference graph. */
+  public static CganGenerator fromRun(RunFolder run) throws IOException {
+    Path prefix = run.checkpoints().latest()
+        .orElseThrow(() -> new IOException(run.root() + " has no checkpoint yet (train it first)"));
+    CganConfig config = run.config().spec().model();
+    Graph graph = new Graph();
+    try {
+      GeneratorGraph gg = new GeneratorGraph(graph, config);
+      Session session = new Session(graph);
+      try {
+        session.restore(prefix.toString());
+      } catch (TensorFlowException e) {
+        session.close();
+        throw new IOException("checkpoint " + prefix + " does not fit the model in " + run.root().resolve(RunFolder.CONFIG)
+            + ": " + firstLine(e.getMessage()));
+      }
+      AutoCloseable owner = () -> {
+        session.close();
+        graph.close();
+      };
+      return new CganGenerator(owner, session, config, Checkpoints.iterationOf(prefix), run.config().classNames(),
+          name(gg.labels), name(gg.seed), name(gg.seededPixels), name(gg.seededImages));
+    } catch (IOException | RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  /** A SavedModel written by {@link SavedModelExport}; its {@code generate} signature is used. */
+  public static CganGenerator fromSavedModel(Path dir) throws IOException {
+    ModelMetadata meta = ModelMetadata.read(dir);
+    SavedModelBundle bundle;
+    try {
+      bundle = SavedModelBundle.load(dir.toString(), "serve");
+    } catch (TensorFlowException e) {
+      throw new IOException(dir + ": cannot load SavedModel: " + firstLine(e.getMessage()));
+    }
+    SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("generate");
+    if (sig == null) {
+      bundle.close();
+      throw new IOException(dir + ": the SavedModel has no 'generate' signature");
+    }
+    return new CganGenerator(bundle, bundle.session(), meta.model(), meta.iterations(), meta.classNames(),
+        sig.getInputsOrThrow("labels").getName(), sig.getInputsOrThrow("seed").getName(),
+        sig.getOutputsOrThrow("pixels").getName(), sig.getOutputsOrThrow("images").getName());
+  }
+
+  /** Raw generator output for each label: [n][H·W·C] floats in [−1, 1], row-major HWC. */
+  public float[][] generate(int[] labels, long seed) {
+    checkLabels(labels);
+    int per = config.imagePixels();
+    try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
+        Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(imagesName).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      float[][] out = new float[labels.length][per];
+      for (int i = 0; i < labels.length; i++) {
+        t.slice(org.tensorflow.ndarray.index.Indices.at(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out[i], false, false));
+      }
+      return out;
+    }
+  }
+
+  /** Grey levels for each label, uint8 [n, H, W, C] flattened: round((x + 1)·127.5). */
+  public byte[] pixels(int[] labels, long seed) {
+    checkLabels(labels);
+    try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
+        Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(pixelsName).run()) {
+      return Trainer.bytes((TUint8) r.get(0));
+    }
+  }
+
+  /** One row of tiles, left to right, one per label; no padding (W·n × H). */
+  public BufferedImage render(int[] labels, long seed) {
+    return Tiles.strip(pixels(labels, seed), labels.length, config.imageSize(), config.imageSize(), config.channels());
+  }
+
+  /** A digit string such as "2026112701" rendered as {@link #render} does. */
+  public BufferedImage renderDigits(String digits, long seed) {
+    return render(Labels.parseDigits(digits, config.numClasses()), seed);
+  }
+
+  public CganConfig config() {
+    return config;
+  }
+
+  /** Training iterations of the loaded weights. */
+  public long iterations() {
+    return iterations;
+  }
+
+  /** Class names in label order, or null when the classes are digits. */
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  private void checkLabels(int[] labels) {
+    if (labels.length == 0) {
+      throw new IllegalArgumentException("no labels to generate");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      Labels.checkClass(labels[i], i, config.numClasses(), "labels");
+    }
+  }
+
+  private static String name(org.tensorflow.Operand<?> op) {
+    return op.op().name() + ":" + op.asOutput().index();
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  @Override
+  public void close() {
+    try {
+      owner.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the generator failed", e);
+    }
+  }
+}

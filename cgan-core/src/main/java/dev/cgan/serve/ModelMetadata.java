@@ -1,0 +1,58 @@
+package dev.cgan.serve;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import dev.cgan.model.CganConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a server operator needs to know about an export, kept as
+ * {@code assets.extra/cgan.json} inside the SavedModel.
+ *
+ * @param format always {@code cgan-java/saved-model/1}
+ * @param projectVersion cgan-java version that wrote it
+ * @param tensorflowVersion TensorFlow runtime version that wrote it
+ * @param model the generator's shape (latent size, classes, image size, channels, …)
+ * @param iterations training iterations of the exported weights
+ * @param classNames class names in label order, or null for digits
+ */
+public record ModelMetadata(
+    String format,
+    String projectVersion,
+    String tensorflowVersion,
+    CganConfig model,
+    long iterations,
+    List<String> classNames) {
+
+  public static final String FORMAT = "cgan-java/saved-model/1";
+  public static final String FILE = "assets.extra/cgan.json";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  public void write(Path savedModelDir) throws IOException {
+    Path file = savedModelDir.resolve(FILE);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
+  }
+
+  public static ModelMetadata read(Path savedModelDir) throws IOException {
+    Path file = savedModelDir.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException(savedModelDir + " is not a cgan-java SavedModel (no " + FILE + ")");
+    }
+    try {
+      ModelMetadata m = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), ModelMetadata.class);
+      if (m == null || !FORMAT.equals(m.format()) || m.model() == null) {
+        throw new IOException(file + ": expected format " + FORMAT + ", found " + (m == null ? "nothing" : m.format()));
+      }
+      return m;
+    } catch (JsonParseException | IllegalArgumentException e) {
+      throw new IOException(file + ": unreadable metadata (" + e.getMessage() + ")");
+    }
+  }
+
+}

@@ -1,0 +1,193 @@
+package dev.cgan.train;
+
+import dev.cgan.data.LabeledImages;
+import dev.cgan.image.Png;
+import dev.cgan.image.Tiles;
+import dev.cgan.model.Seeds;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+
+/**
+ * Runs a {@link TrainingGraph} in a {@link RunFolder}: iterations, the metrics log, sample grids
+ * and checkpoints; resumes from the folder's newest checkpoint when it has one.
+ */
+public final class Trainer {
+  /** Rows of a sample grid; each row holds one sample of every class, in class order. */
+  public static final int GRID_ROWS = 10;
+
+  /** Hooks for progress reporting; every method has an empty default. */
+  public interface Listener {
+    default void started(long fromIteration, long totalIterations) {}
+
+    default void iterationDone(long iteration, long totalIterations) {}
+
+    default void logged(Metrics metrics) {}
+
+    default void sampled(long iteration, Path png) {}
+
+    default void checkpointed(long iteration, Path prefix) {}
+  }
+
+  /** How a call of {@link #train} ended. */
+  public record Outcome(long iterations, boolean stoppedEarly, Metrics lastMetrics) {}
+
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+
+  /** Asks a running {@link #train} to checkpoint and return after the current iteration. */
+  public void requestStop() {
+    stopRequested.set(true);
+  }
+
+  /**
+   * Trains until the run's configured total, starting from its newest checkpoint if it has one.
+   *
+   * @throws TrainingDivergedException when a loss becomes NaN or infinite; the newest checkpoint
+   *     is the last good state
+   */
+  public Outcome train(RunFolder run, LabeledImages data, Listener listener) throws IOException {
+    RunConfig cfg = run.config();
+    TrainingSpec spec = cfg.spec();
+    Checkpoints checkpoints = run.checkpoints();
+    checkpoints.cleanUp();
+    Files.createDirectories(run.samplesDir());
+    try (Graph graph = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(graph, spec, data);
+      try (Session session = new Session(graph)) {
+        Optional<Path> latest = checkpoints.latest();
+        long it;
+        if (latest.isPresent()) {
+          session.restore(latest.get().toString());
+          it = readStep(session, tg);
+        } else {
+          session.initialize();
+          it = 0;
+        }
+        long total = spec.iterations();
+        listener.started(it, total);
+        Metrics last = null;
+        long lastSaved = latest.isPresent() ? it : -1;
+        try (MetricsLog log = new MetricsLog(run.metricsFile(), it)) {
+          long t0 = System.nanoTime();
+          long windowStart = t0;
+          long windowIterations = 0;
+          boolean ordered = false;
+          while (it < total && !stopRequested.get()) {
+            if (!ordered || it % tg.iterationsPerEpoch == 0) {
+              session.run(tg.reshuffle);
+              ordered = true;
+            }
+            boolean logNow = (it + 1) % cfg.logInterval() == 0 || it + 1 == total;
+            float[] m = step(session, tg, spec.twoStep(), logNow);
+            it++;
+            windowIterations++;
+            listener.iterationDone(it, total);
+            if (logNow) {
+              long now = System.nanoTime();
+              double ips = windowIterations * (double) spec.batchSize() / ((now - windowStart) / 1e9);
+              last = new Metrics(it, (it - 1) / tg.iterationsPerEpoch, m[0], m[1], m[2], m[3], ips, (now - t0) / 1e9);
+              windowStart = now;
+              windowIterations = 0;
+              if (!last.isFinite()) {
+                throw new TrainingDivergedException(last, checkpoints.latest().orElse(null));
+              }
+              log.append(last);
+              listener.logged(last);
+            }
+            if (it % cfg.sampleInterval() == 0) {
+              Path png = run.samplesDir().resolve(it + ".png");
+              writeGrid(session, tg, spec, png);
+              listener.sampled(it, png);
+            }
+            if (it % cfg.checkpointInterval() == 0 || it == total) {
+              listener.checkpointed(it, checkpoints.save(session, it));
+              lastSaved = it;
+            }
+          }
+          if (lastSaved != it) {
+            listener.checkpointed(it, checkpoints.save(session, it));
+          }
+        }
+        return new Outcome(it, it < total, last);
+      }
+    }
+  }
+
+  /** One iteration; returns {d_loss, g_loss, mean D(x), mean D(G(z))} when asked, else null. */
+  private static float[] step(Session session, TrainingGraph tg, boolean twoStep, boolean fetchMetrics) {
+    if (!twoStep) {
+      Session.Runner r = session.runner().addTarget(tg.trainStep);
+      return fetchMetrics ? fetchScalars(addMetrics(r, tg)) : runTargets(r);
+    }
+    try (Result g = session.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
+      Session.Runner r = session.runner().feed(tg.fakeImages, g.get(0)).addTarget(tg.discriminatorStep);
+      return fetchMetrics ? fetchScalars(addMetrics(r, tg)) : runTargets(r);
+    }
+  }
+
+  private static Session.Runner addMetrics(Session.Runner r, TrainingGraph tg) {
+    return r.fetch(tg.discriminatorLoss).fetch(tg.generatorLoss).fetch(tg.meanRealScore).fetch(tg.meanFakeScore);
+  }
+
+  private static float[] runTargets(Session.Runner r) {
+    r.run().close();
+    return null;
+  }
+
+  private static float[] fetchScalars(Session.Runner r) {
+    try (Result res = r.run()) {
+      float[] out = new float[res.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((TFloat32) res.get(i)).getFloat();
+      }
+      return out;
+    }
+  }
+
+  private static long readStep(Session session, TrainingGraph tg) {
+    try (Result r = session.runner().fetch(tg.step).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  /** A grid of {@link #GRID_ROWS} rows, each with classes 0..k−1, from fixed per-run noise. */
+  private static void writeGrid(Session session, TrainingGraph tg, TrainingSpec spec, Path png) throws IOException {
+    int classes = spec.model().numClasses();
+    int[] labels = new int[GRID_ROWS * classes];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = i % classes;
+    }
+    int size = spec.model().imageSize();
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 99));
+        Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.samplePixels).run()) {
+      byte[] pixels = bytes((TUint8) r.get(0));
+      Png.write(Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels()), png);
+    }
+  }
+
+  /** Copies a uint8 tensor's bytes into a Java array. */
+  public static byte[] bytes(TUint8 t) {
+    byte[] out = new byte[(int) t.size()];
+    t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out, false, false));
+    return out;
+  }
+
+  /** Throwable for a non-finite loss; names the last good checkpoint. */
+  public static final class TrainingDivergedException extends IOException {
+    public TrainingDivergedException(Metrics m, Path lastGood) {
+      super("training diverged at iteration " + m.iteration() + " (d_loss " + m.discriminatorLoss() + ", g_loss "
+          + m.generatorLoss() + "); the last good checkpoint is " + (lastGood == null ? "none" : lastGood.getFileName()));
+    }
+  }
+
+}
