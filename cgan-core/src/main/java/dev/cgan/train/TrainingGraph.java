@@ -45,7 +45,9 @@ public final class TrainingGraph {
   public final Discriminator discriminator;
   /** int64 scalar: completed iterations. */
   public final Variable<TInt64> step;
-  /** Draws this epoch's order of the training set; run when an epoch begins. */
+  /** int32 [N]: the order in which this epoch visits the training set. */
+  public final Variable<TInt32> epochOrder;
+  /** Draws this epoch's {@link #epochOrder}; run when an epoch begins. */
   public final Op reshuffle;
   /** Fused mode: one run performs the G step and the D step and advances {@link #step}. */
   public final Op trainStep;
@@ -85,16 +87,16 @@ public final class TrainingGraph {
     discriminator = new Discriminator(tf, spec.model(), spec.seed());
     Ops init = tf.withInitScope();
     step = tf.withName("global_step").variable(init.constant(0L));
-    Variable<TInt32> order = tf.withName("epoch_order").variable(init.range(init.constant(0), init.constant(data.count()), init.constant(1)));
+    epochOrder = tf.withName("epoch_order").variable(init.range(init.constant(0), init.constant(data.count()), init.constant(1)));
 
     long seed = spec.seed();
     Operand<TInt64> epoch = tf.math.floorDiv(step, tf.constant(iterationsPerEpoch));
     Operand<TFloat32> keys = tf.random.statelessRandomUniform(tf.constant(new int[] {data.count()}), key(tf, seed, SHUFFLE, epoch), TFloat32.class);
-    reshuffle = tf.assign(order, tf.nn.topK(keys, tf.constant(data.count()), new TopK.Options[0]).indices());
+    reshuffle = tf.assign(epochOrder, tf.nn.topK(keys, tf.constant(data.count()), new TopK.Options[0]).indices());
 
     // The real batch: this iteration's slice of the epoch order, gathered from the in-graph set.
     Operand<TInt32> begin = tf.dtypes.cast(tf.math.mul(tf.math.floorMod(step, tf.constant(iterationsPerEpoch)), tf.constant((long) batch)), TInt32.class);
-    Operand<TInt32> indices = tf.slice(order, tf.reshape(begin, tf.constant(new int[] {1})), tf.constant(new int[] {batch}));
+    Operand<TInt32> indices = tf.slice(epochOrder, tf.reshape(begin, tf.constant(new int[] {1})), tf.constant(new int[] {batch}));
     Operand<TFloat32> realImages = realBatch(tf, data, indices, spec.model().imageSize());
     Operand<TInt32> realLabels = tf.gather(tf.constant(data.labels()), indices, tf.constant(0));
 

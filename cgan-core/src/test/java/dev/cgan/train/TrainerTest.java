@@ -1,0 +1,82 @@
+package dev.cgan.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cgan.image.Png;
+import dev.cgan.serve.CganGenerator;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  @TempDir Path tmp;
+
+  @Test
+  void writesSamplesMetricsAndCheckpointsIntoTheRunFolder() throws Exception {
+    RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(6)));
+    Trainer.Outcome outcome = new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
+    assertEquals(6, outcome.iterations());
+    assertFalse(outcome.stoppedEarly());
+
+    // Sample grids every 3 iterations: 10 rows × 10 classes of 32×32.
+    for (String name : List.of("3.png", "6.png")) {
+      BufferedImage grid = Png.read(run.samplesDir().resolve(name));
+      assertEquals(320, grid.getWidth());
+      assertEquals(320, grid.getHeight());
+    }
+    // Checkpoints at 4 and at the end (6); the index names both, newest last.
+    assertEquals(List.of("ckpt-4", "ckpt-6"), run.checkpoints().list());
+    assertEquals(6, Checkpoints.iterationOf(run.checkpoints().latest().orElseThrow()));
+    // Metrics every 2 iterations.
+    List<Metrics> rows = MetricsLog.read(run.metricsFile());
+    assertEquals(List.of(2L, 4L, 6L), rows.stream().map(Metrics::iteration).toList());
+    assertTrue(Files.readAllLines(run.metricsFile()).get(0).startsWith("iteration,"));
+    for (Metrics m : rows) {
+      assertTrue(m.isFinite() && m.discriminatorLoss() > 0 && m.generatorLoss() > 0, m.toString());
+    }
+  }
+
+  /** Stopping after 3 and resuming to 6 gives the weights of 6 straight iterations. */
+  @Test
+  void resumeContinuesExactlyWhereTheCheckpointLeftOff() throws Exception {
+    RunFolder straight = RunFolder.create(tmp.resolve("straight"), TinyData.run(TinyData.spec(14)));
+    new Trainer().train(straight, TinyData.digits(), new Trainer.Listener() {});
+
+    RunFolder split = RunFolder.create(tmp.resolve("split"), TinyData.run(TinyData.spec(5)));
+    new Trainer().train(split, TinyData.digits(), new Trainer.Listener() {});
+    split = split.update(split.config().withSpec(split.config().spec().withIterations(14)));
+    Trainer.Outcome resumed = new Trainer().train(RunFolder.open(split.root()), TinyData.digits(), new Trainer.Listener() {});
+    assertEquals(14, resumed.iterations());
+
+    int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    try (CganGenerator a = CganGenerator.load(straight.root()); CganGenerator b = CganGenerator.load(split.root())) {
+      assertArrayEquals(a.pixels(labels, 3), b.pixels(labels, 3));
+    }
+    // Rows after the resumed checkpoint are never duplicated.
+    assertEquals(List.of(2L, 4L, 5L, 6L, 8L, 10L, 12L, 14L),
+        MetricsLog.read(split.metricsFile()).stream().map(Metrics::iteration).toList());
+  }
+
+  @Test
+  void stopRequestCheckpointsTheIterationReached() throws Exception {
+    RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(100)));
+    Trainer trainer = new Trainer();
+    Trainer.Outcome outcome = trainer.train(run, TinyData.digits(), new Trainer.Listener() {
+      @Override
+      public void iterationDone(long iteration, long total) {
+        if (iteration == 7) {
+          trainer.requestStop();
+        }
+      }
+    });
+    assertTrue(outcome.stoppedEarly());
+    assertEquals(7, outcome.iterations());
+    assertEquals(7, Checkpoints.iterationOf(run.checkpoints().latest().orElseThrow()));
+  }
+}

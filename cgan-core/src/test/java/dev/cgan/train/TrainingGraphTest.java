@@ -1,0 +1,161 @@
+package dev.cgan.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cgan.model.CganConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+class TrainingGraphTest {
+  @Test
+  void generatorStepMovesOnlyGeneratorWeightsAndDiscriminatorStepOnlyDiscriminatorWeights() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, TinyData.spec(1).withTwoStep(true), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()), d0 = values(s, tg.discriminator.trainableVariables());
+        try (Result fake = s.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
+          List<float[]> g1 = values(s, tg.generator.trainableVariables()), d1 = values(s, tg.discriminator.trainableVariables());
+          assertAllChanged(g0, g1, "G step, G variables");
+          assertNoneChanged(d0, d1, "G step, D variables");
+          assertEquals(0, step(s, tg));
+          s.runner().feed(tg.fakeImages, fake.get(0)).addTarget(tg.discriminatorStep).run().close();
+          assertNoneChanged(g1, values(s, tg.generator.trainableVariables()), "D step, G variables");
+          assertAllChanged(d1, values(s, tg.discriminator.trainableVariables()), "D step, D variables");
+          assertEquals(1, step(s, tg));
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneFusedStepChangesBothNetworksAndCountsOneIteration() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, TinyData.spec(1), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()), d0 = values(s, tg.discriminator.trainableVariables());
+        s.run(tg.trainStep);
+        assertAllChanged(g0, values(s, tg.generator.trainableVariables()), "G variables");
+        assertAllChanged(d0, values(s, tg.discriminator.trainableVariables()), "D variables");
+        assertEquals(1, step(s, tg));
+      }
+    }
+  }
+
+  /** The fused single run is the reference's G-then-D iteration: same weights after a few steps. */
+  @Test
+  void fusedAndTwoStepOrdersGiveTheSameWeights() {
+    for (float dropout : new float[] {0f, 0.4f}) {
+      TrainingSpec spec = new TrainingSpec(CganConfig.reference().withDropoutRate(dropout), 32, 9, 3, 2e-4f, 0.5f, 0.999f, false);
+      List<float[]> fused = trainAndRead(spec, 3);
+      List<float[]> literal = trainAndRead(spec.withTwoStep(true), 3);
+      for (int i = 0; i < fused.size(); i++) {
+        assertArrayEquals(fused.get(i), literal.get(i), 1e-5f, "variable " + i + " with dropout " + dropout);
+      }
+    }
+  }
+
+  @Test
+  void rejectsABatchLargerThanTheData() {
+    try (Graph g = new Graph()) {
+      TrainingSpec spec = new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingGraph(g, spec, TinyData.digits()));
+      assertEquals("batch size 512 is larger than the data set (320 images)", e.getMessage());
+    }
+  }
+
+  @Test
+  void epochOrderIsAPermutationThatChangesEachEpoch() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, TinyData.spec(30), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        int[] first = order(s, tg);
+        for (int i = 0; i < tg.iterationsPerEpoch; i++) {
+          s.run(tg.trainStep);
+        }
+        s.run(tg.reshuffle);
+        int[] second = order(s, tg);
+        assertFalse(java.util.Arrays.equals(first, second));
+        int[] sorted = second.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+          assertEquals(i, sorted[i]);
+        }
+      }
+    }
+  }
+
+  private static int[] order(Session s, TrainingGraph tg) {
+    try (Result r = s.runner().fetch(tg.epochOrder).run()) {
+      org.tensorflow.types.TInt32 t = (org.tensorflow.types.TInt32) r.get(0);
+      int[] a = new int[(int) t.size()];
+      t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false));
+      return a;
+    }
+  }
+
+  private static List<float[]> trainAndRead(TrainingSpec spec, int iterations) {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec, TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        for (int i = 0; i < iterations; i++) {
+          if (spec.twoStep()) {
+            try (Result fake = s.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
+              s.runner().feed(tg.fakeImages, fake.get(0)).addTarget(tg.discriminatorStep).run().close();
+            }
+          } else {
+            s.run(tg.trainStep);
+          }
+        }
+        List<Variable<TFloat32>> all = new ArrayList<>(tg.generator.trainableVariables());
+        all.addAll(tg.discriminator.trainableVariables());
+        return values(s, all);
+      }
+    }
+  }
+
+  static List<float[]> values(Session s, List<Variable<TFloat32>> vars) {
+    List<float[]> out = new ArrayList<>();
+    for (Variable<TFloat32> v : vars) {
+      try (Result r = s.runner().fetch(v).run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        float[] a = new float[(int) t.size()];
+        t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false));
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private static long step(Session s, TrainingGraph tg) {
+    try (Result r = s.runner().fetch(tg.step).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  private static void assertAllChanged(List<float[]> before, List<float[]> after, String what) {
+    for (int i = 0; i < before.size(); i++) {
+      assertFalse(java.util.Arrays.equals(before.get(i), after.get(i)), what + ": variable " + i + " did not change");
+    }
+  }
+
+  private static void assertNoneChanged(List<float[]> before, List<float[]> after, String what) {
+    for (int i = 0; i < before.size(); i++) {
+      assertTrue(java.util.Arrays.equals(before.get(i), after.get(i)), what + ": variable " + i + " changed");
+    }
+  }
+}
