@@ -255,7 +255,11 @@ public final class IdxFile {
     /**
      * The bytes of an unsigned-byte IDX file, for tests and for serving small files.
      *
-     * @see #writeUbyte(OutputStream, byte[], int[], boolean)
+     * @param data the elements, row-major; {@code data.length} must equal the product of dims
+     * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
+     * @param gzip whether to gzip-compress
+     * @return the whole file
+     * @throws IllegalArgumentException if dims and data disagree
      */
     public static byte[] encodeUbyte(byte[] data, int[] dims, boolean gzip) {
         var buf = new ByteArrayOutputStream(data.length + 32);

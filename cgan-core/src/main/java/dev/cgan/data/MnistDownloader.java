@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -231,17 +233,21 @@ public final class MnistDownloader {
     private String tryDownload(URI url, String fileName, String expected, Path target) throws IOException {
         Path temp = AtomicFiles.tempFileFor(target, ".part");
         boolean committed = false;
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            FileSubscriber body = new FileSubscriber(out, maxFileBytes);
-            String failure = receive(url, fileName, body);
-            if (failure != null) {
-                return failure;
+        try {
+            FileSubscriber body;
+            // Closed before the rename: some file systems will not rename an open file.
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                body = new FileSubscriber(out, maxFileBytes);
+                String failure = receive(url, fileName, body);
+                if (failure != null) {
+                    return failure;
+                }
+                out.force(true);
             }
             String found = Sha256.hex(body.digest);
             if (!found.equals(expected)) {
                 return "SHA-256 mismatch: expected " + expected + ", found " + found + " (" + body.received() + " bytes)";
             }
-            out.force(true);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             committed = true;
             return null;
@@ -303,7 +309,7 @@ public final class MnistDownloader {
                     return "no data for " + seconds(readTimeout) + " after " + n + " bytes";
                 }
             } catch (ExecutionException e) {
-                return describe(rootOf(e), body);
+                return describe(rootOf(e), url, body);
             } catch (InterruptedException e) {
                 body.abort(new InterruptedIOException("interrupted"));
                 call.cancel(true);
@@ -313,7 +319,7 @@ public final class MnistDownloader {
         }
     }
 
-    private String describe(Throwable t, FileSubscriber body) {
+    private String describe(Throwable t, URI url, FileSubscriber body) {
         if (body.started()) {
             long n = body.received();
             if (body.tooLarge) {
@@ -331,9 +337,23 @@ public final class MnistDownloader {
             return "no response within " + seconds(readTimeout);
         }
         if (t instanceof ConnectException) {
-            return "connection failed: " + messageOf(t);
+            // The JDK client's ConnectException usually has no message; the cause tells more.
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                    return "connection failed: unknown host " + url.getHost();
+                }
+            }
+            String detail = t.getMessage() != null ? t.getMessage() : "refused or unreachable";
+            return "connection failed: " + url.getHost() + ":" + portOf(url) + " " + detail;
         }
         return messageOf(t);
+    }
+
+    private static int portOf(URI url) {
+        if (url.getPort() != -1) {
+            return url.getPort();
+        }
+        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     private static Throwable rootOf(Throwable t) {
