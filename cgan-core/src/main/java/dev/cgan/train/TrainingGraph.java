@@ -3,6 +3,7 @@ package dev.cgan.train;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
+import dev.cgan.model.Preprocessing;
 import dev.cgan.model.Sampling;
 import dev.cgan.model.Seeds;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.op.nn.TopK;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -142,15 +142,10 @@ public final class TrainingGraph {
     samplePixels = Sampling.toPixels(tf, generator.apply(tf, sampleNoise, sampleLabels, false));
   }
 
-  /** uint8 [N, h, w] constant → float32 [batch, S, S, 1] in [−1, 1], resized as the reference. */
+  /** This iteration's real images: the in-graph uint8 set gathered at {@code indices}. */
   private static Operand<TFloat32> realBatch(Ops tf, LabeledImages data, Operand<TInt32> indices, int size) {
     Operand<TUint8> all = tf.constant(Shape.of(data.count(), data.height(), data.width()), DataBuffers.of(data.pixels(), true, false));
-    Operand<TFloat32> x = tf.expandDims(tf.dtypes.cast(tf.gather(all, indices, tf.constant(0)), TFloat32.class), tf.constant(-1));
-    if (data.height() != size || data.width() != size) {
-      // Half-pixel centres: the sampling grid of PIL/torchvision's bilinear Resize.
-      x = tf.image.resizeBilinear(x, tf.constant(new int[] {size, size}), ResizeBilinear.halfPixelCenters(true));
-    }
-    return tf.math.sub(tf.math.mul(x, tf.constant(2f / 255f)), tf.constant(1f));
+    return Preprocessing.toModelInput(tf, tf.gather(all, indices, tf.constant(0)), data.height(), data.width(), size);
   }
 
   /** int64 [2] key of a stateless random op: (stream of this run's seed, counter). */
