@@ -138,8 +138,8 @@ public final class MnistDownloader {
     }
 
     /**
-     * {@code $CGAN_CACHE_DIR} if set and not blank, else {@code ~/.cache/cgan-java/mnist}.
-     * Files are stored directly in this directory.
+     * {@code $CGAN_CACHE_DIR/mnist} if the variable is set and not blank, else
+     * {@code ~/.cache/cgan-java/mnist}: the variable names the root of every cgan-java cache.
      */
     public static Path defaultCacheDir() {
         return defaultCacheDir(System.getenv(CACHE_DIR_ENV), System.getProperty("user.home"));
@@ -147,7 +147,7 @@ public final class MnistDownloader {
 
     static Path defaultCacheDir(String env, String userHome) {
         if (env != null && !env.isBlank()) {
-            return Path.of(env);
+            return Path.of(env, "mnist");
         }
         return Path.of(userHome, ".cache", "cgan-java", "mnist");
     }

@@ -336,7 +336,7 @@ class MnistDownloaderTest {
         assertEquals(List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
                 List.copyOf(MnistDownloader.MNIST_FILES.keySet()));
-        assertEquals(Path.of("/x/cache"), MnistDownloader.defaultCacheDir("/x/cache", "/home/me"));
+        assertEquals(Path.of("/x/cache/mnist"), MnistDownloader.defaultCacheDir("/x/cache", "/home/me"));
         assertEquals(Path.of("/home/me/.cache/cgan-java/mnist"), MnistDownloader.defaultCacheDir(" ", "/home/me"));
         assertEquals(Path.of("/home/me/.cache/cgan-java/mnist"), MnistDownloader.defaultCacheDir(null, "/home/me"));
         MnistDownloader d = MnistDownloader.builder().cacheDir(cache).baseUrls("https://example.org/mnist").build();
