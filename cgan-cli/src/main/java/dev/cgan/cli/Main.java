@@ -23,7 +23,10 @@ public final class Main {
   /** Exit codes: success, runtime failure, bad usage. */
   public static final int OK = 0, FAILED = 1, USAGE = 2;
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
+    if (QuietLauncher.needed()) {
+      System.exit(QuietLauncher.relaunch(args));
+    }
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -17,6 +17,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class TrainCommand implements Callable<Integer> {
   /** Default length on the embedded 10k digits (156 iterations per epoch at batch 64). */
   static final int DEFAULT_EPOCHS = 40;
+  /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
+  static final int INTERRUPTED = 130;
 
   @Spec CommandSpec spec;
 
@@ -95,19 +99,54 @@ final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "training %s on %s (%d images, %d classes): %d iterations, batch %d, seed %d%n",
         run.root(), cfg.data(), images.count(), images.numClasses(), cfg.spec().iterations(), cfg.spec().batchSize(), cfg.spec().seed());
     Trainer trainer = new Trainer();
-    Trainer.Outcome outcome = trainer.train(run, images, new Trainer.Listener() {
+    Trainer.Outcome outcome = trainUntilDoneOrStopped(trainer, run, images, out, new Trainer.Listener() {
       @Override
       public void logged(Metrics m) {
         out.printf(Locale.ROOT, "iter %6d  epoch %3d  D loss %.4f  G loss %.4f  D(x) %.3f  D(G(z)) %.3f  %6.0f img/s%n",
             m.iteration(), m.epoch(), m.discriminatorLoss(), m.generatorLoss(), m.meanRealScore(), m.meanFakeScore(), m.imagesPerSecond());
       }
     });
+    if (outcome.stoppedEarly()) {
+      return INTERRUPTED;
+    }
     try (CganGenerator g = CganGenerator.fromRun(run)) {
       Png.write(g.renderDigits(cfg.digits(), cfg.spec().seed()), run.resultImage());
     }
     SavedModelExport.export(run, run.savedModelDir());
     out.printf("done: %d iterations; wrote %s and %s%n", outcome.iterations(), run.resultImage(), run.savedModelDir());
     return Main.OK;
+  }
+
+  /**
+   * Trains; Ctrl-C or SIGTERM asks the trainer to stop, and the JVM's shutdown waits until the
+   * checkpoint of the iteration reached is written.
+   */
+  private static Trainer.Outcome trainUntilDoneOrStopped(Trainer trainer, RunFolder run, LabeledImages images, PrintWriter out,
+      Trainer.Listener listener) throws IOException {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onSignal = new Thread(() -> {
+      trainer.requestStop();
+      try {
+        finished.await(2, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      Trainer.Outcome outcome = trainer.train(run, images, listener);
+      if (outcome.stoppedEarly()) {
+        out.printf("stopped at iteration %d and saved a checkpoint; continue with: train --resume %s%n", outcome.iterations(), run.root());
+      }
+      return outcome;
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is already running; it returns now that training has ended.
+      }
+    }
   }
 
   private RunFolder newRun() throws IOException {

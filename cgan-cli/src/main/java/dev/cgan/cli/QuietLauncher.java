@@ -1,0 +1,88 @@
+package dev.cgan.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps TensorFlow's native start-up log away from users. The native library reads
+ * {@code TF_CPP_MIN_LOG_LEVEL} once, when it loads, and Java cannot set an environment variable
+ * of its own process; so when the variable is unset, the CLI runs itself once more as a child
+ * with it set, and drops from the child's stderr the two lines that survive level 2. Setting the
+ * variable yourself skips the extra process.
+ */
+final class QuietLauncher {
+  static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
+  private static final String[] NOISE = {
+    "All log messages before absl::InitializeLog() is called are written to STDERR",
+    "MLIR V1 optimization pass is not enabled",
+  };
+
+  private QuietLauncher() {}
+
+  /** Whether this process should relaunch itself: the variable is unset. */
+  static boolean needed() {
+    return System.getenv(LOG_LEVEL) == null;
+  }
+
+  /** Runs the same command in a child JVM with TensorFlow's log level set; returns its exit code. */
+  static int relaunch(String[] args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put(LOG_LEVEL, "2");
+    Process child = pb.start();
+    // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can
+    // checkpoint, and this one waits for it.
+    Thread forward = new Thread(() -> {
+      if (child.isAlive()) {
+        child.destroy();
+        try {
+          child.waitFor();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    Runtime.getRuntime().addShutdownHook(forward);
+    Thread copier = new Thread(() -> filter(child, System.err), "stderr-filter");
+    copier.start();
+    int code = child.waitFor();
+    copier.join();
+    return code;
+  }
+
+  private static void filter(Process child, PrintStream err) {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (!isNoise(line)) {
+          err.println(line);
+        }
+      }
+    } catch (IOException e) {
+      // The child is gone; nothing left to copy.
+    }
+  }
+
+  static boolean isNoise(String line) {
+    for (String n : NOISE) {
+      if (line.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
