@@ -12,7 +12,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The folder a training run owns: {@code run.json}, {@code checkpoints/}, {@code samples/},
- * {@code metrics.csv}, {@code result.png} and {@code saved_model/}.
+ * {@code metrics.csv}, {@code losses.png}, {@code tensorboard/}, {@code result.png} and
+ * {@code saved_model/}.
  */
 public final class RunFolder {
   public static final String CONFIG = "run.json";
@@ -92,6 +93,14 @@ public final class RunFolder {
 
   public Path resultImage() {
     return root.resolve("result.png");
+  }
+
+  public Path lossPlot() {
+    return root.resolve("losses.png");
+  }
+
+  public Path tensorBoardDir() {
+    return root.resolve("tensorboard");
   }
 
   public Path savedModelDir() {

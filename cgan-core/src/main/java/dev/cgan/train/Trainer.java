@@ -1,12 +1,18 @@
 package dev.cgan.train;
 
 import dev.cgan.data.LabeledImages;
+import dev.cgan.image.LossPlot;
 import dev.cgan.image.Png;
 import dev.cgan.image.Tiles;
 import dev.cgan.model.Seeds;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Graph;
@@ -76,7 +82,8 @@ public final class Trainer {
         listener.started(it, total);
         Metrics last = null;
         long lastSaved = latest.isPresent() ? it : -1;
-        try (MetricsLog log = new MetricsLog(run.metricsFile(), it)) {
+        try (MetricsLog log = new MetricsLog(run.metricsFile(), it);
+            TensorBoardLog board = new TensorBoardLog(run.tensorBoardDir())) {
           long t0 = System.nanoTime();
           long windowStart = t0;
           long windowIterations = 0;
@@ -101,11 +108,16 @@ public final class Trainer {
                 throw new TrainingDivergedException(last, checkpoints.latest().orElse(null));
               }
               log.append(last);
+              board.scalars(it, Map.of(TensorBoardLog.DISCRIMINATOR_LOSS, m[0], TensorBoardLog.GENERATOR_LOSS, m[1],
+                  TensorBoardLog.REAL_SCORE, m[2], TensorBoardLog.FAKE_SCORE, m[3], TensorBoardLog.IMAGES_PER_SECOND, (float) ips));
               listener.logged(last);
             }
             if (it % cfg.sampleInterval() == 0) {
               Path png = run.samplesDir().resolve(it + ".png");
-              writeGrid(session, tg, spec, png);
+              BufferedImage grid = sampleGrid(session, tg, spec);
+              Png.write(grid, png);
+              board.image(it, TensorBoardLog.SAMPLES, ((DataBufferByte) grid.getRaster().getDataBuffer()).getData(),
+                  grid.getHeight(), grid.getWidth(), 1);
               listener.sampled(it, png);
             }
             if (it % cfg.checkpointInterval() == 0 || it == total) {
@@ -117,6 +129,7 @@ public final class Trainer {
             listener.checkpointed(it, checkpoints.save(session, it));
           }
         }
+        plotLosses(run);
         return new Outcome(it, it < total, last);
       }
     }
@@ -159,8 +172,17 @@ public final class Trainer {
     }
   }
 
+  /** {@code losses.png}: D and G loss over the iterations of {@code metrics.csv}. */
+  private static void plotLosses(RunFolder run) throws IOException {
+    List<Metrics> rows = MetricsLog.read(run.metricsFile());
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("D loss", rows.stream().mapToDouble(Metrics::discriminatorLoss).toArray());
+    series.put("G loss", rows.stream().mapToDouble(Metrics::generatorLoss).toArray());
+    Png.write(LossPlot.render(rows.stream().map(Metrics::iteration).toList(), series, 800, 400), run.lossPlot());
+  }
+
   /** A grid of {@link #GRID_ROWS} rows, each with classes 0..k−1, from fixed per-run noise. */
-  private static void writeGrid(Session session, TrainingGraph tg, TrainingSpec spec, Path png) throws IOException {
+  private static BufferedImage sampleGrid(Session session, TrainingGraph tg, TrainingSpec spec) {
     int classes = spec.model().numClasses();
     int[] labels = new int[GRID_ROWS * classes];
     for (int i = 0; i < labels.length; i++) {
@@ -171,7 +193,7 @@ public final class Trainer {
         TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 99));
         Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.samplePixels).run()) {
       byte[] pixels = bytes((TUint8) r.get(0));
-      Png.write(Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels()), png);
+      return Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels());
     }
   }
 

@@ -40,6 +40,23 @@ class TrainerTest {
     for (Metrics m : rows) {
       assertTrue(m.isFinite() && m.discriminatorLoss() > 0 && m.generatorLoss() > 0, m.toString());
     }
+    assertEquals(800, Png.read(run.lossPlot()).getWidth());
+
+    // TensorBoard: the logged losses at the logged steps, and the grids as images.
+    List<org.tensorflow.proto.Event> events = TensorBoardEvents.readAll(run.tensorBoardDir());
+    List<Long> dLossSteps = new java.util.ArrayList<>();
+    for (org.tensorflow.proto.Event e : events) {
+      for (org.tensorflow.proto.Summary.Value v : e.getSummary().getValueList()) {
+        if (v.getTag().equals(TensorBoardLog.DISCRIMINATOR_LOSS)) {
+          dLossSteps.add(e.getStep());
+          Metrics row = rows.stream().filter(m -> m.iteration() == e.getStep()).findFirst().orElseThrow();
+          assertEquals(row.discriminatorLoss(), v.getSimpleValue(), 1e-6);
+        }
+      }
+    }
+    assertEquals(List.of(2L, 4L, 6L), dLossSteps);
+    assertEquals(2, events.stream().flatMap(e -> e.getSummary().getValueList().stream())
+        .filter(v -> v.getTag().startsWith(TensorBoardLog.SAMPLES) && v.hasImage()).count());
   }
 
   /** Stopping after 3 and resuming to 6 gives the weights of 6 straight iterations. */
