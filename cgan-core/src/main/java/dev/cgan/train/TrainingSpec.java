@@ -47,6 +47,10 @@ public record TrainingSpec(
     return new TrainingSpec(model, batchSize, seed, n, learningRate, beta1, beta2, twoStep);
   }
 
+  public TrainingSpec withBatchSize(int n) {
+    return new TrainingSpec(model, n, seed, iterations, learningRate, beta1, beta2, twoStep);
+  }
+
   public TrainingSpec withTwoStep(boolean literal) {
     return new TrainingSpec(model, batchSize, seed, iterations, learningRate, beta1, beta2, literal);
   }
