@@ -6,6 +6,7 @@ import dev.cgan.serve.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,15 +19,24 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Render digits left to right into a PNG, from a run folder or a SavedModel.",
     footer = {"", "Examples:",
         "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --seed 7 -o result.png",
-        "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789"})
+        "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789",
+        "  java -jar cgan-cli.jar generate --model shapes-run --labels 2,0,1 -o shapes.png"})
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A training run folder or an exported SavedModel.")
   Path model;
 
-  @Option(names = "--digits", required = true, paramLabel = "SEQ", description = "Digits to draw, e.g. 2026112701.")
-  String digits;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  What what;
+
+  static final class What {
+    @Option(names = "--digits", required = true, paramLabel = "SEQ", description = "Digits to draw, e.g. 2026112701.")
+    String digits;
+
+    @Option(names = "--labels", required = true, paramLabel = "I,J,..", description = "Class indices to draw, e.g. 3,1,4 (any model).")
+    String labels;
+  }
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Noise seed; the same model, digits and seed give the same PNG (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -37,7 +47,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     try (CganGenerator g = CganGenerator.load(model)) {
-      int[] labels = Labels.parseDigits(digits, g.config().numClasses());
+      int[] labels = what.digits != null ? Labels.parseDigits(what.digits, g.config().numClasses())
+          : Labels.parseList(what.labels, g.config().numClasses());
       Png.write(g.render(labels, seed), output);
     }
     spec.commandLine().getOut().println("wrote " + output);

@@ -88,7 +88,7 @@ class CliTest {
 
     Outcome batch = cgan("train", "--out", tmp.resolve("b0").toString(), "--batch", "0", "--iterations", "1");
     assertEquals(Main.USAGE, batch.code());
-    assertTrue(batch.err().contains("batch size must be at least 2"), batch.err());
+    assertTrue(batch.err().contains("--batch must be at least 2"), batch.err());
 
     for (Outcome o : new Outcome[] {missing, seed, batch}) {
       assertFalse(o.err().contains("\tat "), o.err());
@@ -109,6 +109,35 @@ class CliTest {
     assertEquals(Main.FAILED, noDir.code());
     assertTrue(noDir.err().contains("does not exist") && noDir.err().contains("missing"), noDir.err());
     assertEquals(1, noDir.err().strip().lines().count(), noDir.err());
+  }
+
+  @Test
+  void resumeRefusesSettingsThatDefineTheRunAndGoingBack() {
+    Outcome batch = cgan("train", "--resume", run.toString(), "--batch", "16");
+    assertEquals(Main.USAGE, batch.code());
+    assertTrue(batch.err().contains("--batch cannot be given with --resume"), batch.err());
+    Outcome back = cgan("train", "--resume", run.toString(), "--iterations", "2");
+    assertEquals(Main.USAGE, back.code());
+    assertTrue(back.err().contains("already at iteration 4"), back.err());
+  }
+
+  @Test
+  void anExistingRunIsNotOverwritten() {
+    Outcome o = cgan("train", "--data", data.toString(), "--out", run.toString(), "--iterations", "1", "--batch", "32");
+    assertEquals(Main.FAILED, o.code());
+    assertTrue(o.err().contains("already holds a run"), o.err());
+  }
+
+  @Test
+  void generateTakesClassIndicesToo() throws Exception {
+    Path a = tmp.resolve("l.png");
+    assertEquals(0, cgan("generate", "--model", run.toString(), "--labels", "3,1,4", "-o", a.toString()).code());
+    assertEquals(96, Png.read(a).getWidth());
+    Outcome bad = cgan("generate", "--model", run.toString(), "--labels", "3,x");
+    assertEquals(Main.USAGE, bad.code());
+    assertTrue(bad.err().contains("not a class index: 'x' at position 2"), bad.err());
+    Outcome both = cgan("generate", "--model", run.toString(), "--labels", "3", "--digits", "3");
+    assertEquals(Main.USAGE, both.code());
   }
 
   @Test

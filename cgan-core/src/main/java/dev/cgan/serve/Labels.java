@@ -26,6 +26,11 @@ public final class Labels {
     return labels;
   }
 
+  /** A list with commas ("3,1,4", any number of classes) or else a digit string ("2026"). */
+  public static int[] parse(String labels, int numClasses) {
+    return labels != null && labels.contains(",") ? parseList(labels, numClasses) : parseDigits(labels, numClasses);
+  }
+
   /** "3,1,4" → {3, 1, 4}: class indices for models of any number of classes. */
   public static int[] parseList(String list, int numClasses) {
     if (list == null || list.isBlank()) {

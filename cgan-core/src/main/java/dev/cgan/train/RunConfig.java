@@ -24,7 +24,7 @@ public record RunConfig(
     String digits,
     java.util.List<String> classNames) {
 
-  public static final String EMBEDDED = "embedded:mnist10k";
+  public static final String EMBEDDED = dev.cgan.data.DataSources.EMBEDDED;
 
   public RunConfig {
     if (sampleInterval < 1 || checkpointInterval < 1 || logInterval < 1) {
