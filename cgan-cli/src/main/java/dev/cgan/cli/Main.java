@@ -2,6 +2,7 @@ package dev.cgan.cli;
 
 import dev.cgan.Version;
 import java.io.PrintWriter;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,6 +17,8 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ExportCommand.class,
       BenchCommand.class,
+      InfoCommand.class,
+      AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Example:", "  java -jar cgan-cli.jar train --out run", "  java -jar cgan-cli.jar generate --model run --digits 2026112701 -o result.png"})

@@ -141,8 +141,28 @@ class CliTest {
   }
 
   @Test
+  void versionInfoAndCompletion() {
+    Outcome version = cgan("--version");
+    assertEquals(0, version.code());
+    assertTrue(version.out().matches("(?s)cgan-java \\S+\\s+TensorFlow 2\\.18\\.0.*"), version.out());
+    Outcome info = cgan("info");
+    assertEquals(0, info.code());
+    assertTrue(info.out().contains("device:CPU:0"), info.out());
+    Outcome completion = cgan("generate-completion");
+    assertEquals(0, completion.code());
+    assertTrue(completion.out().contains("complete -F") && completion.out().contains("generate"), completion.out());
+  }
+
+  @Test
+  void tensorFlowStartUpNoiseIsRecognised() {
+    assertTrue(QuietLauncher.isNoise("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"));
+    assertTrue(QuietLauncher.isNoise("I0000 00:00:1795791865.858316 5756 mlir_graph_optimization_pass.cc:401] MLIR V1 optimization pass is not enabled"));
+    assertFalse(QuietLauncher.isNoise("error: not a digit: 'a' at position 3 of --digits 12a4"));
+  }
+
+  @Test
   void helpShowsAnExample() {
-    for (String cmd : new String[] {"train", "generate", "export"}) {
+    for (String cmd : new String[] {"train", "generate", "export", "info"}) {
       Outcome o = cgan(cmd, "--help");
       assertEquals(0, o.code());
       assertTrue(o.out().contains("java -jar cgan-cli.jar " + cmd), o.out());

@@ -1,0 +1,33 @@
+package dev.cgan.cli;
+
+import dev.cgan.Devices;
+import dev.cgan.Version;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code info}: versions and the devices TensorFlow sees, e.g. to check a GPU build. */
+@Command(
+    name = "info",
+    mixinStandardHelpOptions = true,
+    description = "Show the versions and the devices TensorFlow finds (CPU; GPUs with the -Pgpu build).",
+    footer = {"", "Example:", "  java -jar cgan-cli.jar info"})
+final class InfoCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("cgan-java %s, TensorFlow %s, Java %s on %s %s, %d processors%n", Version.project(), Version.tensorflow(),
+        System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"),
+        Runtime.getRuntime().availableProcessors());
+    out.println("devices:");
+    for (Devices.Device d : Devices.list()) {
+      out.printf(Locale.ROOT, "  %-4s %s%s%n", d.type(), d.name(), d.memoryBytes() > 0 ? String.format(Locale.ROOT, "  (%.1f GiB)", d.memoryBytes() / (double) (1L << 30)) : "");
+    }
+    return Main.OK;
+  }
+}
