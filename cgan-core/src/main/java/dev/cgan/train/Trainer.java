@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -72,7 +73,7 @@ public final class Trainer {
         Optional<Path> latest = checkpoints.latest();
         long it;
         if (latest.isPresent()) {
-          session.restore(latest.get().toString());
+          restore(session, latest.get(), run);
           it = readStep(session, tg);
         } else {
           session.initialize();
@@ -112,7 +113,7 @@ public final class Trainer {
                   TensorBoardLog.REAL_SCORE, m[2], TensorBoardLog.FAKE_SCORE, m[3], TensorBoardLog.IMAGES_PER_SECOND, (float) ips));
               listener.logged(last);
             }
-            if (it % cfg.sampleInterval() == 0) {
+            if (it % cfg.sampleInterval() == 0 || it == total) {
               Path png = run.samplesDir().resolve(it + ".png");
               BufferedImage grid = sampleGrid(session, tg, spec);
               Png.write(grid, png);
@@ -121,12 +122,12 @@ public final class Trainer {
               listener.sampled(it, png);
             }
             if (it % cfg.checkpointInterval() == 0 || it == total) {
-              listener.checkpointed(it, checkpoints.save(session, it));
+              listener.checkpointed(it, save(checkpoints, session, tg, it));
               lastSaved = it;
             }
           }
           if (lastSaved != it) {
-            listener.checkpointed(it, checkpoints.save(session, it));
+            listener.checkpointed(it, save(checkpoints, session, tg, it));
           }
         }
         plotLosses(run);
@@ -164,6 +165,29 @@ public final class Trainer {
       }
       return out;
     }
+  }
+
+  /** Restores {@code prefix}, or names it and the configuration it does not fit. */
+  private static void restore(Session session, Path prefix, RunFolder run) throws IOException {
+    try {
+      session.restore(prefix.toString());
+    } catch (TensorFlowException e) {
+      throw new IOException("checkpoint " + prefix + " does not fit the network and data of " + run.root().resolve(RunFolder.CONFIG)
+          + ": " + Checkpoints.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Saves a checkpoint only if the weights give finite losses: a loss is logged one update late
+   * and only every log interval, and a diverged checkpoint must never push a good one out.
+   */
+  private static Path save(Checkpoints checkpoints, Session session, TrainingGraph tg, long it) throws IOException {
+    float[] m = fetchScalars(addMetrics(session.runner(), tg));
+    Metrics now = new Metrics(it, it / tg.iterationsPerEpoch, m[0], m[1], m[2], m[3], 0, 0);
+    if (!now.isFinite()) {
+      throw new TrainingDivergedException(now, checkpoints.latest().orElse(null));
+    }
+    return checkpoints.save(session, it);
   }
 
   private static long readStep(Session session, TrainingGraph tg) {
