@@ -1,0 +1,209 @@
+package dev.cgan.eval;
+
+import dev.cgan.data.EmbeddedMnist;
+import dev.cgan.data.LabeledImages;
+import dev.cgan.model.CganConfig;
+import dev.cgan.model.Seeds;
+import dev.cgan.serve.CganGenerator;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Scores a digit generator against real MNIST digits with a digit classifier: conditional
+ * accuracy, Fréchet distance in the classifier's features, classifier score and per-class
+ * diversity ({@link EvaluationReport}).
+ *
+ * <p>The classifier is trained on the first 8,000 digits of the embedded set and measured on the
+ * last 2,000 (the held-out set every real-digit reference uses). It is trained once per machine
+ * and cached (see {@link #open(Path, Consumer)}). Note that a GAN trained on the embedded set has
+ * seen the held-out digits too; they are held out from the classifier, not from the GAN.
+ *
+ * <pre>{@code
+ * try (Evaluator ev = Evaluator.open();
+ *      CganGenerator g = CganGenerator.load(Path.of("run"))) {
+ *   System.out.print(ev.evaluate(g, 1000, 7).toTable());
+ * }
+ * }</pre>
+ *
+ * <p>One instance can evaluate many generators (e.g. every N training iterations); opening costs
+ * the classifier load and one pass over the held-out digits (about a second once cached).
+ * Thread-safe for concurrent evaluations. Close it to free native memory.
+ */
+public final class Evaluator implements AutoCloseable {
+  /** Generated samples per class when the caller has no reason to choose. */
+  public static final int DEFAULT_SAMPLES_PER_CLASS = 1000;
+  /** Images of the embedded set the classifier trains on; the rest are held out. */
+  public static final int TRAIN_IMAGES = 8000;
+
+  private static final int CLASSES = ClassifierNet.NUM_CLASSES;
+
+  private final DigitClassifier classifier;
+  private final EvaluationReport.Real real;
+  private final double[] realDiversity;
+  private final Frechet.Gaussian realGaussian;
+
+  private Evaluator(DigitClassifier classifier, LabeledImages heldOut) {
+    this.classifier = classifier;
+    DigitClassifier.Predictions p = classifier.predict(heldOut);
+    float[][] realFeatures = p.features();
+    realGaussian = Frechet.Gaussian.fit(realFeatures);
+    realDiversity = diversityPerClass(realFeatures, heldOut.labels());
+    int half = heldOut.count() / 2;
+    double floor = Frechet.distance(Arrays.copyOfRange(realFeatures, 0, half),
+        Arrays.copyOfRange(realFeatures, half, 2 * half));
+    real = new EvaluationReport.Real(heldOut.count(), Scores.accuracy(p.classes(), heldOut.labels()), floor,
+        Scores.classifierScore(p.probabilities()), mean(realDiversity));
+  }
+
+  /** {@code $CGAN_CACHE_DIR} when set, otherwise {@code ~/.cache/cgan-java}; classifiers go in its {@code classifiers/}. */
+  public static Path defaultCacheRoot() {
+    return ClassifierCache.defaultRoot();
+  }
+
+  /** Opens with the default cache ({@code $CGAN_CACHE_DIR} or {@code ~/.cache/cgan-java}), silently. */
+  public static Evaluator open() throws IOException {
+    return open(ClassifierCache.defaultRoot(), line -> {});
+  }
+
+  /**
+   * Loads the cached classifier from {@code cacheRoot}, or trains and caches it first (about half
+   * a minute on two cores), and prepares the real-digit references.
+   *
+   * @param log receives a line when the classifier is trained or a broken cache entry is dropped
+   * @throws IOException if the embedded data or the cache cannot be read or written
+   */
+  public static Evaluator open(Path cacheRoot, Consumer<String> log) throws IOException {
+    LabeledImages all = EmbeddedMnist.load();
+    return open(new ClassifierCache(cacheRoot), ClassifierSpec.standard(), all.subset(0, TRAIN_IMAGES),
+        all.subset(TRAIN_IMAGES, all.count()), log);
+  }
+
+  /** Any recipe and split; for tests, which train a tiny classifier. */
+  static Evaluator open(ClassifierCache cache, ClassifierSpec spec, LabeledImages train, LabeledImages heldOut,
+      Consumer<String> log) throws IOException {
+    ClassifierCache.Entry entry = cache.open(spec, train, heldOut, log);
+    try {
+      return new Evaluator(entry.classifier(), heldOut);
+    } catch (RuntimeException e) {
+      entry.classifier().close();
+      throw e;
+    }
+  }
+
+  /**
+   * Checks that a generator draws what the classifier reads: 10 classes of 32×32×1.
+   *
+   * @throws IllegalArgumentException naming the model's shape otherwise
+   */
+  public static void requireDigitModel(CganConfig config) {
+    if (config.numClasses() != CLASSES || config.imageSize() != ClassifierNet.IMAGE_SIZE || config.channels() != 1) {
+      throw new IllegalArgumentException("evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has "
+          + config.numClasses() + " classes of " + config.imageSize() + "x" + config.imageSize() + "x"
+          + config.channels());
+    }
+  }
+
+  /**
+   * Generates {@code samplesPerClass} images of every digit and scores them. Class y is drawn in
+   * one batch with seed {@code Seeds.derive(seed, y)}, so the same generator, count and seed give
+   * the same report.
+   *
+   * @param samplesPerClass at least 2 (diversity needs pairs); 1000 takes a few seconds
+   * @throws IllegalArgumentException if the generator is not a 10-class 32×32 grey model
+   */
+  public EvaluationReport evaluate(CganGenerator generator, int samplesPerClass, long seed) {
+    requireDigitModel(generator.config());
+    if (samplesPerClass < 2) {
+      throw new IllegalArgumentException("samples per class must be at least 2, got " + samplesPerClass);
+    }
+    long t0 = System.nanoTime();
+    float[][] images = new float[CLASSES * samplesPerClass][];
+    int[] labels = new int[images.length];
+    for (int y = 0; y < CLASSES; y++) {
+      int[] batch = new int[samplesPerClass];
+      Arrays.fill(batch, y);
+      float[][] drawn = generator.generate(batch, Seeds.derive(seed, y));
+      System.arraycopy(drawn, 0, images, y * samplesPerClass, samplesPerClass);
+      Arrays.fill(labels, y * samplesPerClass, (y + 1) * samplesPerClass, y);
+    }
+    return score(images, labels, generator.iterations(), seed, t0);
+  }
+
+  /**
+   * Scores given images as if a generator had drawn image i for {@code labels[i]}.
+   *
+   * @param images n images of 32·32 floats in [−1, 1], row-major
+   * @param labels n classes in 0..9
+   */
+  public EvaluationReport evaluate(float[][] images, int[] labels) {
+    return score(images, labels, null, null, System.nanoTime());
+  }
+
+  private EvaluationReport score(float[][] images, int[] labels, Long iterations, Long seed, long t0) {
+    if (images.length != labels.length || images.length < 2) {
+      throw new IllegalArgumentException("need at least 2 images with one label each, got " + images.length
+          + " images and " + labels.length + " labels");
+    }
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= CLASSES) {
+        throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", expected 0..9");
+      }
+    }
+    DigitClassifier.Predictions p = classifier.predict(images);
+    int[] predicted = p.classes();
+    double[] accuracy = Scores.accuracyPerClass(predicted, labels, CLASSES);
+    double[] diversity = diversityPerClass(p.features(), labels);
+    int[] counts = new int[CLASSES];
+    for (int label : labels) {
+      counts[label]++;
+    }
+    List<EvaluationReport.ClassStats> classes = new ArrayList<>();
+    double[] ratios = new double[CLASSES];
+    for (int y = 0; y < CLASSES; y++) {
+      ratios[y] = diversity[y] / realDiversity[y];
+      classes.add(new EvaluationReport.ClassStats(y, counts[y], accuracy[y], diversity[y], realDiversity[y], ratios[y]));
+    }
+    double fd = Frechet.distance(Frechet.Gaussian.fit(p.features()), realGaussian);
+    return new EvaluationReport(null, iterations, seed, images.length, Scores.accuracy(predicted, labels), fd,
+        Scores.classifierScore(p.probabilities()), mean(ratios), classes, real, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The real held-out references (the same in every report of this evaluator). */
+  public EvaluationReport.Real real() {
+    return real;
+  }
+
+  /** The classifier, e.g. to label other images. */
+  public DigitClassifier classifier() {
+    return classifier;
+  }
+
+  /** Mean pairwise feature distance within each class; NaN for a class with fewer than 2. */
+  private static double[] diversityPerClass(float[][] features, int[] labels) {
+    double[] out = new double[CLASSES];
+    for (int y = 0; y < CLASSES; y++) {
+      List<float[]> members = new ArrayList<>();
+      for (int i = 0; i < labels.length; i++) {
+        if (labels[i] == y) {
+          members.add(features[i]);
+        }
+      }
+      out[y] = members.size() < 2 ? Double.NaN : Scores.meanPairwiseDistance(members.toArray(new float[0][]));
+    }
+    return out;
+  }
+
+  /** Mean of the finite values; NaN if there is none. */
+  private static double mean(double[] values) {
+    return Arrays.stream(values).filter(Double::isFinite).average().orElse(Double.NaN);
+  }
+
+  @Override
+  public void close() {
+    classifier.close();
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * How good generated digits are: a small CNN digit classifier trained on real MNIST digits (and
+ * cached), and the metrics computed with it — conditional accuracy, Fréchet distance in its
+ * features, classifier score and per-class diversity. Start at {@link dev.cgan.eval.Evaluator}.
+ */
+package dev.cgan.eval;
