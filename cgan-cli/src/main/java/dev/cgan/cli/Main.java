@@ -2,6 +2,14 @@ package dev.cgan.cli;
 
 import dev.cgan.Version;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,6 +24,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       GenerateCommand.class,
       ExportCommand.class,
+      EvaluateCommand.class,
       BenchCommand.class,
       InfoCommand.class,
       AutoComplete.GenerateCompletion.class,
@@ -39,15 +48,12 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException) {
-        err.println("error: " + e.getMessage());
-        return USAGE;
-      }
-      err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+      err.println("error: " + describe(cause));
       if (System.getenv("CGAN_DEBUG") != null) {
         e.printStackTrace(err);
       }
-      return FAILED;
+      return cause instanceof IllegalArgumentException ? USAGE : FAILED;
     });
     cli.setParameterExceptionHandler((e, parsed) -> {
       err.println("error: " + e.getMessage());
@@ -55,6 +61,40 @@ public final class Main {
       return USAGE;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * One line that names the culprit. The JDK's file system exceptions often carry only a path
+   * ("/data/x"), their type being the reason, so the type is put into words; TensorFlow's
+   * messages trail a multi-line context, of which the first line is the one that matters.
+   */
+  static String describe(Throwable e) {
+    if (e instanceof FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
+      return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + meaning(fs);
+    }
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return e.toString();
+    }
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  private static String meaning(FileSystemException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or folder";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a folder";
+    }
+    if (e instanceof FileAlreadyExistsException) {
+      // Files.createDirectories reports a file in the way of a folder this way.
+      return Files.isRegularFile(Path.of(e.getFile())) ? "is a file, where a folder was expected" : "already exists";
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** {@code --version}: this project and the TensorFlow it runs on. */
