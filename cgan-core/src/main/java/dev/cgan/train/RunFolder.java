@@ -95,6 +95,10 @@ public final class RunFolder {
     return root.resolve("result.png");
   }
 
+  public Path evaluationFile() {
+    return root.resolve("eval.csv");
+  }
+
   public Path lossPlot() {
     return root.resolve("losses.png");
   }

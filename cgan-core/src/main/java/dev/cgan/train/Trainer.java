@@ -43,12 +43,40 @@ public final class Trainer {
     default void sampled(long iteration, Path png) {}
 
     default void checkpointed(long iteration, Path prefix) {}
+
+    default void evaluated(long iteration, Scores scores) {}
+  }
+
+  /** Quality figures of generated samples (see dev.cgan.eval.Evaluator). */
+  public record Scores(double conditionalAccuracy, double frechetDistance, double classifierScore, double diversityRatio) {}
+
+  /** Scores samples drawn by the generator being trained: images [n][H·W·C] in [−1, 1], labels [n]. */
+  public interface SampleScorer {
+    Scores score(float[][] images, int[] labels) throws IOException;
   }
 
   /** How a call of {@link #train} ended. */
   public record Outcome(long iterations, boolean stoppedEarly, Metrics lastMetrics) {}
 
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private long evalInterval;
+  private int evalSamplesPerClass;
+  private SampleScorer scorer;
+
+  /**
+   * Scores {@code samplesPerClass} fresh samples of every class every {@code interval}
+   * iterations (and at the end), into {@code eval.csv}, TensorBoard and {@link Listener#evaluated}.
+   * The noise is the same at every evaluation, so the figures are comparable along the run.
+   */
+  public Trainer evaluateEvery(long interval, int samplesPerClass, SampleScorer scorer) {
+    if (interval < 1 || samplesPerClass < 2) {
+      throw new IllegalArgumentException("evaluation needs an interval ≥ 1 and ≥ 2 samples per class, got " + interval + " and " + samplesPerClass);
+    }
+    this.evalInterval = interval;
+    this.evalSamplesPerClass = samplesPerClass;
+    this.scorer = scorer;
+    return this;
+  }
 
   /** Asks a running {@link #train} to checkpoint and return after the current iteration. */
   public void requestStop() {
@@ -84,6 +112,7 @@ public final class Trainer {
         Metrics last = null;
         long lastSaved = latest.isPresent() ? it : -1;
         try (MetricsLog log = new MetricsLog(run.metricsFile(), it);
+            EvaluationLog evalLog = scorer == null ? null : new EvaluationLog(run.evaluationFile(), it);
             TensorBoardLog board = new TensorBoardLog(run.tensorBoardDir())) {
           long t0 = System.nanoTime();
           long windowStart = t0;
@@ -120,6 +149,14 @@ public final class Trainer {
               board.image(it, TensorBoardLog.SAMPLES, ((DataBufferByte) grid.getRaster().getDataBuffer()).getData(),
                   grid.getHeight(), grid.getWidth(), 1);
               listener.sampled(it, png);
+            }
+            if (scorer != null && (it % evalInterval == 0 || it == total)) {
+              Scores scores = scorer.score(sampleImages(session, tg, spec, evalSamplesPerClass), evaluationLabels(spec, evalSamplesPerClass));
+              evalLog.append(it, scores);
+              board.scalars(it, Map.of("eval/conditional_accuracy", (float) scores.conditionalAccuracy(), "eval/frechet_distance",
+                  (float) scores.frechetDistance(), "eval/classifier_score", (float) scores.classifierScore(), "eval/diversity_ratio",
+                  (float) scores.diversityRatio()));
+              listener.evaluated(it, scores);
             }
             if (it % cfg.checkpointInterval() == 0 || it == total) {
               listener.checkpointed(it, save(checkpoints, session, tg, it));
@@ -218,6 +255,29 @@ public final class Trainer {
         Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.samplePixels).run()) {
       byte[] pixels = bytes((TUint8) r.get(0));
       return Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels());
+    }
+  }
+
+  /** Class c repeated samplesPerClass times, for c = 0..k−1. */
+  private static int[] evaluationLabels(TrainingSpec spec, int samplesPerClass) {
+    int[] labels = new int[spec.model().numClasses() * samplesPerClass];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = i / samplesPerClass;
+    }
+    return labels;
+  }
+
+  private static float[][] sampleImages(Session session, TrainingGraph tg, TrainingSpec spec, int samplesPerClass) {
+    int[] labels = evaluationLabels(spec, samplesPerClass);
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 98));
+        Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.sampleImages).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      float[][] out = new float[labels.length][spec.model().imagePixels()];
+      for (int i = 0; i < labels.length; i++) {
+        t.slice(org.tensorflow.ndarray.index.Indices.at(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out[i], false, false));
+      }
+      return out;
     }
   }
 

@@ -67,6 +67,8 @@ public final class TrainingGraph {
   public final Placeholder<TInt32> sampleLabels;
   public final Placeholder<TInt64> sampleSeed;
   public final Operand<TUint8> samplePixels;
+  /** The same samples before quantisation: float32 [n, H, W, C] in [−1, 1]. */
+  public final Operand<TFloat32> sampleImages;
   /** Iterations per epoch: whole batches only; the remainder of each shuffled epoch is skipped. */
   public final long iterationsPerEpoch;
 
@@ -139,7 +141,8 @@ public final class TrainingGraph {
     sampleLabels = tf.withName("sample_labels").placeholder(TInt32.class);
     sampleSeed = tf.withName("sample_seed").placeholder(TInt64.class);
     Operand<TFloat32> sampleNoise = Sampling.noise(tf, sampleLabels, sampleSeed, spec.model().latentDim());
-    samplePixels = Sampling.toPixels(tf, generator.apply(tf, sampleNoise, sampleLabels, false));
+    sampleImages = generator.apply(tf, sampleNoise, sampleLabels, false);
+    samplePixels = Sampling.toPixels(tf, sampleImages);
   }
 
   /** This iteration's real images: the in-graph uint8 set gathered at {@code indices}. */

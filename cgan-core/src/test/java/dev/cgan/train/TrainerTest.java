@@ -81,6 +81,25 @@ class TrainerTest {
   }
 
   @Test
+  void evaluatesFixedSamplesOfEveryClassAtTheIntervalAndAtTheEnd() throws Exception {
+    RunFolder run = RunFolder.create(tmp.resolve("eval"), TinyData.run(TinyData.spec(5)));
+    List<float[][]> seen = new java.util.ArrayList<>();
+    Trainer trainer = new Trainer().evaluateEvery(2, 3, (images, labels) -> {
+      assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9}, labels);
+      assertEquals(1024, images[0].length);
+      seen.add(images);
+      return new Trainer.Scores(0.5, 12.25, 3.5, 0.75);
+    });
+    trainer.train(run, TinyData.digits(), new Trainer.Listener() {});
+    assertEquals(3, seen.size());
+    // Same noise each time, different weights: the samples change between evaluations.
+    assertFalse(java.util.Arrays.equals(seen.get(0)[0], seen.get(1)[0]));
+    List<String> rows = Files.readAllLines(run.evaluationFile());
+    assertEquals(List.of(EvaluationLog.HEADER, "2,0.50000,12.2500,3.5000,0.7500", "4,0.50000,12.2500,3.5000,0.7500",
+        "5,0.50000,12.2500,3.5000,0.7500"), rows);
+  }
+
+  @Test
   void stopRequestCheckpointsTheIterationReached() throws Exception {
     RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(100)));
     Trainer trainer = new Trainer();
