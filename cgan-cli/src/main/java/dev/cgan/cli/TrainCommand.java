@@ -3,6 +3,8 @@ package dev.cgan.cli;
 import dev.cgan.data.DataSources;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.data.MnistDownloader;
+import dev.cgan.eval.EvaluationReport;
+import dev.cgan.eval.Evaluator;
 import dev.cgan.image.Png;
 import dev.cgan.model.CganConfig;
 import dev.cgan.serve.CganGenerator;
@@ -41,8 +43,12 @@ import picocli.CommandLine.Spec;
         "  java -jar cgan-cli.jar train --images x.idx --labels y.idx --img-size 16 --class-names a,b,c",
         "  java -jar cgan-cli.jar train --resume run --iterations 20000"})
 final class TrainCommand implements Callable<Integer> {
-  /** Default length on the embedded 10k digits (156 iterations per epoch at batch 64). */
-  static final int DEFAULT_EPOCHS = 40;
+  /**
+   * Default length: 150 epochs of the embedded 10k digits, 23,400 iterations at batch 64. Measured
+   * (README "Quality"): conditional accuracy ≥ 97 % and Fréchet distance within 3× the real floor
+   * are reached from about 100 epochs on; 150 leaves a margin for the run-to-run spread.
+   */
+  static final int DEFAULT_EPOCHS = 150;
   /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
   static final int INTERRUPTED = 130;
   /** Options that define a run; a resumed run keeps the values it was started with. */
@@ -126,12 +132,20 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--keep", paramLabel = "K", defaultValue = "3", description = "Checkpoints to keep (default: ${DEFAULT-VALUE}).")
   int keep;
 
+  @Option(names = "--eval-interval", paramLabel = "N", defaultValue = "0",
+      description = "Score the generator every N iterations and at the end: conditional accuracy, Frechet distance, classifier score (digit models; 0 = off).")
+  long evalInterval;
+
+  @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "100", description = "Samples per class for --eval-interval (default: ${DEFAULT-VALUE}).")
+  int evalSamples;
+
   @Option(names = "--two-step", description = "Run the reference's G step and D step as two session runs (slower; same mathematics).")
   boolean twoStep;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    checkCounts();
     RunFolder run = resume != null ? resumeRun() : newRun();
     RunConfig cfg = run.config();
     LabeledImages images = load(cfg.data(), cfg.spec().model().numClasses());
@@ -139,7 +153,26 @@ final class TrainCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "training %s on %s (%d images of %dx%d, %d classes): %d iterations, batch %d, seed %d%n", run.root(),
         cfg.data(), images.count(), images.height(), images.width(), cfg.spec().model().numClasses(), cfg.spec().iterations(),
         cfg.spec().batchSize(), cfg.spec().seed());
-    Trainer.Outcome outcome = trainUntilDoneOrStopped(new Trainer(), run, images, out);
+    Trainer trainer = new Trainer();
+    try (Evaluator evaluator = evalInterval > 0 ? openEvaluator(cfg.spec().model(), out) : null) {
+      if (evaluator != null) {
+        trainer.evaluateEvery(evalInterval, evalSamples, (imgs, labels) -> {
+          EvaluationReport r = evaluator.evaluate(imgs, labels);
+          return new Trainer.Scores(r.conditionalAccuracy(), r.frechetDistance(), r.classifierScore(), r.diversityRatio());
+        });
+      }
+      return finish(run, trainUntilDoneOrStopped(trainer, run, images, out), out);
+    }
+  }
+
+  private static Evaluator openEvaluator(CganConfig model, PrintWriter out) throws IOException {
+    Evaluator.requireDigitModel(model);
+    return Evaluator.open(Evaluator.defaultCacheRoot(), out::println);
+  }
+
+  /** After training: result.png and the SavedModel, unless the run was stopped early. */
+  private static int finish(RunFolder run, Trainer.Outcome outcome, PrintWriter out) throws IOException {
+    RunConfig cfg = run.config();
     if (outcome.stoppedEarly()) {
       return INTERRUPTED;
     }
@@ -172,6 +205,13 @@ final class TrainCommand implements Callable<Integer> {
       public void iterationDone(long it, long total) {
         String status = last == null ? "" : String.format(Locale.ROOT, "D %.3f G %.3f", last.discriminatorLoss(), last.generatorLoss());
         bar.update(it, from, total, last == null ? 0 : last.imagesPerSecond(), "img/s", status);
+      }
+
+      @Override
+      public void evaluated(long it, Trainer.Scores s) {
+        bar.clear();
+        out.printf(Locale.ROOT, "eval %6d  conditional accuracy %.2f %%  Frechet distance %.2f  classifier score %.3f  diversity %.2f%n", it,
+            100 * s.conditionalAccuracy(), s.frechetDistance(), s.classifierScore(), s.diversityRatio());
       }
 
       @Override
@@ -208,6 +248,19 @@ final class TrainCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // The hook is already running; it returns now that training has ended.
       }
+    }
+  }
+
+  /** Counts the run could not use are refused as given, before anything is written. */
+  private void checkCounts() {
+    if (length != null && length.epochs != null && length.epochs < 0) {
+      throw new ParameterException(spec.commandLine(), "--epochs must not be negative, got " + length.epochs);
+    }
+    if (length != null && length.iterations != null && length.iterations < 0) {
+      throw new ParameterException(spec.commandLine(), "--iterations must not be negative, got " + length.iterations);
+    }
+    if (keep < 1) {
+      throw new ParameterException(spec.commandLine(), "--keep must be at least 1, got " + keep);
     }
   }
 
