@@ -57,7 +57,9 @@ public final class DataSources {
     }
     if (numClasses > 0 && numClasses != data.numClasses()) {
       if (numClasses < data.numClasses()) {
-        throw new InvalidDataException(source, "labels go up to " + (data.numClasses() - 1) + ", but --classes is " + numClasses);
+        // Also reached on --resume, where the count comes from run.json rather than --classes.
+        throw new InvalidDataException(source, "labels go up to " + (data.numClasses() - 1) + ", expected 0.." + (numClasses - 1)
+            + " for " + numClasses + " classes");
       }
       data = LabeledImages.of(data.pixels(), data.labels(), data.height(), data.width(), numClasses);
     }

@@ -14,7 +14,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -90,7 +89,9 @@ public final class CganGenerator implements AutoCloseable {
       Session session = new Session(graph);
       try {
         session.restore(prefix.toString());
-      } catch (TensorFlowException e) {
+      } catch (RuntimeException e) {
+        // A shape mismatch arrives as TFInvalidArgumentException, an IllegalArgumentException and
+        // no TensorFlowException; left open, the session would block graph.close() for ever.
         session.close();
         throw new IOException("checkpoint " + prefix + " does not fit the model in " + run.root().resolve(RunFolder.CONFIG)
             + ": " + firstLine(e.getMessage()));
@@ -113,8 +114,9 @@ public final class CganGenerator implements AutoCloseable {
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(dir.toString(), "serve");
-    } catch (TensorFlowException e) {
-      throw new IOException(dir + ": cannot load SavedModel: " + firstLine(e.getMessage()));
+    } catch (RuntimeException e) {
+      // TensorFlow's errors are not all TensorFlowExceptions (see fromRun).
+      throw new IOException(dir + ": cannot load SavedModel: " + firstLine(e.getMessage()), e);
     }
     SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("generate");
     if (sig == null) {

@@ -11,30 +11,42 @@ public final class Labels {
    *     class for
    */
   public static int[] parseDigits(String digits, int numClasses) {
+    return parseDigits(digits, numClasses, "--digits");
+  }
+
+  /**
+   * A list with commas ("3,1,4", any number of classes) or else a digit string ("2026"), as
+   * {@code train --digits} takes it; messages name {@code --digits} either way.
+   */
+  public static int[] parse(String labels, int numClasses) {
+    return labels != null && labels.contains(",") ? parseList(labels, numClasses, "--digits")
+        : parseDigits(labels, numClasses, "--digits");
+  }
+
+  /** "3,1,4" → {3, 1, 4}: class indices for models of any number of classes. */
+  public static int[] parseList(String list, int numClasses) {
+    return parseList(list, numClasses, "--labels");
+  }
+
+  private static int[] parseDigits(String digits, int numClasses, String option) {
     if (digits == null || digits.isEmpty()) {
-      throw new IllegalArgumentException("--digits is empty: give at least one digit, e.g. 0123456789");
+      throw new IllegalArgumentException(option + " is empty: give at least one digit, e.g. 0123456789");
     }
     int[] labels = new int[digits.length()];
     for (int i = 0; i < digits.length(); i++) {
       char c = digits.charAt(i);
       if (c < '0' || c > '9') {
-        throw new IllegalArgumentException("not a digit: '" + c + "' at position " + (i + 1) + " of --digits " + digits);
+        throw new IllegalArgumentException("not a digit: '" + c + "' at position " + (i + 1) + " of " + option + " " + digits);
       }
       labels[i] = c - '0';
-      checkClass(labels[i], i, numClasses, "--digits");
+      checkClass(labels[i], i, numClasses, option);
     }
     return labels;
   }
 
-  /** A list with commas ("3,1,4", any number of classes) or else a digit string ("2026"). */
-  public static int[] parse(String labels, int numClasses) {
-    return labels != null && labels.contains(",") ? parseList(labels, numClasses) : parseDigits(labels, numClasses);
-  }
-
-  /** "3,1,4" → {3, 1, 4}: class indices for models of any number of classes. */
-  public static int[] parseList(String list, int numClasses) {
+  private static int[] parseList(String list, int numClasses, String option) {
     if (list == null || list.isBlank()) {
-      throw new IllegalArgumentException("--labels is empty: give class indices such as 3,1,4");
+      throw new IllegalArgumentException(option + " is empty: give class indices such as 3,1,4");
     }
     String[] parts = list.split(",", -1);
     int[] labels = new int[parts.length];
@@ -42,9 +54,9 @@ public final class Labels {
       try {
         labels[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a class index: '" + parts[i] + "' at position " + (i + 1) + " of --labels " + list);
+        throw new IllegalArgumentException("not a class index: '" + parts[i] + "' at position " + (i + 1) + " of " + option + " " + list);
       }
-      checkClass(labels[i], i, numClasses, "--labels");
+      checkClass(labels[i], i, numClasses, option);
     }
     return labels;
   }

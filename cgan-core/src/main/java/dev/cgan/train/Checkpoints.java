@@ -7,8 +7,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -18,13 +20,25 @@ import org.tensorflow.Session;
  * TensorFlow checkpoints of a run, {@code ckpt-<iteration>.index} and
  * {@code ckpt-<iteration>.data-00000-of-00001}, published the way {@code tf.train} does: the
  * files are written under a temporary prefix, renamed, and only then named in the small
- * {@code checkpoint} index file, itself replaced by an atomic rename. A crash at any moment leaves
- * the index pointing at a complete checkpoint.
+ * {@code checkpoint} index file, itself replaced by an atomic rename. The index is the truth: a
+ * process killed at any moment, or a save that fails (a full disk), leaves the index naming only
+ * complete checkpoints, and {@link #cleanUp} removes whatever a killed save left behind.
  */
 public final class Checkpoints {
   private static final String INDEX = "checkpoint";
   private static final Pattern ENTRY = Pattern.compile("^ckpt-(\\d+)$");
+  private static final Pattern FILE = Pattern.compile("^(ckpt-\\d+)\\.(index|data-\\d+-of-\\d+)$");
   private static final String DATA_SUFFIX = ".data-00000-of-00001";
+
+  /**
+   * Writes every variable of a graph under a prefix: {@code <prefix>.index} and
+   * {@code <prefix>.data-00000-of-00001}, as {@link Session#save} does. Tests substitute one that
+   * fails halfway, as a full disk does.
+   */
+  @FunctionalInterface
+  public interface Writer {
+    void save(String prefix) throws IOException;
+  }
 
   private final Path dir;
   private final int keep;
@@ -41,23 +55,61 @@ public final class Checkpoints {
     this.keep = keep;
   }
 
-  /** Saves every variable of {@code session}'s graph as the checkpoint of {@code iteration}. */
+  /**
+   * Saves every variable of {@code session}'s graph as the checkpoint of {@code iteration}.
+   *
+   * @throws IOException when the files cannot be written; the index and the earlier checkpoints
+   *     are then unchanged and no partial file is left
+   */
   public Path save(Session session, long iteration) throws IOException {
+    return save(prefix -> {
+      try {
+        session.save(prefix);
+      } catch (RuntimeException e) {
+        // TensorFlow's errors are TensorFlowExceptions or, for some codes, IllegalArgumentException
+        // and UnsupportedOperationException; the first line of the message has the errno.
+        throw new IOException(firstLine(e.getMessage()), e);
+      }
+    }, iteration);
+  }
+
+  /** {@link #save(Session, long)} with the files written by {@code writer}. */
+  public Path save(Writer writer, long iteration) throws IOException {
     Files.createDirectories(dir);
     String name = "ckpt-" + iteration;
     String tmp = name + ".tmp" + ProcessHandle.current().pid();
-    session.save(dir.resolve(tmp).toString());
-    // The data file first: an index file never names missing data.
-    move(dir.resolve(tmp + DATA_SUFFIX), dir.resolve(name + DATA_SUFFIX));
-    move(dir.resolve(tmp + ".index"), dir.resolve(name + ".index"));
-    List<String> names = new ArrayList<>(list());
-    names.remove(name);
-    names.add(name);
-    List<String> kept = names.subList(Math.max(0, names.size() - keep), names.size());
-    writeIndex(kept);
-    for (String old : names.subList(0, names.size() - kept.size())) {
-      Files.deleteIfExists(dir.resolve(old + ".index"));
-      Files.deleteIfExists(dir.resolve(old + DATA_SUFFIX));
+    List<String> before = list();
+    List<String> kept;
+    try {
+      writer.save(dir.resolve(tmp).toString());
+      // The data file first: an index file never names missing data.
+      move(dir.resolve(tmp + DATA_SUFFIX), dir.resolve(name + DATA_SUFFIX));
+      move(dir.resolve(tmp + ".index"), dir.resolve(name + ".index"));
+      List<String> names = new ArrayList<>(before);
+      names.remove(name);
+      names.add(name);
+      kept = List.copyOf(names.subList(Math.max(0, names.size() - keep), names.size()));
+      writeIndex(kept);
+    } catch (IOException | RuntimeException e) {
+      deleteStartingWith(tmp);
+      deleteStartingWith(INDEX + ".tmp");
+      if (!before.contains(name)) {
+        // Renamed but never published: nothing names these files.
+        deleteStartingWith(name + ".");
+      }
+      if (e instanceof RuntimeException bug) {
+        throw bug;
+      }
+      String previous = before.isEmpty() ? "there is no earlier checkpoint"
+          : "the previous checkpoint " + before.get(before.size() - 1) + " is intact";
+      throw new IOException("cannot save checkpoint " + name + " in " + dir + ": " + reason(e) + "; " + previous, e);
+    }
+    for (String old : before) {
+      if (!kept.contains(old)) {
+        // The new index no longer names it; a failure here leaves garbage for cleanUp, not damage.
+        deleteQuietly(dir.resolve(old + ".index"));
+        deleteQuietly(dir.resolve(old + DATA_SUFFIX));
+      }
     }
     return dir.resolve(name);
   }
@@ -97,15 +149,22 @@ public final class Checkpoints {
     return names;
   }
 
-  /** Removes temporary files a killed save may have left behind. */
+  /**
+   * Removes what a killed save may have left behind: temporary files, and checkpoint files the
+   * index does not name (renamed just before the kill, or pruned just after the index moved on).
+   * Without an index nothing was ever published, and only temporary files are removed.
+   */
   public void cleanUp() throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
+    boolean indexed = Files.isRegularFile(dir.resolve(INDEX));
+    Set<String> named = new HashSet<>(list());
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String n = f.getFileName().toString();
-        if (n.contains(".tmp")) {
+        Matcher m = FILE.matcher(n);
+        if (n.contains(".tmp") || (indexed && m.matches() && !named.contains(m.group(1)))) {
           deleteRecursively(f);
         }
       }
@@ -118,13 +177,47 @@ public final class Checkpoints {
     for (String n : names) {
       text.append("all_model_checkpoint_paths: \"").append(n).append("\"\n");
     }
-    Path tmp = dir.resolve(INDEX + ".tmp");
+    Path tmp = dir.resolve(INDEX + ".tmp" + ProcessHandle.current().pid());
     Files.writeString(tmp, text, StandardCharsets.UTF_8);
     move(tmp, dir.resolve(INDEX));
   }
 
+  /** Deletes every file or folder of {@link #dir} whose name starts with {@code prefix}. */
+  private void deleteStartingWith(String prefix) {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().startsWith(prefix)) {
+          deleteRecursively(f);
+        }
+      }
+    } catch (IOException e) {
+      // Best effort while reporting another failure; cleanUp retries on the next start.
+    }
+  }
+
+  private static String reason(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : firstLine(m);
+  }
+
+  static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
+  }
+
   private static void move(Path from, Path to) throws IOException {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // Left for cleanUp.
+    }
   }
 
   private static void deleteRecursively(Path p) throws IOException {

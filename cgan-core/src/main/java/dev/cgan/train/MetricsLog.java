@@ -21,22 +21,32 @@ public final class MetricsLog implements AutoCloseable {
 
   private final BufferedWriter out;
 
-  /** Opens {@code file}, keeping only complete rows with iteration ≤ {@code resumedAt}. */
+  /**
+   * Opens {@code file}, keeping only complete rows with iteration ≤ {@code resumedAt}, in strictly
+   * increasing order. A last line without its newline was torn by a crash and is dropped even if
+   * it happens to parse. The file is replaced atomically, so a crash here loses nothing.
+   */
   public MetricsLog(Path file, long resumedAt) throws IOException {
     List<String> kept = new ArrayList<>();
     kept.add(HEADER);
     if (Files.exists(file)) {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      long previous = Long.MIN_VALUE;
+      for (String line : completeLines(file)) {
         Metrics m = parse(line);
-        if (m != null && m.iteration() <= resumedAt) {
+        if (m != null && m.iteration() <= resumedAt && m.iteration() > previous) {
           kept.add(line);
+          previous = m.iteration();
         }
       }
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.write(tmp, kept, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try {
+      Files.write(tmp, kept, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
     out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
   }
 
@@ -50,14 +60,26 @@ public final class MetricsLog implements AutoCloseable {
   /** Reads every complete row of a metrics file. */
   public static List<Metrics> read(Path file) throws IOException {
     List<Metrics> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+    for (String line : completeLines(file)) {
       Metrics m = parse(line);
       if (m != null) {
         rows.add(m);
       }
     }
     return rows;
+  }
+
+  /** The lines that end in a newline; the header does not parse as a row and falls out later. */
+  private static List<String> completeLines(Path file) throws IOException {
+    // Rows are ASCII; Latin-1 decodes any bytes a crash may leave, where UTF-8 would throw.
+    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      lines.add(text.substring(start, nl).stripTrailing());
+      start = nl + 1;
+    }
+    return lines;
   }
 
   static String format(Metrics m) {

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -208,7 +207,8 @@ public final class Trainer {
   private static void restore(Session session, Path prefix, RunFolder run) throws IOException {
     try {
       session.restore(prefix.toString());
-    } catch (TensorFlowException e) {
+    } catch (RuntimeException e) {
+      // A shape mismatch is a TFInvalidArgumentException, which is no TensorFlowException.
       throw new IOException("checkpoint " + prefix + " does not fit the network and data of " + run.root().resolve(RunFolder.CONFIG)
           + ": " + Checkpoints.firstLine(e.getMessage()), e);
     }
