@@ -46,12 +46,16 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // The spelling first, so that a typo is reported without waiting for TensorFlow to load.
+    parse(Integer.MAX_VALUE);
     try (CganGenerator g = CganGenerator.load(model)) {
-      int[] labels = what.digits != null ? Labels.parseDigits(what.digits, g.config().numClasses())
-          : Labels.parseList(what.labels, g.config().numClasses());
-      Png.write(g.render(labels, seed), output);
+      Png.write(g.render(parse(g.config().numClasses()), seed), output);
     }
     spec.commandLine().getOut().println("wrote " + output);
     return Main.OK;
+  }
+
+  private int[] parse(int numClasses) {
+    return what.digits != null ? Labels.parseDigits(what.digits, numClasses) : Labels.parseList(what.labels, numClasses);
   }
 }

@@ -69,8 +69,19 @@ public final class Main {
    * messages trail a multi-line context, of which the first line is the one that matters.
    */
   static String describe(Throwable e) {
+    if (e instanceof FileSystemException fs && fs.getFile() != null) {
+      // "run/x: Not a directory" when it is "run" that is a file: name the file in the way.
+      Path inTheWay = fileInTheWay(Path.of(fs.getFile()));
+      if (inTheWay != null) {
+        return fs.getFile() + ": " + inTheWay + " is a file, where a folder was expected";
+      }
+    }
     if (e instanceof FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
-      return fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile()) + ": " + meaning(fs);
+      String paths = fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
+      // Only the JDK's bare form; subclasses that word their own message keep it.
+      if (paths.equals(fs.getMessage())) {
+        return paths + ": " + meaning(fs);
+      }
     }
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
@@ -78,6 +89,16 @@ public final class Main {
     }
     int nl = m.indexOf('\n');
     return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+
+  /** The nearest existing ancestor of {@code file}, if it is not a folder. */
+  private static Path fileInTheWay(Path file) {
+    for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        return Files.isDirectory(p) ? null : p;
+      }
+    }
+    return null;
   }
 
   private static String meaning(FileSystemException e) {
@@ -91,8 +112,7 @@ public final class Main {
       return "not a folder";
     }
     if (e instanceof FileAlreadyExistsException) {
-      // Files.createDirectories reports a file in the way of a folder this way.
-      return Files.isRegularFile(Path.of(e.getFile())) ? "is a file, where a folder was expected" : "already exists";
+      return "already exists";
     }
     return e.getClass().getSimpleName();
   }
