@@ -192,6 +192,8 @@ class CrashResumeTest {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
       // Set, so that the CLI trains in this process instead of relaunching itself quietly.
       pb.environment().put(QuietLauncher.LOG_LEVEL, "2");
+      // Kernels that have a deterministic variant use it, as in the surefire JVM (parent pom).
+      pb.environment().put("TF_DETERMINISTIC_OPS", "1");
       return new Child(pb.start(), out, err);
     }
 

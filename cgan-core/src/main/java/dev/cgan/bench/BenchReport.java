@@ -120,9 +120,9 @@ public record BenchReport(
 
     section(sb, String.format(Locale.ROOT, "Training (reference spec, embedded 10k digits, %d warm-up iterations)",
         warmupIterations));
-    line(sb, "  %-9s %5s %6s  %-28s %-26s %s", "mode", "batch", "iters", "images/s", "GFLOP/s", "of peak");
+    line(sb, "  %-10s %5s %6s  %-28s %-26s %s", "mode", "batch", "iters", "images/s", "GFLOP/s", "of peak");
     for (Training t : training) {
-      line(sb, "  %-9s %5d %6d  %-28s %-26s %5.1f %%", t.mode(), t.batchSize(), t.iterationsPerRepeat(),
+      line(sb, "  %-10s %5d %6d  %-28s %-26s %5.1f %%", t.mode(), t.batchSize(), t.iterationsPerRepeat(),
           stats(t.imagesPerSecond(), 0), stats(t.gflops(), 1), 100 * t.fractionOfPeak());
     }
 

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
+import dev.cgan.train.Precision;
 
 /**
  * The whole benchmark of {@code cgan bench}, section by section: matmul peak, training throughput
@@ -167,14 +168,23 @@ public final class Benchmark {
     specs.add(TrainingBench.withBatchSize(reference(), TWO_STEP_BATCH).withTwoStep(true));
     List<BenchReport.Training> results = new ArrayList<>();
     for (TrainingSpec spec : specs) {
-      progress.accept("training, batch " + spec.batchSize() + (spec.twoStep() ? ", two-step" : ", fused"));
-      TrainingBench.Result r = TrainingBench.measure(spec, data, options.warmupIterations(), options.iterations(),
-          options.repeats(), options.sessionConfig());
-      Stats gflops = r.imagesPerSecond().times(flops.referenceIterationFlops() / 1e9);
-      results.add(new BenchReport.Training(r.mode(), r.batchSize(), r.iterationsPerRepeat(), r.imagesPerSecond(), gflops,
-          gflops.median() / peakGflops));
+      results.add(training(spec, Precision.FP32, data, flops, peakGflops));
+    }
+    // The opt-in: matmuls in bfloat16 (AMX where present); its GFLOP/s still count fp32-equivalent work.
+    for (int batch : TRAIN_BATCHES) {
+      results.add(training(TrainingBench.withBatchSize(reference(), batch), Precision.MIXED_BF16, data, flops, peakGflops));
     }
     return results;
+  }
+
+  private BenchReport.Training training(TrainingSpec spec, Precision precision, LabeledImages data, FlopCount flops, double peakGflops) {
+    String label = (spec.twoStep() ? "two-step" : "fused") + (precision == Precision.MIXED_BF16 ? " bf16" : "");
+    progress.accept("training, batch " + spec.batchSize() + ", " + label);
+    TrainingBench.Result r = TrainingBench.measure(spec, data, options.warmupIterations(), options.iterations(),
+        options.repeats(), precision.sessionConfig(options.sessionConfig()));
+    Stats gflops = r.imagesPerSecond().times(flops.referenceIterationFlops() / 1e9);
+    return new BenchReport.Training(label, r.batchSize(), r.iterationsPerRepeat(), r.imagesPerSecond(), gflops,
+        gflops.median() / peakGflops);
   }
 
   private List<GenerationBench.Result> generation(Path modelDir) throws IOException {

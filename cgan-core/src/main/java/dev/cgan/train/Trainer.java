@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -58,9 +59,16 @@ public final class Trainer {
   public record Outcome(long iterations, boolean stoppedEarly, Metrics lastMetrics) {}
 
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private ConfigProto sessionConfig;
   private long evalInterval;
   private int evalSamplesPerClass;
   private SampleScorer scorer;
+
+  /** Session options (threads, precision) for the training session; null for TensorFlow's defaults. */
+  public Trainer withSessionConfig(ConfigProto config) {
+    this.sessionConfig = config;
+    return this;
+  }
 
   /**
    * Scores {@code samplesPerClass} fresh samples of every class every {@code interval}
@@ -96,7 +104,7 @@ public final class Trainer {
     Files.createDirectories(run.samplesDir());
     try (Graph graph = new Graph()) {
       TrainingGraph tg = new TrainingGraph(graph, spec, data);
-      try (Session session = new Session(graph)) {
+      try (Session session = sessionConfig == null ? new Session(graph) : new Session(graph, sessionConfig)) {
         Optional<Path> latest = checkpoints.latest();
         long it;
         if (latest.isPresent()) {

@@ -31,7 +31,7 @@ class BenchReportTest {
   void tableShowsMediansWithTheirRange() {
     String table = sample().toTable();
     assertTrue(table.contains("2048×2048×2048     300.0 [290.0–310.0]"), table);
-    assertTrue(table.contains("fused        64     50  1100 [1000–1200]"), table);
+    assertTrue(table.contains("fused         64     50  1100 [1000–1200]"), table);
     assertTrue(table.contains("10.0 %"), table);
     assertTrue(table.contains("Generation (CganGenerator.pixels; run/saved_model)"), table);
     assertTrue(table.contains("   10      100  6000 [5000–7000]"), table);

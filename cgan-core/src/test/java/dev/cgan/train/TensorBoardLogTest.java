@@ -153,6 +153,12 @@ class TensorBoardLogTest {
     }
     Path first = TensorBoardEvents.files(dir).get(0);
     byte[] before = Files.readAllBytes(first);
+    // File names start with the creation second; TensorBoard orders files by name, so a later
+    // file must come from a later second (a resumed run is always a new, later process).
+    long second = System.currentTimeMillis() / 1000;
+    while (System.currentTimeMillis() / 1000 == second) {
+      Thread.onSpinWait();
+    }
     ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(1).build();
     try (TensorBoardLog log = new TensorBoardLog(dir, config)) {
       log.scalars(4, Map.of(TensorBoardLog.GENERATOR_LOSS, 2f));
