@@ -1,5 +1,6 @@
 package dev.cgan.eval;
 
+import dev.cgan.TensorArrays;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.Preprocessing;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class DigitClassifier implements AutoCloseable {
         c.session.restore(prefix.toString());
       } catch (TensorFlowException e) {
         c.close();
-        throw new IOException("classifier checkpoint " + prefix + " cannot be restored: " + firstLine(e.getMessage()));
+        throw new IOException("classifier checkpoint " + prefix + " cannot be restored: " + TensorArrays.firstLine(e.getMessage()));
       }
       return c;
     } catch (RuntimeException e) {
@@ -154,8 +155,8 @@ public final class DigitClassifier implements AutoCloseable {
   }
 
   private static void copyRows(Result r, Predictions out, int from, int m) {
-    float[] f = floats((TFloat32) r.get(0));
-    float[] p = floats((TFloat32) r.get(1));
+    float[] f = TensorArrays.floats((TFloat32) r.get(0));
+    float[] p = TensorArrays.floats((TFloat32) r.get(1));
     int d = ClassifierNet.FEATURES;
     int k = ClassifierNet.NUM_CLASSES;
     for (int i = 0; i < m; i++) {
@@ -164,19 +165,6 @@ public final class DigitClassifier implements AutoCloseable {
     }
   }
 
-  private static float[] floats(TFloat32 t) {
-    float[] out = new float[(int) t.size()];
-    t.copyTo(DataBuffers.of(out, false, false));
-    return out;
-  }
-
-  static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   @Override
   public void close() {

@@ -1,10 +1,10 @@
 package dev.cgan.serve;
 
+import dev.cgan.TensorArrays;
 import dev.cgan.image.Tiles;
 import dev.cgan.model.CganConfig;
 import dev.cgan.train.Checkpoints;
 import dev.cgan.train.RunFolder;
-import dev.cgan.train.Trainer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,7 +94,7 @@ public final class CganGenerator implements AutoCloseable {
         // no TensorFlowException; left open, the session would block graph.close() for ever.
         session.close();
         throw new IOException("checkpoint " + prefix + " does not fit the model in " + run.root().resolve(RunFolder.CONFIG)
-            + ": " + firstLine(e.getMessage()));
+            + ": " + TensorArrays.firstLine(e.getMessage()));
       }
       AutoCloseable owner = () -> {
         session.close();
@@ -116,7 +116,7 @@ public final class CganGenerator implements AutoCloseable {
       bundle = SavedModelBundle.load(dir.toString(), "serve");
     } catch (RuntimeException e) {
       // TensorFlow's errors are not all TensorFlowExceptions (see fromRun).
-      throw new IOException(dir + ": cannot load SavedModel: " + firstLine(e.getMessage()), e);
+      throw new IOException(dir + ": cannot load SavedModel: " + TensorArrays.firstLine(e.getMessage()), e);
     }
     SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("generate");
     if (sig == null) {
@@ -131,15 +131,9 @@ public final class CganGenerator implements AutoCloseable {
   /** Raw generator output for each label: [n][H·W·C] floats in [−1, 1], row-major HWC. */
   public float[][] generate(int[] labels, long seed) {
     checkLabels(labels);
-    int per = config.imagePixels();
     try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
         Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(imagesName).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      float[][] out = new float[labels.length][per];
-      for (int i = 0; i < labels.length; i++) {
-        t.slice(org.tensorflow.ndarray.index.Indices.at(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out[i], false, false));
-      }
-      return out;
+      return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
 
@@ -148,7 +142,7 @@ public final class CganGenerator implements AutoCloseable {
     checkLabels(labels);
     try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
         Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(pixelsName).run()) {
-      return Trainer.bytes((TUint8) r.get(0));
+      return TensorArrays.bytes((TUint8) r.get(0));
     }
   }
 
@@ -187,14 +181,6 @@ public final class CganGenerator implements AutoCloseable {
 
   private static String name(org.tensorflow.Operand<?> op) {
     return op.op().name() + ":" + op.asOutput().index();
-  }
-
-  static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   @Override

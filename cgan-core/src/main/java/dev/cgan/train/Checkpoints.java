@@ -1,5 +1,6 @@
 package dev.cgan.train;
 
+import dev.cgan.TensorArrays;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class Checkpoints {
       } catch (RuntimeException e) {
         // TensorFlow's errors are TensorFlowExceptions or, for some codes, IllegalArgumentException
         // and UnsupportedOperationException; the first line of the message has the errno.
-        throw new IOException(firstLine(e.getMessage()), e);
+        throw new IOException(TensorArrays.firstLine(e.getMessage()), e);
       }
     }, iteration);
   }
@@ -197,15 +198,7 @@ public final class Checkpoints {
 
   private static String reason(Throwable e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : firstLine(m);
-  }
-
-  static String firstLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).strip();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : TensorArrays.firstLine(m);
   }
 
   private static void move(Path from, Path to) throws IOException {

@@ -1,5 +1,6 @@
 package dev.cgan.train;
 
+import dev.cgan.TensorArrays;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.image.LossPlot;
 import dev.cgan.image.Png;
@@ -218,7 +219,7 @@ public final class Trainer {
     } catch (RuntimeException e) {
       // A shape mismatch is a TFInvalidArgumentException, which is no TensorFlowException.
       throw new IOException("checkpoint " + prefix + " does not fit the network and data of " + run.root().resolve(RunFolder.CONFIG)
-          + ": " + Checkpoints.firstLine(e.getMessage()), e);
+          + ": " + TensorArrays.firstLine(e.getMessage()), e);
     }
   }
 
@@ -261,7 +262,7 @@ public final class Trainer {
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 99));
         Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.samplePixels).run()) {
-      byte[] pixels = bytes((TUint8) r.get(0));
+      byte[] pixels = TensorArrays.bytes((TUint8) r.get(0));
       return Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels());
     }
   }
@@ -280,21 +281,10 @@ public final class Trainer {
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 98));
         Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.sampleImages).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      float[][] out = new float[labels.length][spec.model().imagePixels()];
-      for (int i = 0; i < labels.length; i++) {
-        t.slice(org.tensorflow.ndarray.index.Indices.at(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out[i], false, false));
-      }
-      return out;
+      return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
 
-  /** Copies a uint8 tensor's bytes into a Java array. */
-  public static byte[] bytes(TUint8 t) {
-    byte[] out = new byte[(int) t.size()];
-    t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(out, false, false));
-    return out;
-  }
 
   /** Throwable for a non-finite loss; names the last good checkpoint. */
   public static final class TrainingDivergedException extends IOException {

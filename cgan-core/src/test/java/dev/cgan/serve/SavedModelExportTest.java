@@ -221,7 +221,7 @@ class SavedModelExportTest {
         Result r = b.function("generate").call(Map.of("labels", l, "seed", s))) {
       TUint8 px = (TUint8) r.get("pixels").orElseThrow();
       assertEquals(Shape.of(labels.length, 32, 32, 1), px.shape());
-      return dev.cgan.train.Trainer.bytes(px);
+      return dev.cgan.TensorArrays.bytes(px);
     }
   }
 
