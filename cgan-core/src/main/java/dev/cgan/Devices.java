@@ -25,7 +25,9 @@ import org.tensorflow.internal.c_api.TF_Status;
 
 /** The devices TensorFlow finds on this machine (CPU, and GPUs with the -Pgpu build and CUDA). */
 public final class Devices {
-  /** One device: its full name (e.g. /job:localhost/replica:0/task:0/device:GPU:0), type and memory. */
+  /**
+   * One device: its full name (e.g. /job:localhost/replica:0/task:0/device:GPU:0), type and memory.
+   */
   public record Device(String name, String type, long memoryBytes) {}
 
   private Devices() {}
@@ -44,8 +46,11 @@ public final class Devices {
         try {
           List<Device> out = new ArrayList<>();
           for (int i = 0; i < TF_DeviceListCount(devices); i++) {
-            out.add(new Device(TF_DeviceListName(devices, i, status).getString(), TF_DeviceListType(devices, i, status).getString(),
-                TF_DeviceListMemoryBytes(devices, i, status)));
+            out.add(
+                new Device(
+                    TF_DeviceListName(devices, i, status).getString(),
+                    TF_DeviceListType(devices, i, status).getString(),
+                    TF_DeviceListMemoryBytes(devices, i, status)));
             check(status);
           }
           return out;
@@ -63,7 +68,8 @@ public final class Devices {
 
   private static void check(TF_Status status) {
     if (TF_GetCode(status) != 0) {
-      throw new IllegalStateException("TensorFlow could not list devices: " + TF_Message(status).getString());
+      throw new IllegalStateException(
+          "TensorFlow could not list devices: " + TF_Message(status).getString());
     }
   }
 }

@@ -18,40 +18,60 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-        "Score a 10-class 32x32 digit model against real MNIST digits: conditional accuracy (is G(z, y) read as y?),"
-            + " Frechet distance in a digit classifier's features, classifier score, and per-class diversity"
-            + " (low = mode collapse), each next to the same measure on real held-out digits.",
-        "The classifier is trained on first use (about half a minute) and cached."},
-    footer = {"", "Examples:",
-        "  java -jar cgan-cli.jar evaluate --model run",
-        "  java -jar cgan-cli.jar evaluate --model run/saved_model --samples 200 --json"})
+      "Score a 10-class 32x32 digit model against real MNIST digits: conditional accuracy (is G(z,"
+          + " y) read as y?), Frechet distance in a digit classifier's features, classifier score,"
+          + " and per-class diversity (low = mode collapse), each next to the same measure on real"
+          + " held-out digits.",
+      "The classifier is trained on first use (about half a minute) and cached."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  java -jar cgan-cli.jar evaluate --model run",
+      "  java -jar cgan-cli.jar evaluate --model run/saved_model --samples 200 --json"
+    })
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
       description = "A training run folder or an exported SavedModel.")
   Path model;
 
-  @Option(names = "--samples", paramLabel = "N", defaultValue = "" + Evaluator.DEFAULT_SAMPLES_PER_CLASS,
+  @Option(
+      names = "--samples",
+      paramLabel = "N",
+      defaultValue = "" + Evaluator.DEFAULT_SAMPLES_PER_CLASS,
       description = "Generated samples per class, so 10 x N in all (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "7",
-      description = "Noise seed; the same model, N and seed give the same figures (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "7",
+      description =
+          "Noise seed; the same model, N and seed give the same figures (default:"
+              + " ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--json", description = "Print the report as JSON instead of a table.")
   boolean json;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Cache root; the classifier is kept in DIR/classifiers"
-          + " (default: $CGAN_CACHE_DIR or ~/.cache/cgan-java).")
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Cache root; the classifier is kept in DIR/classifiers"
+              + " (default: $CGAN_CACHE_DIR or ~/.cache/cgan-java).")
   Path cacheDir;
 
   @Override
   public Integer call() throws IOException {
     if (samples < 2) {
-      throw new ParameterException(spec.commandLine(),
+      throw new ParameterException(
+          spec.commandLine(),
           "--samples must be at least 2 (diversity compares pairs), got " + samples);
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -63,7 +83,9 @@ final class EvaluateCommand implements Callable<Integer> {
         // Checked before the classifier is loaded or trained, so a wrong model fails at once.
         throw new ParameterException(spec.commandLine(), e.getMessage() + ": " + model);
       }
-      try (Evaluator evaluator = Evaluator.open(cacheDir != null ? cacheDir : Evaluator.defaultCacheRoot(), err::println)) {
+      try (Evaluator evaluator =
+          Evaluator.open(
+              cacheDir != null ? cacheDir : Evaluator.defaultCacheRoot(), err::println)) {
         EvaluationReport report = evaluator.evaluate(g, samples, seed).withModel(model.toString());
         out.print(json ? report.toJson() + "\n" : report.toTable());
         out.flush();

@@ -8,40 +8,65 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code generate}: renders a label sequence as one row of tiles into a PNG. */
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
     description = "Render digits left to right into a PNG, from a run folder or a SavedModel.",
-    footer = {"", "Examples:",
-        "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --seed 7 -o result.png",
-        "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789",
-        "  java -jar cgan-cli.jar generate --model shapes-run --labels 2,0,1 -o shapes.png"})
+    footer = {
+      "",
+      "Examples:",
+      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --seed 7 -o result.png",
+      "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789",
+      "  java -jar cgan-cli.jar generate --model shapes-run --labels 2,0,1 -o shapes.png"
+    })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A training run folder or an exported SavedModel.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "DIR",
+      description = "A training run folder or an exported SavedModel.")
   Path model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
 
   static final class What {
-    @Option(names = "--digits", required = true, paramLabel = "SEQ", description = "Digits to draw, e.g. 2026112701.")
+    @Option(
+        names = "--digits",
+        required = true,
+        paramLabel = "SEQ",
+        description = "Digits to draw, e.g. 2026112701.")
     String digits;
 
-    @Option(names = "--labels", required = true, paramLabel = "I,J,..", description = "Class indices to draw, e.g. 3,1,4 (any model).")
+    @Option(
+        names = "--labels",
+        required = true,
+        paramLabel = "I,J,..",
+        description = "Class indices to draw, e.g. 3,1,4 (any model).")
     String labels;
   }
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "Noise seed; the same model, digits and seed give the same PNG (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "7",
+      description =
+          "Noise seed; the same model, digits and seed give the same PNG (default:"
+              + " ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "result.png", description = "PNG to write (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      defaultValue = "result.png",
+      description = "PNG to write (default: ${DEFAULT-VALUE}).")
   Path output;
 
   @Override
@@ -56,6 +81,8 @@ final class GenerateCommand implements Callable<Integer> {
   }
 
   private int[] parse(int numClasses) {
-    return what.digits != null ? Labels.parseDigits(what.digits, numClasses) : Labels.parseList(what.labels, numClasses);
+    return what.digits != null
+        ? Labels.parseDigits(what.digits, numClasses)
+        : Labels.parseList(what.labels, numClasses);
   }
 }

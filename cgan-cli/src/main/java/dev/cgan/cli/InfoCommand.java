@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "info",
     mixinStandardHelpOptions = true,
-    description = "Show the versions and the devices TensorFlow finds (CPU; GPUs with the -Pgpu build).",
+    description =
+        "Show the versions and the devices TensorFlow finds (CPU; GPUs with the -Pgpu build).",
     footer = {"", "Example:", "  java -jar cgan-cli.jar info"})
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -21,12 +22,24 @@ final class InfoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("cgan-java %s, TensorFlow %s, Java %s on %s %s, %d processors%n", Version.project(), Version.tensorflow(),
-        System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.arch"),
+    out.printf(
+        "cgan-java %s, TensorFlow %s, Java %s on %s %s, %d processors%n",
+        Version.project(),
+        Version.tensorflow(),
+        System.getProperty("java.version"),
+        System.getProperty("os.name"),
+        System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors());
     out.println("devices:");
     for (Devices.Device d : Devices.list()) {
-      out.printf(Locale.ROOT, "  %-4s %s%s%n", d.type(), d.name(), d.memoryBytes() > 0 ? String.format(Locale.ROOT, "  (%.1f GiB)", d.memoryBytes() / (double) (1L << 30)) : "");
+      out.printf(
+          Locale.ROOT,
+          "  %-4s %s%s%n",
+          d.type(),
+          d.name(),
+          d.memoryBytes() > 0
+              ? String.format(Locale.ROOT, "  (%.1f GiB)", d.memoryBytes() / (double) (1L << 30))
+              : "");
     }
     return Main.OK;
   }

@@ -14,7 +14,9 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar cgan-cli.jar <command>}: the entry point; maps every failure to an exit code. */
+/**
+ * {@code java -jar cgan-cli.jar <command>}: the entry point; maps every failure to an exit code.
+ */
 @Command(
     name = "cgan",
     mixinStandardHelpOptions = true,
@@ -30,7 +32,12 @@ import picocli.CommandLine.Command;
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
     },
-    footer = {"", "Example:", "  java -jar cgan-cli.jar train --out run", "  java -jar cgan-cli.jar generate --model run --digits 2026112701 -o result.png"})
+    footer = {
+      "",
+      "Example:",
+      "  java -jar cgan-cli.jar train --out run",
+      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 -o result.png"
+    })
 public final class Main {
   /** Exit codes: success, runtime failure, bad usage. */
   public static final int OK = 0, FAILED = 1, USAGE = 2;
@@ -47,26 +54,32 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-      err.println("error: " + describe(cause));
-      if (System.getenv("CGAN_DEBUG") != null) {
-        e.printStackTrace(err);
-      }
-      return cause instanceof IllegalArgumentException ? USAGE : FAILED;
-    });
-    cli.setParameterExceptionHandler((e, parsed) -> {
-      err.println("error: " + e.getMessage());
-      err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
-      return USAGE;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          Throwable cause =
+              e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+          err.println("error: " + describe(cause));
+          if (System.getenv("CGAN_DEBUG") != null) {
+            e.printStackTrace(err);
+          }
+          return cause instanceof IllegalArgumentException ? USAGE : FAILED;
+        });
+    cli.setParameterExceptionHandler(
+        (e, parsed) -> {
+          err.println("error: " + e.getMessage());
+          err.println(
+              "Try '"
+                  + e.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help' for usage.");
+          return USAGE;
+        });
     return cli.execute(args);
   }
 
   /**
    * One line that names the culprit. The JDK's file system exceptions often carry only a path
-   * ("/data/x"), their type being the reason, so the type is put into words; TensorFlow's
-   * messages trail a multi-line context, of which the first line is the one that matters.
+   * ("/data/x"), their type being the reason, so the type is put into words; TensorFlow's messages
+   * trail a multi-line context, of which the first line is the one that matters.
    */
   static String describe(Throwable e) {
     if (e instanceof FileSystemException fs && fs.getFile() != null) {
@@ -121,7 +134,10 @@ public final class Main {
   static final class Versions implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"cgan-java " + Version.project(), "TensorFlow " + Version.tensorflow() + " (TensorFlow Java 1.1.0)"};
+      return new String[] {
+        "cgan-java " + Version.project(),
+        "TensorFlow " + Version.tensorflow() + " (TensorFlow Java 1.1.0)"
+      };
     }
   }
 }

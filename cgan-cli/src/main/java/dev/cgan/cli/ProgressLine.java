@@ -4,9 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar redrawn in place ({@code \r}) on a terminal: done/total, rate, ETA and
- * a short status. Off a terminal (CI logs, pipes) it draws nothing, and callers print plain lines
- * at their own interval instead.
+ * A one-line progress bar redrawn in place ({@code \r}) on a terminal: done/total, rate, ETA and a
+ * short status. Off a terminal (CI logs, pipes) it draws nothing, and callers print plain lines at
+ * their own interval instead.
  */
 final class ProgressLine {
   private static final int WIDTH = 24;
@@ -31,7 +31,8 @@ final class ProgressLine {
   }
 
   /** Redraws (at most five times a second, and always at the end). */
-  void update(long done, long from, long total, double ratePerSecond, String rateUnit, String status) {
+  void update(
+      long done, long from, long total, double ratePerSecond, String rateUnit, String status) {
     if (!enabled) {
       return;
     }
@@ -45,8 +46,19 @@ final class ProgressLine {
     double elapsed = (now - startNanos) / 1e9;
     double perItem = done > from ? elapsed / (done - from) : Double.NaN;
     String eta = Double.isNaN(perItem) ? "--:--" : duration((total - done) * perItem);
-    String line = String.format(Locale.ROOT, "[%s%s] %d/%d %s  %.0f %s  ETA %s  %s", "=".repeat(filled),
-        " ".repeat(WIDTH - filled), done, total, unit, ratePerSecond, rateUnit, eta, status);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "[%s%s] %d/%d %s  %.0f %s  ETA %s  %s",
+            "=".repeat(filled),
+            " ".repeat(WIDTH - filled),
+            done,
+            total,
+            unit,
+            ratePerSecond,
+            rateUnit,
+            eta,
+            status);
     out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
     out.flush();
     lastLength = line.length();
@@ -71,7 +83,8 @@ final class ProgressLine {
 
   static String duration(double seconds) {
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
   }
 }

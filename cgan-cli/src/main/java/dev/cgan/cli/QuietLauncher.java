@@ -11,11 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps TensorFlow's native start-up log away from users. The native library reads
- * {@code TF_CPP_MIN_LOG_LEVEL} once, when it loads, and Java cannot set an environment variable
- * of its own process; so when the variable is unset, the CLI runs itself once more as a child
- * with it set, and drops from the child's stderr the two lines that survive level 2. Setting the
- * variable yourself skips the extra process.
+ * Keeps TensorFlow's native start-up log away from users. The native library reads {@code
+ * TF_CPP_MIN_LOG_LEVEL} once, when it loads, and Java cannot set an environment variable of its own
+ * process; so when the variable is unset, the CLI runs itself once more as a child with it set, and
+ * drops from the child's stderr the two lines that survive level 2. Setting the variable yourself
+ * skips the extra process.
  */
 final class QuietLauncher {
   static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
@@ -31,7 +31,9 @@ final class QuietLauncher {
     return System.getenv(LOG_LEVEL) == null;
   }
 
-  /** Runs the same command in a child JVM with TensorFlow's log level set; returns its exit code. */
+  /**
+   * Runs the same command in a child JVM with TensorFlow's log level set; returns its exit code.
+   */
   static int relaunch(String[] args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -40,22 +42,26 @@ final class QuietLauncher {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.INHERIT)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put(LOG_LEVEL, "2");
     Process child = pb.start();
     // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can
     // checkpoint, and this one waits for it.
-    Thread forward = new Thread(() -> {
-      if (child.isAlive()) {
-        child.destroy();
-        try {
-          child.waitFor();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    });
+    Thread forward =
+        new Thread(
+            () -> {
+              if (child.isAlive()) {
+                child.destroy();
+                try {
+                  child.waitFor();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
     Runtime.getRuntime().addShutdownHook(forward);
     Thread copier = new Thread(() -> filter(child, System.err), "stderr-filter");
     copier.start();
@@ -65,7 +71,8 @@ final class QuietLauncher {
   }
 
   private static void filter(Process child, PrintStream err) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (!isNoise(line)) {

@@ -36,10 +36,13 @@ class BadInputTest {
   private static final int N = 48, SIDE = 28;
 
   @TempDir static Path tmp;
+
   /** 48 embedded digits of the classes 0, 1 and 2, as an IDX folder. */
   static Path data;
+
   /** A 3-class run of 8×8 images trained for 2 iterations on {@link #data}. */
   static Path run;
+
   static byte[] pixels;
   static byte[] labels;
 
@@ -57,8 +60,25 @@ class BadInputTest {
     data = tmp.resolve("data");
     writeSet(data, pixels, labels);
     run = tmp.resolve("run");
-    CliTest.Outcome o = cgan("train", "--data", data.toString(), "--out", run.toString(), "--iterations", "2", "--batch", "8",
-        "--img-size", "8", "--checkpoint-interval", "2", "--sample-interval", "100", "--log-interval", "1");
+    CliTest.Outcome o =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            run.toString(),
+            "--iterations",
+            "2",
+            "--batch",
+            "8",
+            "--img-size",
+            "8",
+            "--checkpoint-interval",
+            "2",
+            "--sample-interval",
+            "100",
+            "--log-interval",
+            "1");
     assertEquals(Main.OK, o.code(), o.err());
   }
 
@@ -68,7 +88,12 @@ class BadInputTest {
   void wrongMagic() throws Exception {
     Path images = write("magic-images", new byte[] {0x1F, 0x00, 0x08, 0x03, 0, 0, 0, 1});
     Path labelFile = labelsFile("magic-labels");
-    assertData(images, labelFile, images + ": expected IDX magic 0x0000TTNN (two zero bytes, type, number of dims), found 0x1F000803");
+    assertData(
+        images,
+        labelFile,
+        images
+            + ": expected IDX magic 0x0000TTNN (two zero bytes, type, number of dims), found"
+            + " 0x1F000803");
   }
 
   @Test
@@ -81,23 +106,32 @@ class BadInputTest {
     putInt(floats, 8, SIDE);
     putInt(floats, 12, SIDE);
     Path images = write("float-images", floats);
-    assertData(images, labelsFile("float-labels"),
+    assertData(
+        images,
+        labelsFile("float-labels"),
         images + ": expected a 3-dim ubyte IDX file [N, H, W], found 3-dim float [48, 28, 28]");
 
     // An element type the format does not have.
     Path unknown = write("type-images", new byte[] {0, 0, 0x07, 0x03, 0, 0, 0, 1});
-    assertData(unknown, labelsFile("type-labels"), unknown + ": unknown IDX element type 0x07 in magic 0x00000703, expected one of ");
+    assertData(
+        unknown,
+        labelsFile("type-labels"),
+        unknown + ": unknown IDX element type 0x07 in magic 0x00000703, expected one of ");
   }
 
   @Test
   void dimensionsThatDisagreeWithTheByteCount() throws Exception {
     byte[] whole = IdxFile.encodeUbyte(pixels, new int[] {N, SIDE, SIDE}, false);
     Path shortFile = write("short-images", Arrays.copyOf(whole, whole.length - 100));
-    assertData(shortFile, labelsFile("short-labels"),
+    assertData(
+        shortFile,
+        labelsFile("short-labels"),
         shortFile + ": header says 48x28x28 ubyte = 37632 bytes, found 37532 (truncated?)");
 
     Path longFile = write("long-images", Arrays.copyOf(whole, whole.length + 3));
-    assertData(longFile, labelsFile("long-labels"),
+    assertData(
+        longFile,
+        labelsFile("long-labels"),
         longFile + ": header says 48x28x28 ubyte = 37632 bytes, found 37635 (3 trailing bytes)");
   }
 
@@ -114,7 +148,10 @@ class BadInputTest {
     IdxFile.writeUbyte(images, pixels, new int[] {N, SIDE, SIDE}, false);
     Path fewer = tmp.resolve("count-labels");
     IdxFile.writeUbyte(fewer, Arrays.copyOf(labels, N - 1), new int[] {N - 1}, false);
-    assertData(images, fewer, fewer + ": images file " + images + " has 48 images but labels file has 47 labels");
+    assertData(
+        images,
+        fewer,
+        fewer + ": images file " + images + " has 48 images but labels file has 47 labels");
   }
 
   @Test
@@ -125,15 +162,19 @@ class BadInputTest {
     int at = indexOf(labels, 2);
     String expected = labelFile + ": label at index " + at + " is 2, expected 0..1 for 2 classes";
 
-    CliTest.Outcome o = train("--images", images.toString(), "--labels", labelFile.toString(), "--classes", "2");
+    CliTest.Outcome o =
+        train("--images", images.toString(), "--labels", labelFile.toString(), "--classes", "2");
     assertFailure(o, Main.FAILED, expected);
-    InvalidDataException e = assertThrows(InvalidDataException.class, () -> LabeledImages.read(images, labelFile, 2));
+    InvalidDataException e =
+        assertThrows(InvalidDataException.class, () -> LabeledImages.read(images, labelFile, 2));
     assertEquals(expected, e.getMessage());
 
     // A folder source says the same in its own words.
     o = train("--data", data.toString(), "--classes", "2");
     assertFailure(o, Main.FAILED, data + ": labels go up to 2, expected 0..1 for 2 classes");
-    assertThrows(InvalidDataException.class, () -> DataSources.load(DataSources.directory(data), 2, MnistDownloader.builder()));
+    assertThrows(
+        InvalidDataException.class,
+        () -> DataSources.load(DataSources.directory(data), 2, MnistDownloader.builder()));
   }
 
   @Test
@@ -141,29 +182,49 @@ class BadInputTest {
     Path nowhere = tmp.resolve("no-such-data");
     assertFailure(train("--data", nowhere.toString()), Main.FAILED, nowhere + ": not a directory");
     Path noLabels = tmp.resolve("no-such-labels");
-    assertFailure(train("--images", data.resolve("train-images-idx3-ubyte.gz").toString(), "--labels", noLabels.toString()),
-        Main.FAILED, noLabels + ": no such file or folder");
+    assertFailure(
+        train(
+            "--images",
+            data.resolve("train-images-idx3-ubyte.gz").toString(),
+            "--labels",
+            noLabels.toString()),
+        Main.FAILED,
+        noLabels + ": no such file or folder");
   }
 
   // ---- options -----------------------------------------------------------------------------
 
   @Test
   void digitsThatAreNotDigitsEmptyOrNotAClassOfTheModel() throws Exception {
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", "12a4"), Main.USAGE,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", "12a4"),
+        Main.USAGE,
         "not a digit: 'a' at position 3 of --digits 12a4");
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", ""), Main.USAGE,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", ""),
+        Main.USAGE,
         "--digits is empty: give at least one digit, e.g. 0123456789");
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", "015"), Main.USAGE,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", "015"),
+        Main.USAGE,
         "--digits: class 5 at position 3 is not a class of this model (it has classes 0-2)");
     // A typo is reported before the model is even looked at.
-    assertFailure(cgan("generate", "--model", tmp.resolve("nope").toString(), "--digits", "x"), Main.USAGE,
+    assertFailure(
+        cgan("generate", "--model", tmp.resolve("nope").toString(), "--digits", "x"),
+        Main.USAGE,
         "not a digit: 'x' at position 1 of --digits x");
 
     // train checks its --digits (digits or a list) against the classes of the data.
-    assertFailure(train("--data", data.toString(), "--digits", "0127"), Main.USAGE,
+    assertFailure(
+        train("--data", data.toString(), "--digits", "0127"),
+        Main.USAGE,
         "--digits: class 7 at position 4 is not a class of this model (it has classes 0-2)");
-    assertFailure(train("--data", data.toString(), "--digits", "2,x"), Main.USAGE, "not a class index: 'x' at position 2 of --digits 2,x");
-    assertFailure(train("--data", data.toString(), "--digits", ""), Main.USAGE, "--digits is empty");
+    assertFailure(
+        train("--data", data.toString(), "--digits", "2,x"),
+        Main.USAGE,
+        "not a class index: 'x' at position 2 of --digits 2,x");
+    assertFailure(
+        train("--data", data.toString(), "--digits", ""), Main.USAGE, "--digits is empty");
 
     try (CganGenerator g = CganGenerator.load(run)) {
       assertThrows(IllegalArgumentException.class, () -> g.renderDigits("015", 7));
@@ -175,19 +236,28 @@ class BadInputTest {
 
   @Test
   void aSeedThatIsNotANumber() {
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", "1", "--seed", "abc"), Main.USAGE,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", "1", "--seed", "abc"),
+        Main.USAGE,
         "Invalid value for option '--seed': 'abc' is not a long");
-    assertFailure(train("--data", data.toString(), "--seed", "1.5"), Main.USAGE,
+    assertFailure(
+        train("--data", data.toString(), "--seed", "1.5"),
+        Main.USAGE,
         "Invalid value for option '--seed': '1.5' is not a long");
   }
 
   @Test
   void aModelPathThatIsMissingOrNotAModel() throws Exception {
     Path missing = tmp.resolve("no-such-model");
-    assertFailure(cgan("generate", "--model", missing.toString(), "--digits", "1"), Main.FAILED, missing + " does not exist");
+    assertFailure(
+        cgan("generate", "--model", missing.toString(), "--digits", "1"),
+        Main.FAILED,
+        missing + " does not exist");
     assertThrows(IOException.class, () -> CganGenerator.load(missing));
 
-    assertFailure(cgan("generate", "--model", data.toString(), "--digits", "1"), Main.FAILED,
+    assertFailure(
+        cgan("generate", "--model", data.toString(), "--digits", "1"),
+        Main.FAILED,
         data + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
 
     Path garbage = Files.createDirectories(tmp.resolve("garbage-model"));
@@ -198,29 +268,46 @@ class BadInputTest {
 
     Path badJson = Files.createDirectories(tmp.resolve("bad-json"));
     Files.writeString(badJson.resolve("run.json"), "{ not json");
-    assertFailure(cgan("generate", "--model", badJson.toString(), "--digits", "1"), Main.FAILED,
+    assertFailure(
+        cgan("generate", "--model", badJson.toString(), "--digits", "1"),
+        Main.FAILED,
         badJson.resolve("run.json") + ": unreadable run configuration (");
 
     Path untrained = Files.createDirectories(tmp.resolve("untrained"));
     Files.copy(run.resolve("run.json"), untrained.resolve("run.json"));
-    assertFailure(cgan("generate", "--model", untrained.toString(), "--digits", "1"), Main.FAILED,
+    assertFailure(
+        cgan("generate", "--model", untrained.toString(), "--digits", "1"),
+        Main.FAILED,
         untrained + " has no checkpoint yet (train it first)");
   }
 
   /** A run whose checkpoint does not fit its run.json: image size or class count edited. */
   @Test
   void aModelOfAnotherShape() throws Exception {
-    for (String[] edit : new String[][] {{"\"imageSize\": 8", "\"imageSize\": 16"}, {"\"numClasses\": 3", "\"numClasses\": 5"}}) {
-      Path other = copyRun(run, tmp.resolve("other-" + edit[1].replaceAll("\\W", "")), edit[0], edit[1]);
+    for (String[] edit :
+        new String[][] {
+          {"\"imageSize\": 8", "\"imageSize\": 16"}, {"\"numClasses\": 3", "\"numClasses\": 5"}
+        }) {
+      Path other =
+          copyRun(run, tmp.resolve("other-" + edit[1].replaceAll("\\W", "")), edit[0], edit[1]);
       String prefix = "checkpoint " + other.resolve("checkpoints/ckpt-2") + " does not fit the ";
-      CliTest.Outcome o = cgan("generate", "--model", other.toString(), "--digits", "1", "-o", tmp.resolve("x.png").toString());
+      CliTest.Outcome o =
+          cgan(
+              "generate",
+              "--model",
+              other.toString(),
+              "--digits",
+              "1",
+              "-o",
+              tmp.resolve("x.png").toString());
       assertFailure(o, Main.FAILED, prefix + "model in " + other.resolve("run.json") + ": ");
       assertThrows(IOException.class, () -> CganGenerator.load(other));
       assertFalse(Files.exists(tmp.resolve("x.png")));
 
       // Resuming it fails the same way, and leaves the run as it was.
       o = cgan("train", "--resume", other.toString());
-      assertFailure(o, Main.FAILED, prefix + "network and data of " + other.resolve("run.json") + ": ");
+      assertFailure(
+          o, Main.FAILED, prefix + "network and data of " + other.resolve("run.json") + ": ");
       assertEquals(List.of("ckpt-2"), RunFolder.open(other).checkpoints().list());
     }
   }
@@ -228,17 +315,23 @@ class BadInputTest {
   @Test
   void anOutputFileWhoseFolderIsMissingOrNotAFolder() throws Exception {
     Path missing = tmp.resolve("missing-dir/x.png");
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", "1", "-o", missing.toString()), Main.FAILED,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", "1", "-o", missing.toString()),
+        Main.FAILED,
         "cannot write " + missing + ": directory " + missing.getParent() + " does not exist");
 
     Path file = Files.writeString(tmp.resolve("a-file"), "in the way");
     Path under = file.resolve("x.png");
-    assertFailure(cgan("generate", "--model", run.toString(), "--digits", "1", "-o", under.toString()), Main.FAILED,
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--digits", "1", "-o", under.toString()),
+        Main.FAILED,
         "cannot write " + under + ": " + file + " is not a directory");
 
     // train --out under a file: named, and nothing is written.
     Path runUnder = file.resolve("run");
-    assertFailure(train("--data", data.toString(), "--out", runUnder.toString()), Main.FAILED,
+    assertFailure(
+        train("--data", data.toString(), "--out", runUnder.toString()),
+        Main.FAILED,
         runUnder + ": " + file + " is a file, where a folder was expected");
     assertEquals("in the way", Files.readString(file));
   }
@@ -249,9 +342,20 @@ class BadInputTest {
     Path locked = Files.createDirectories(tmp.resolve("locked"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      assertFailure(cgan("generate", "--model", run.toString(), "--digits", "1", "-o", locked.resolve("x.png").toString()),
-          Main.FAILED, "cannot write " + locked.resolve("x.png") + ": directory " + locked + " is not writable");
-      assertFailure(train("--data", data.toString(), "--out", locked.resolve("run").toString()), Main.FAILED,
+      assertFailure(
+          cgan(
+              "generate",
+              "--model",
+              run.toString(),
+              "--digits",
+              "1",
+              "-o",
+              locked.resolve("x.png").toString()),
+          Main.FAILED,
+          "cannot write " + locked.resolve("x.png") + ": directory " + locked + " is not writable");
+      assertFailure(
+          train("--data", data.toString(), "--out", locked.resolve("run").toString()),
+          Main.FAILED,
           locked.resolve("run") + ": permission denied");
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -260,22 +364,47 @@ class BadInputTest {
 
   @Test
   void countsTheRunCannotUse() {
-    assertFailure(train("--data", data.toString(), "--batch", "0"), Main.USAGE,
+    assertFailure(
+        train("--data", data.toString(), "--batch", "0"),
+        Main.USAGE,
         "--batch must be at least 2 (BatchNorm needs a batch), got 0");
-    assertFailure(train("--data", data.toString(), "--batch", "64"), Main.USAGE, "--batch 64 is larger than the data (48 images)");
-    assertFailure(train("--data", data.toString(), "--epochs", "-1"), Main.USAGE, "--epochs must not be negative, got -1");
-    assertFailure(train("--data", data.toString(), "--iterations", "-5"), Main.USAGE, "--iterations must not be negative, got -5");
-    assertFailure(train("--data", data.toString(), "--keep", "0"), Main.USAGE, "--keep must be at least 1, got 0");
-    assertFailure(train("--data", data.toString(), "--batch", "two"), Main.USAGE,
+    assertFailure(
+        train("--data", data.toString(), "--batch", "64"),
+        Main.USAGE,
+        "--batch 64 is larger than the data (48 images)");
+    assertFailure(
+        train("--data", data.toString(), "--epochs", "-1"),
+        Main.USAGE,
+        "--epochs must not be negative, got -1");
+    assertFailure(
+        train("--data", data.toString(), "--iterations", "-5"),
+        Main.USAGE,
+        "--iterations must not be negative, got -5");
+    assertFailure(
+        train("--data", data.toString(), "--keep", "0"),
+        Main.USAGE,
+        "--keep must be at least 1, got 0");
+    assertFailure(
+        train("--data", data.toString(), "--batch", "two"),
+        Main.USAGE,
         "Invalid value for option '--batch': 'two' is not an int");
-    assertFailure(cgan("train", "--resume", run.toString(), "--epochs", "-2"), Main.USAGE, "--epochs must not be negative, got -2");
+    assertFailure(
+        cgan("train", "--resume", run.toString(), "--epochs", "-2"),
+        Main.USAGE,
+        "--epochs must not be negative, got -2");
   }
 
   @Test
   void resumeOnSomethingThatIsNotACompatibleRun() throws Exception {
-    assertFailure(cgan("train", "--resume", data.toString()), Main.FAILED, data + " is not a training run (no run.json)");
+    assertFailure(
+        cgan("train", "--resume", data.toString()),
+        Main.FAILED,
+        data + " is not a training run (no run.json)");
     Path missing = tmp.resolve("no-such-run");
-    assertFailure(cgan("train", "--resume", missing.toString()), Main.FAILED, missing + " is not a training run (no run.json)");
+    assertFailure(
+        cgan("train", "--resume", missing.toString()),
+        Main.FAILED,
+        missing + " is not a training run (no run.json)");
     assertThrows(IOException.class, () -> RunFolder.open(data));
 
     // Its data now has labels the network has no class for.
@@ -283,26 +412,64 @@ class BadInputTest {
     byte[] relabelled = labels.clone();
     relabelled[5] = 7;
     writeSet(moreClasses, pixels, relabelled);
-    Path runA = copyRun(run, tmp.resolve("run-more-classes"), DataSources.directory(data), DataSources.directory(moreClasses));
-    assertFailure(cgan("train", "--resume", runA.toString()), Main.FAILED,
+    Path runA =
+        copyRun(
+            run,
+            tmp.resolve("run-more-classes"),
+            DataSources.directory(data),
+            DataSources.directory(moreClasses));
+    assertFailure(
+        cgan("train", "--resume", runA.toString()),
+        Main.FAILED,
         moreClasses + ": labels go up to 7, expected 0..2 for 3 classes");
 
     // Its data now has another number of images: the checkpointed epoch order no longer fits.
     Path fewer = tmp.resolve("data-fewer");
     writeSet(fewer, Arrays.copyOf(pixels, 40 * SIDE * SIDE), Arrays.copyOf(labels, 40));
-    Path runB = copyRun(run, tmp.resolve("run-fewer"), DataSources.directory(data), DataSources.directory(fewer));
-    assertFailure(cgan("train", "--resume", runB.toString()), Main.FAILED,
-        "checkpoint " + runB.resolve("checkpoints/ckpt-2") + " does not fit the network and data of " + runB.resolve("run.json") + ": ");
+    Path runB =
+        copyRun(
+            run,
+            tmp.resolve("run-fewer"),
+            DataSources.directory(data),
+            DataSources.directory(fewer));
+    assertFailure(
+        cgan("train", "--resume", runB.toString()),
+        Main.FAILED,
+        "checkpoint "
+            + runB.resolve("checkpoints/ckpt-2")
+            + " does not fit the network and data of "
+            + runB.resolve("run.json")
+            + ": ");
     assertEquals(List.of("ckpt-2"), RunFolder.open(runB).checkpoints().list());
   }
 
   @Test
   void aDivergingRunStopsWithAClearMessage() {
-    CliTest.Outcome o = cgan("train", "--data", data.toString(), "--out", tmp.resolve("diverged").toString(), "--iterations", "50",
-        "--batch", "8", "--img-size", "8", "--lr", "1e10", "--checkpoint-interval", "1");
+    CliTest.Outcome o =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            tmp.resolve("diverged").toString(),
+            "--iterations",
+            "50",
+            "--batch",
+            "8",
+            "--img-size",
+            "8",
+            "--lr",
+            "1e10",
+            "--checkpoint-interval",
+            "1");
     assertEquals(Main.FAILED, o.code(), o.err());
-    assertTrue(o.err().strip().matches("error: training diverged at iteration \\d+ \\(d_loss .+, g_loss .+\\); "
-        + "the last good checkpoint is (none|ckpt-\\d+)"), o.err());
+    assertTrue(
+        o.err()
+            .strip()
+            .matches(
+                "error: training diverged at iteration \\d+ \\(d_loss .+, g_loss .+\\); "
+                    + "the last good checkpoint is (none|ckpt-\\d+)"),
+        o.err());
     assertEquals(1, o.err().strip().lines().count(), o.err());
   }
 
@@ -338,27 +505,41 @@ class BadInputTest {
 
   /** Both ways in: {@code train --images --labels} and {@link LabeledImages#read}. */
   private static void assertData(Path images, Path labelFile, String message) {
-    assertFailure(train("--images", images.toString(), "--labels", labelFile.toString()), Main.FAILED, message);
-    InvalidDataException e = assertThrows(InvalidDataException.class, () -> LabeledImages.read(images, labelFile));
+    assertFailure(
+        train("--images", images.toString(), "--labels", labelFile.toString()),
+        Main.FAILED,
+        message);
+    InvalidDataException e =
+        assertThrows(InvalidDataException.class, () -> LabeledImages.read(images, labelFile));
     assertTrue(e.getMessage().startsWith(message), e.getMessage());
   }
 
   /**
-   * The exit code, and a message of one line, "error: " and then text starting with {@code message};
-   * a usage error may add picocli's "Try ... --help" hint. Never a stack trace.
+   * The exit code, and a message of one line, "error: " and then text starting with {@code
+   * message}; a usage error may add picocli's "Try ... --help" hint. Never a stack trace.
    */
   static void assertFailure(CliTest.Outcome o, int code, String message) {
     assertEquals(code, o.code(), o.err());
     List<String> lines = o.err().strip().lines().toList();
-    assertTrue(lines.get(0).startsWith("error: " + message), "expected 'error: " + message + "...', got:\n" + o.err());
-    boolean hint = lines.size() == 2 && lines.get(1).startsWith("Try '") && lines.get(1).endsWith("--help' for usage.");
+    assertTrue(
+        lines.get(0).startsWith("error: " + message),
+        "expected 'error: " + message + "...', got:\n" + o.err());
+    boolean hint =
+        lines.size() == 2
+            && lines.get(1).startsWith("Try '")
+            && lines.get(1).endsWith("--help' for usage.");
     assertTrue(lines.size() == 1 || (code == Main.USAGE && hint), o.err());
     assertFalse(o.err().contains("\tat "), o.err());
   }
 
   private static void writeSet(Path dir, byte[] images, byte[] classes) throws IOException {
-    IdxFile.writeUbyte(dir.resolve("train-images-idx3-ubyte.gz"), images, new int[] {classes.length, SIDE, SIDE}, true);
-    IdxFile.writeUbyte(dir.resolve("train-labels-idx1-ubyte"), classes, new int[] {classes.length}, false);
+    IdxFile.writeUbyte(
+        dir.resolve("train-images-idx3-ubyte.gz"),
+        images,
+        new int[] {classes.length, SIDE, SIDE},
+        true);
+    IdxFile.writeUbyte(
+        dir.resolve("train-labels-idx1-ubyte"), classes, new int[] {classes.length}, false);
   }
 
   private static Path labelsFile(String name) throws IOException {

@@ -37,22 +37,46 @@ class CliTest {
   static void trainATinyRun() throws Exception {
     LabeledImages digits = EmbeddedMnist.load().subset(0, 256);
     data = tmp.resolve("data");
-    IdxFile.writeUbyte(data.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {256, 28, 28}, true);
+    IdxFile.writeUbyte(
+        data.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {256, 28, 28}, true);
     byte[] labels = new byte[256];
     for (int i = 0; i < 256; i++) {
       labels[i] = (byte) digits.label(i);
     }
     IdxFile.writeUbyte(data.resolve("train-labels-idx1-ubyte"), labels, new int[] {256}, false);
     run = tmp.resolve("run");
-    Outcome o = cgan("train", "--data", data.toString(), "--out", run.toString(), "--iterations", "4", "--batch", "32",
-        "--sample-interval", "2", "--log-interval", "2", "--digits", "2026112701");
+    Outcome o =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            run.toString(),
+            "--iterations",
+            "4",
+            "--batch",
+            "32",
+            "--sample-interval",
+            "2",
+            "--log-interval",
+            "2",
+            "--digits",
+            "2026112701");
     assertEquals(0, o.code(), o.err());
   }
 
   @Test
   void trainWritesTheRunFolder() throws Exception {
-    for (String f : new String[] {"run.json", "metrics.csv", "samples/2.png", "samples/4.png", "checkpoints/checkpoint",
-        "saved_model/saved_model.pb", "result.png"}) {
+    for (String f :
+        new String[] {
+          "run.json",
+          "metrics.csv",
+          "samples/2.png",
+          "samples/4.png",
+          "checkpoints/checkpoint",
+          "saved_model/saved_model.pb",
+          "result.png"
+        }) {
       assertTrue(Files.exists(run.resolve(f)), f);
     }
     BufferedImage result = Png.read(run.resolve("result.png"));
@@ -63,8 +87,32 @@ class CliTest {
   @Test
   void generateIsDeterministicForTheSameSeed() throws Exception {
     Path a = tmp.resolve("a.png"), b = tmp.resolve("b.png");
-    assertEquals(0, cgan("generate", "--model", run.toString(), "--digits", "0123", "--seed", "7", "-o", a.toString()).code());
-    assertEquals(0, cgan("generate", "--model", run.toString(), "--digits", "0123", "--seed", "7", "-o", b.toString()).code());
+    assertEquals(
+        0,
+        cgan(
+                "generate",
+                "--model",
+                run.toString(),
+                "--digits",
+                "0123",
+                "--seed",
+                "7",
+                "-o",
+                a.toString())
+            .code());
+    assertEquals(
+        0,
+        cgan(
+                "generate",
+                "--model",
+                run.toString(),
+                "--digits",
+                "0123",
+                "--seed",
+                "7",
+                "-o",
+                b.toString())
+            .code());
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertEquals(128, Png.read(a).getWidth());
   }
@@ -86,7 +134,8 @@ class CliTest {
     assertEquals(Main.USAGE, seed.code());
     assertTrue(seed.err().contains("--seed") && seed.err().contains("abc"), seed.err());
 
-    Outcome batch = cgan("train", "--out", tmp.resolve("b0").toString(), "--batch", "0", "--iterations", "1");
+    Outcome batch =
+        cgan("train", "--out", tmp.resolve("b0").toString(), "--batch", "0", "--iterations", "1");
     assertEquals(Main.USAGE, batch.code());
     assertTrue(batch.err().contains("--batch must be at least 2"), batch.err());
 
@@ -105,9 +154,18 @@ class CliTest {
     assertEquals(Main.FAILED, notModel.code());
     assertTrue(notModel.err().contains("neither a training run"), notModel.err());
 
-    Outcome noDir = cgan("generate", "--model", run.toString(), "--digits", "1", "-o", tmp.resolve("missing/x.png").toString());
+    Outcome noDir =
+        cgan(
+            "generate",
+            "--model",
+            run.toString(),
+            "--digits",
+            "1",
+            "-o",
+            tmp.resolve("missing/x.png").toString());
     assertEquals(Main.FAILED, noDir.code());
-    assertTrue(noDir.err().contains("does not exist") && noDir.err().contains("missing"), noDir.err());
+    assertTrue(
+        noDir.err().contains("does not exist") && noDir.err().contains("missing"), noDir.err());
     assertEquals(1, noDir.err().strip().lines().count(), noDir.err());
   }
 
@@ -123,7 +181,17 @@ class CliTest {
 
   @Test
   void anExistingRunIsNotOverwritten() {
-    Outcome o = cgan("train", "--data", data.toString(), "--out", run.toString(), "--iterations", "1", "--batch", "32");
+    Outcome o =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            run.toString(),
+            "--iterations",
+            "1",
+            "--batch",
+            "32");
     assertEquals(Main.FAILED, o.code());
     assertTrue(o.err().contains("already holds a run"), o.err());
   }
@@ -131,7 +199,10 @@ class CliTest {
   @Test
   void generateTakesClassIndicesToo() throws Exception {
     Path a = tmp.resolve("l.png");
-    assertEquals(0, cgan("generate", "--model", run.toString(), "--labels", "3,1,4", "-o", a.toString()).code());
+    assertEquals(
+        0,
+        cgan("generate", "--model", run.toString(), "--labels", "3,1,4", "-o", a.toString())
+            .code());
     assertEquals(96, Png.read(a).getWidth());
     Outcome bad = cgan("generate", "--model", run.toString(), "--labels", "3,x");
     assertEquals(Main.USAGE, bad.code());
@@ -144,19 +215,28 @@ class CliTest {
   void versionInfoAndCompletion() {
     Outcome version = cgan("--version");
     assertEquals(0, version.code());
-    assertTrue(version.out().matches("(?s)cgan-java \\S+\\s+TensorFlow 2\\.18\\.0.*"), version.out());
+    assertTrue(
+        version.out().matches("(?s)cgan-java \\S+\\s+TensorFlow 2\\.18\\.0.*"), version.out());
     Outcome info = cgan("info");
     assertEquals(0, info.code());
     assertTrue(info.out().contains("device:CPU:0"), info.out());
     Outcome completion = cgan("generate-completion");
     assertEquals(0, completion.code());
-    assertTrue(completion.out().contains("complete -F") && completion.out().contains("generate"), completion.out());
+    assertTrue(
+        completion.out().contains("complete -F") && completion.out().contains("generate"),
+        completion.out());
   }
 
   @Test
   void tensorFlowStartUpNoiseIsRecognised() {
-    assertTrue(QuietLauncher.isNoise("WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"));
-    assertTrue(QuietLauncher.isNoise("I0000 00:00:1795791865.858316 5756 mlir_graph_optimization_pass.cc:401] MLIR V1 optimization pass is not enabled"));
+    assertTrue(
+        QuietLauncher.isNoise(
+            "WARNING: All log messages before absl::InitializeLog() is called are written to"
+                + " STDERR"));
+    assertTrue(
+        QuietLauncher.isNoise(
+            "I0000 00:00:1795791865.858316 5756 mlir_graph_optimization_pass.cc:401] MLIR V1"
+                + " optimization pass is not enabled"));
     assertFalse(QuietLauncher.isNoise("error: not a digit: 'a' at position 3 of --digits 12a4"));
   }
 

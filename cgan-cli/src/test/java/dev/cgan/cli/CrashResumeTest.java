@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashResumeTest {
   private static final int TOTAL = 120;
   private static final Pattern ITER = Pattern.compile("(?m)^iter +(\\d+) ");
-  private static final Pattern STOPPED = Pattern.compile("stopped at iteration (\\d+) and saved a checkpoint");
+  private static final Pattern STOPPED =
+      Pattern.compile("stopped at iteration (\\d+) and saved a checkpoint");
   private static final Pattern ROW = Pattern.compile("^\\d+,\\d+(,-?\\d+\\.\\d+){6}$");
   private static final String DATA = ".data-00000-of-00001";
 
@@ -49,8 +50,24 @@ class CrashResumeTest {
   void killedAndStoppedAtRandomMomentsThenResumedItIsTheUninterruptedRun() throws Exception {
     Path data = writeDigits(tmp.resolve("data"), 256);
     Path run = tmp.resolve("run");
-    List<String> settings = List.of("--data", data.toString(), "--iterations", Integer.toString(TOTAL), "--batch", "32",
-        "--img-size", "8", "--seed", "3", "--checkpoint-interval", "2", "--log-interval", "1", "--sample-interval", "4");
+    List<String> settings =
+        List.of(
+            "--data",
+            data.toString(),
+            "--iterations",
+            Integer.toString(TOTAL),
+            "--batch",
+            "32",
+            "--img-size",
+            "8",
+            "--seed",
+            "3",
+            "--checkpoint-interval",
+            "2",
+            "--log-interval",
+            "1",
+            "--sample-interval",
+            "4");
     List<String> fresh = new ArrayList<>(List.of("train", "--out", run.toString()));
     fresh.addAll(settings);
     Random random = new Random(20261127);
@@ -63,10 +80,15 @@ class CrashResumeTest {
     long newest = 0;
     for (int round = 0; round < 3; round++) {
       boolean duringSave = round == 1;
-      Child child = Child.start(tmp, round == 0 ? fresh : List.of("train", "--resume", run.toString()), "kill" + round);
+      Child child =
+          Child.start(
+              tmp,
+              round == 0 ? fresh : List.of("train", "--resume", run.toString()),
+              "kill" + round);
       child.awaitFirstIteration();
       if (duringSave) {
-        awaitOrFail(() -> saveUnderWay(run) || !child.process.isAlive(), "a checkpoint save to begin");
+        awaitOrFail(
+            () -> saveUnderWay(run) || !child.process.isAlive(), "a checkpoint save to begin");
       } else {
         Thread.sleep(random.nextInt(400));
       }
@@ -79,8 +101,10 @@ class CrashResumeTest {
       assertEquals(newest + 1, child.firstIteration(), child.out());
       assertIndexNamesOnlyCompleteCheckpoints(run);
       newest = newestCheckpoint(run);
-      history.append(String.format("SIGKILL %d%s: exit %d, newest checkpoint %d%n", round, duringSave ? " (during a save)" : "", code,
-          newest));
+      history.append(
+          String.format(
+              "SIGKILL %d%s: exit %d, newest checkpoint %d%n",
+              round, duringSave ? " (during a save)" : "", code, newest));
       samplesBefore.putAll(samples(run));
     }
     assertTrue(killedDuringASave, "no kill landed while a checkpoint was being written");
@@ -91,7 +115,9 @@ class CrashResumeTest {
     Thread.sleep(random.nextInt(300));
     stopped.process.destroy();
     int code = stopped.exitCode();
-    assertTrue(code == 143 || code == TrainCommand.INTERRUPTED, "exit code " + code + "\n" + stopped.err());
+    assertTrue(
+        code == 143 || code == TrainCommand.INTERRUPTED,
+        "exit code " + code + "\n" + stopped.err());
     assertEquals(newest + 1, stopped.firstIteration(), stopped.out());
     Matcher at = STOPPED.matcher(stopped.out());
     assertTrue(at.find(), stopped.out() + stopped.err());
@@ -123,14 +149,19 @@ class CrashResumeTest {
       String row = resumedRows.get(i);
       assertTrue(ROW.matcher(row).matches(), "torn row " + row);
       assertEquals(i + 1, Long.parseLong(row.split(",")[0]), row);
-      assertEquals(lossColumns(straightRows.get(i)), lossColumns(row), "row " + (i + 1) + " after\n" + history);
+      assertEquals(
+          lossColumns(straightRows.get(i)),
+          lossColumns(row),
+          "row " + (i + 1) + " after\n" + history);
     }
 
-    // Samples: every grid readable, those written before the crashes unchanged, all as uninterrupted.
+    // Samples: every grid readable, those written before the crashes unchanged, all as
+    // uninterrupted.
     Map<String, byte[]> resumedSamples = samples(run), straightSamples = samples(straight);
     assertEquals(straightSamples.keySet(), resumedSamples.keySet());
     for (var e : resumedSamples.entrySet()) {
-      assertEquals(80, Png.read(run.resolve("samples").resolve(e.getKey())).getHeight(), e.getKey());
+      assertEquals(
+          80, Png.read(run.resolve("samples").resolve(e.getKey())).getHeight(), e.getKey());
       assertArrayEquals(straightSamples.get(e.getKey()), e.getValue(), e.getKey());
     }
     for (var e : samplesBefore.entrySet()) {
@@ -138,19 +169,53 @@ class CrashResumeTest {
     }
 
     // Checkpoints: the newest three, nothing else left behind.
-    assertEquals(List.of("ckpt-" + (TOTAL - 4), "ckpt-" + (TOTAL - 2), "ckpt-" + TOTAL),
+    assertEquals(
+        List.of("ckpt-" + (TOTAL - 4), "ckpt-" + (TOTAL - 2), "ckpt-" + TOTAL),
         RunFolder.open(run).checkpoints().list());
-    assertEquals(new TreeSet<>(List.of("checkpoint", "ckpt-116.index", "ckpt-116" + DATA, "ckpt-118.index", "ckpt-118" + DATA,
-        "ckpt-120.index", "ckpt-120" + DATA)), names(run.resolve("checkpoints")));
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "checkpoint",
+                "ckpt-116.index",
+                "ckpt-116" + DATA,
+                "ckpt-118.index",
+                "ckpt-118" + DATA,
+                "ckpt-120.index",
+                "ckpt-120" + DATA)),
+        names(run.resolve("checkpoints")));
 
     // Final weights: generate gives the same bytes from both runs.
     Path a = tmp.resolve("resumed.png"), b = tmp.resolve("straight.png");
-    assertEquals(Main.OK, CliTest.cgan("generate", "--model", run.toString(), "--digits", "0123456789", "--seed", "11", "-o",
-        a.toString()).code());
-    assertEquals(Main.OK, CliTest.cgan("generate", "--model", straight.toString(), "--digits", "0123456789", "--seed", "11", "-o",
-        b.toString()).code());
+    assertEquals(
+        Main.OK,
+        CliTest.cgan(
+                "generate",
+                "--model",
+                run.toString(),
+                "--digits",
+                "0123456789",
+                "--seed",
+                "11",
+                "-o",
+                a.toString())
+            .code());
+    assertEquals(
+        Main.OK,
+        CliTest.cgan(
+                "generate",
+                "--model",
+                straight.toString(),
+                "--digits",
+                "0123456789",
+                "--seed",
+                "11",
+                "-o",
+                b.toString())
+            .code());
     assertArrayEquals(Files.readAllBytes(b), Files.readAllBytes(a));
-    assertArrayEquals(Files.readAllBytes(straight.resolve("result.png")), Files.readAllBytes(run.resolve("result.png")));
+    assertArrayEquals(
+        Files.readAllBytes(straight.resolve("result.png")),
+        Files.readAllBytes(run.resolve("result.png")));
   }
 
   /** {@code --iterations} is the run's total: given with --resume, it extends the run. */
@@ -158,8 +223,21 @@ class CrashResumeTest {
   void resumeWithMoreIterationsExtendsTheRun() throws Exception {
     Path data = writeDigits(tmp.resolve("data"), 64);
     Path run = tmp.resolve("run");
-    CliTest.Outcome o = CliTest.cgan("train", "--data", data.toString(), "--out", run.toString(), "--iterations", "3", "--batch", "16",
-        "--img-size", "8", "--log-interval", "1");
+    CliTest.Outcome o =
+        CliTest.cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            run.toString(),
+            "--iterations",
+            "3",
+            "--batch",
+            "16",
+            "--img-size",
+            "8",
+            "--log-interval",
+            "1");
     assertEquals(Main.OK, o.code(), o.err());
     // Without a length, a finished run has nothing left to do.
     o = CliTest.cgan("train", "--resume", run.toString());
@@ -172,8 +250,11 @@ class CrashResumeTest {
     assertTrue(first.find(), o.out());
     assertEquals(4, Long.parseLong(first.group(1)));
     assertEquals(5, RunFolder.open(run).config().spec().iterations());
-    assertEquals(5, Checkpoints.iterationOf(RunFolder.open(run).checkpoints().latest().orElseThrow()));
-    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), rows(run).stream().map(r -> Long.parseLong(r.split(",")[0])).toList());
+    assertEquals(
+        5, Checkpoints.iterationOf(RunFolder.open(run).checkpoints().latest().orElseThrow()));
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L),
+        rows(run).stream().map(r -> Long.parseLong(r.split(",")[0])).toList());
 
     // --epochs is a total too: 64 images at batch 16 are 4 iterations an epoch.
     o = CliTest.cgan("train", "--resume", run.toString(), "--epochs", "2");
@@ -185,11 +266,19 @@ class CrashResumeTest {
   /** A training JVM of its own, its output in files. */
   private record Child(Process process, Path outFile, Path errFile) {
     static Child start(Path dir, List<String> args, String name) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Xmx512m",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  Main.class.getName()));
       cmd.addAll(args);
       Path out = dir.resolve(name + ".out"), err = dir.resolve(name + ".err");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
       // Set, so that the CLI trains in this process instead of relaunching itself quietly.
       pb.environment().put(QuietLauncher.LOG_LEVEL, "2");
       // Kernels that have a deterministic variant use it, as in the surefire JVM (parent pom).
@@ -198,7 +287,9 @@ class CrashResumeTest {
     }
 
     void awaitFirstIteration() throws Exception {
-      awaitOrFail(() -> ITER.matcher(read(outFile)).find() || !process.isAlive(), "the first iteration of " + outFile.getFileName());
+      awaitOrFail(
+          () -> ITER.matcher(read(outFile)).find() || !process.isAlive(),
+          "the first iteration of " + outFile.getFileName());
       if (!process.isAlive()) {
         fail("the training process ended early (" + process.exitValue() + "):\n" + out() + err());
       }
@@ -235,7 +326,8 @@ class CrashResumeTest {
     }
   }
 
-  private static void awaitOrFail(BooleanSupplier condition, String what) throws InterruptedException {
+  private static void awaitOrFail(BooleanSupplier condition, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -294,13 +386,16 @@ class CrashResumeTest {
       return new TreeSet<>();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
   static Path writeDigits(Path dir, int n) throws IOException {
     LabeledImages digits = EmbeddedMnist.load().subset(0, n);
-    IdxFile.writeUbyte(dir.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {n, 28, 28}, true);
+    IdxFile.writeUbyte(
+        dir.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {n, 28, 28}, true);
     byte[] labels = new byte[n];
     for (int i = 0; i < n; i++) {
       labels[i] = (byte) digits.label(i);

@@ -36,9 +36,23 @@ class EvaluateCommandTest {
   private Path tinyRun(int size) {
     Path run = tmp.resolve("run" + size);
     StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "train", "--out", run.toString(),
-        "--iterations", "2", "--batch", "32", "--img-size", String.valueOf(size), "--sample-interval", "2",
-        "--log-interval", "2");
+    int code =
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(err, true),
+            "train",
+            "--out",
+            run.toString(),
+            "--iterations",
+            "2",
+            "--batch",
+            "32",
+            "--img-size",
+            String.valueOf(size),
+            "--sample-interval",
+            "2",
+            "--log-interval",
+            "2");
     assertEquals(Main.OK, code, err.toString());
     return run;
   }
@@ -55,7 +69,11 @@ class EvaluateCommandTest {
     Path run = tinyRun(16);
     Outcome o = evaluate("--model", run.toString(), "--cache-dir", tmp.resolve("cache").toString());
     assertEquals(Main.USAGE, o.code());
-    assertTrue(o.err().contains("evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has 10 classes of 16x16x1"),
+    assertTrue(
+        o.err()
+            .contains(
+                "evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has 10"
+                    + " classes of 16x16x1"),
         o.err());
     assertTrue(!tmp.resolve("cache").toFile().exists(), "no classifier was trained for it");
   }
@@ -83,7 +101,8 @@ class EvaluateCommandTest {
     assertEquals(Main.OK, table.code(), table.err());
     assertTrue(table.out().startsWith("Evaluation of " + run + " (2 iterations)"), table.out());
     assertTrue(table.err().contains("trained the digit classifier"), table.err());
-    Outcome json = evaluate("--model", run.toString(), "--samples", "20", "--cache-dir", cache, "--json");
+    Outcome json =
+        evaluate("--model", run.toString(), "--samples", "20", "--cache-dir", cache, "--json");
     assertEquals(Main.OK, json.code(), json.err());
     assertTrue(json.err().isEmpty(), "the cached classifier is used: " + json.err());
     JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();

@@ -33,8 +33,23 @@ class OwnDataTest {
     IdxFile.writeUbyte(labelFile, labels, new int[] {n}, false);
 
     Path run = tmp.resolve("shapes");
-    CliTest.Outcome o = CliTest.cgan("train", "--images", images.toString(), "--labels", labelFile.toString(), "--img-size", "16",
-        "--class-names", "circle,square,triangle", "--out", run.toString(), "--iterations", "3", "--batch", "16");
+    CliTest.Outcome o =
+        CliTest.cgan(
+            "train",
+            "--images",
+            images.toString(),
+            "--labels",
+            labelFile.toString(),
+            "--img-size",
+            "16",
+            "--class-names",
+            "circle,square,triangle",
+            "--out",
+            run.toString(),
+            "--iterations",
+            "3",
+            "--batch",
+            "16");
     assertEquals(0, o.code(), o.err());
 
     RunFolder folder = RunFolder.open(run);
@@ -47,7 +62,17 @@ class OwnDataTest {
     assertEquals(48, Png.read(folder.resultImage()).getWidth());
 
     Path out = tmp.resolve("out.png");
-    assertEquals(0, CliTest.cgan("generate", "--model", run.resolve("saved_model").toString(), "--labels", "2,0,1,1", "-o", out.toString()).code());
+    assertEquals(
+        0,
+        CliTest.cgan(
+                "generate",
+                "--model",
+                run.resolve("saved_model").toString(),
+                "--labels",
+                "2,0,1,1",
+                "-o",
+                out.toString())
+            .code());
     assertEquals(64, Png.read(out).getWidth());
     assertEquals(16, Png.read(out).getHeight());
     try (CganGenerator g = CganGenerator.load(run.resolve("saved_model"))) {
@@ -63,11 +88,12 @@ class OwnDataTest {
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         int dx = x - cx, dy = y - cy;
-        boolean inside = switch (kind) {
-          case 0 -> dx * dx + dy * dy <= r * r;
-          case 1 -> Math.abs(dx) <= r && Math.abs(dy) <= r;
-          default -> dy <= r && dy >= -r && Math.abs(dx) <= (dy + r) / 2;
-        };
+        boolean inside =
+            switch (kind) {
+              case 0 -> dx * dx + dy * dy <= r * r;
+              case 1 -> Math.abs(dx) <= r && Math.abs(dy) <= r;
+              default -> dy <= r && dy >= -r && Math.abs(dx) <= (dy + r) / 2;
+            };
         px[offset + y * size + x] = (byte) (inside ? 255 : 0);
       }
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The numbers of one {@link Benchmark} run, printable as a table for people or as JSON for
- * scripts. Every timing is a {@link Stats} over the repeats: the median with min–max.
+ * The numbers of one {@link Benchmark} run, printable as a table for people or as JSON for scripts.
+ * Every timing is a {@link Stats} over the repeats: the median with min–max.
  *
  * @param machine where it ran
  * @param repeats timed samples per measurement
@@ -41,9 +41,21 @@ public record BenchReport(
    * @param loadAfter the same when it ended
    * @param sessionThreads the TensorFlow thread pools used
    */
-  public record Machine(String tensorflow, String java, int cpus, String arch, double loadBefore, double loadAfter,
+  public record Machine(
+      String tensorflow,
+      String java,
+      int cpus,
+      String arch,
+      double loadBefore,
+      double loadAfter,
       String sessionThreads) {
-    Machine(String tensorflow, String java, int cpus, String arch, double loadBefore, String sessionThreads) {
+    Machine(
+        String tensorflow,
+        String java,
+        int cpus,
+        String arch,
+        double loadBefore,
+        String sessionThreads) {
       this(tensorflow, java, cpus, arch, loadBefore, Double.NaN, sessionThreads);
     }
 
@@ -62,11 +74,21 @@ public record BenchReport(
    * @param fusedGraphMacs 3G + 7D, what the fused graph executes
    * @param derivation the count written out
    */
-  public record Flops(long generatorMacs, long discriminatorMacs, long referenceIterationMacs,
-      long referenceIterationFlops, long fusedGraphMacs, String derivation) {
+  public record Flops(
+      long generatorMacs,
+      long discriminatorMacs,
+      long referenceIterationMacs,
+      long referenceIterationFlops,
+      long fusedGraphMacs,
+      String derivation) {
     Flops(FlopCount c) {
-      this(c.generatorForwardMacs(), c.discriminatorForwardMacs(), c.referenceIterationMacs(),
-          c.referenceIterationFlops(), c.fusedGraphMacs(), c.derivation());
+      this(
+          c.generatorForwardMacs(),
+          c.discriminatorForwardMacs(),
+          c.referenceIterationMacs(),
+          c.referenceIterationFlops(),
+          c.fusedGraphMacs(),
+          c.derivation());
     }
   }
 
@@ -78,7 +100,12 @@ public record BenchReport(
    * @param gflops images/s × reference FLOP per image
    * @param fractionOfPeak median GFLOP/s over the 2048³ matmul median
    */
-  public record Training(String mode, int batchSize, int iterationsPerRepeat, Stats imagesPerSecond, Stats gflops,
+  public record Training(
+      String mode,
+      int batchSize,
+      int iterationsPerRepeat,
+      Stats imagesPerSecond,
+      Stats gflops,
       double fractionOfPeak) {}
 
   /**
@@ -90,22 +117,40 @@ public record BenchReport(
    * @param trainerIterations its iterations; 0 when a model was given
    * @param limit the issue's budget
    */
-  public record Memory(boolean peakWasReset, long trainingBenchPeak, long trainerPeak, long trainerIterations,
+  public record Memory(
+      boolean peakWasReset,
+      long trainingBenchPeak,
+      long trainerPeak,
+      long trainerIterations,
       long limit) {}
 
   /** Pretty-printed JSON of every field. */
   public String toJson() {
-    return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(this);
+    return new GsonBuilder()
+        .setPrettyPrinting()
+        .serializeSpecialFloatingPointValues()
+        .create()
+        .toJson(this);
   }
 
   /** A plain-text table, one section per measurement. */
   public String toTable() {
     StringBuilder sb = new StringBuilder();
     Machine m = machine;
-    line(sb, "cgan-java bench: TensorFlow %s, Java %s, %d CPUs (%s), threads %s", m.tensorflow(), m.java(), m.cpus(),
-        m.arch(), m.sessionThreads());
-    line(sb, "%d repeats per measurement, median [min–max]; load average %.2f before, %.2f after", repeats,
-        m.loadBefore(), m.loadAfter());
+    line(
+        sb,
+        "cgan-java bench: TensorFlow %s, Java %s, %d CPUs (%s), threads %s",
+        m.tensorflow(),
+        m.java(),
+        m.cpus(),
+        m.arch(),
+        m.sessionThreads());
+    line(
+        sb,
+        "%d repeats per measurement, median [min–max]; load average %.2f before, %.2f after",
+        repeats,
+        m.loadBefore(),
+        m.loadAfter());
 
     section(sb, "Dense float32 matmul (TensorFlow MatMul)");
     line(sb, "  %-18s %s", "m×k×n", "GFLOP/s");
@@ -118,12 +163,31 @@ public record BenchReport(
       line(sb, "  %s", s);
     }
 
-    section(sb, String.format(Locale.ROOT, "Training (reference spec, embedded 10k digits, %d warm-up iterations)",
-        warmupIterations));
-    line(sb, "  %-10s %5s %6s  %-28s %-26s %s", "mode", "batch", "iters", "images/s", "GFLOP/s", "of peak");
+    section(
+        sb,
+        String.format(
+            Locale.ROOT,
+            "Training (reference spec, embedded 10k digits, %d warm-up iterations)",
+            warmupIterations));
+    line(
+        sb,
+        "  %-10s %5s %6s  %-28s %-26s %s",
+        "mode",
+        "batch",
+        "iters",
+        "images/s",
+        "GFLOP/s",
+        "of peak");
     for (Training t : training) {
-      line(sb, "  %-10s %5d %6d  %-28s %-26s %5.1f %%", t.mode(), t.batchSize(), t.iterationsPerRepeat(),
-          stats(t.imagesPerSecond(), 0), stats(t.gflops(), 1), 100 * t.fractionOfPeak());
+      line(
+          sb,
+          "  %-10s %5d %6d  %-28s %-26s %5.1f %%",
+          t.mode(),
+          t.batchSize(),
+          t.iterationsPerRepeat(),
+          stats(t.imagesPerSecond(), 0),
+          stats(t.gflops(), 1),
+          100 * t.fractionOfPeak());
     }
 
     section(sb, "Generation (CganGenerator.pixels; " + generationModel + ")");
@@ -135,17 +199,34 @@ public record BenchReport(
     if (!coldStart.isEmpty()) {
       section(sb, "Cold start (child JVM, process start to exit)");
       for (ColdStart.Result c : coldStart) {
-        line(sb, "  %-20s %-28s %s s (%d runs)", c.name(), c.environment(), stats(c.seconds(), 2), c.seconds().count());
+        line(
+            sb,
+            "  %-20s %-28s %s s (%d runs)",
+            c.name(),
+            c.environment(),
+            stats(c.seconds(), 2),
+            c.seconds().count());
       }
     }
 
-    section(sb, "Peak resident memory (VmHWM" + (memory.peakWasReset() ? ", reset per section)" : ", since process start)"));
+    section(
+        sb,
+        "Peak resident memory (VmHWM"
+            + (memory.peakWasReset() ? ", reset per section)" : ", since process start)"));
     line(sb, "  %-36s %s", "training benchmark (batch 64, 256)", mib(memory.trainingBenchPeak()));
     if (memory.trainerIterations() > 0) {
-      line(sb, "  %-36s %s", "Trainer.train, " + memory.trainerIterations() + " iterations", mib(memory.trainerPeak()));
+      line(
+          sb,
+          "  %-36s %s",
+          "Trainer.train, " + memory.trainerIterations() + " iterations",
+          mib(memory.trainerPeak()));
     }
     long worst = Math.max(memory.trainingBenchPeak(), memory.trainerPeak());
-    line(sb, "  %-36s %s", "within the 1 GiB budget", worst < 0 ? "unknown" : (worst <= memory.limit() ? "yes" : "NO"));
+    line(
+        sb,
+        "  %-36s %s",
+        "within the 1 GiB budget",
+        worst < 0 ? "unknown" : (worst <= memory.limit() ? "yes" : "NO"));
 
     if (!notes.isEmpty()) {
       section(sb, "Notes");
@@ -160,7 +241,9 @@ public record BenchReport(
   }
 
   private static String mib(long bytes) {
-    return bytes < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024.0));
+    return bytes < 0
+        ? "unknown"
+        : String.format(Locale.ROOT, "%.0f MiB", bytes / (1024.0 * 1024.0));
   }
 
   private static void section(StringBuilder sb, String title) {

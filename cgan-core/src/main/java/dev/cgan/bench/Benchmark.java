@@ -5,6 +5,7 @@ import dev.cgan.data.LabeledImages;
 import dev.cgan.model.CganConfig;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.SavedModelExport;
+import dev.cgan.train.Precision;
 import dev.cgan.train.RunConfig;
 import dev.cgan.train.RunFolder;
 import dev.cgan.train.Trainer;
@@ -23,7 +24,6 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.proto.ConfigProto;
-import dev.cgan.train.Precision;
 
 /**
  * The whole benchmark of {@code cgan bench}, section by section: matmul peak, training throughput
@@ -53,12 +53,25 @@ public final class Benchmark {
    * @param intraOpThreads TensorFlow's intra-op pool size, 0 for its default
    * @param interOpThreads TensorFlow's inter-op pool size, 0 for its default
    */
-  public record Options(int repeats, int iterations, int warmupIterations, int coldStartRuns, int modelIterations,
-      Path model, Path jar, int intraOpThreads, int interOpThreads) {
+  public record Options(
+      int repeats,
+      int iterations,
+      int warmupIterations,
+      int coldStartRuns,
+      int modelIterations,
+      Path model,
+      Path jar,
+      int intraOpThreads,
+      int interOpThreads) {
 
     public Options {
-      if (repeats < 1 || iterations < 1 || warmupIterations < 0 || coldStartRuns < 1 || modelIterations < 1) {
-        throw new IllegalArgumentException("repeats, iterations, cold-start runs and model iterations must be positive");
+      if (repeats < 1
+          || iterations < 1
+          || warmupIterations < 0
+          || coldStartRuns < 1
+          || modelIterations < 1) {
+        throw new IllegalArgumentException(
+            "repeats, iterations, cold-start runs and model iterations must be positive");
       }
       if (intraOpThreads < 0 || interOpThreads < 0) {
         throw new IllegalArgumentException("thread counts must not be negative");
@@ -80,8 +93,10 @@ public final class Benchmark {
       if (intraOpThreads == 0 && interOpThreads == 0) {
         return null;
       }
-      return ConfigProto.newBuilder().setIntraOpParallelismThreads(intraOpThreads)
-          .setInterOpParallelismThreads(interOpThreads).build();
+      return ConfigProto.newBuilder()
+          .setIntraOpParallelismThreads(intraOpThreads)
+          .setInterOpParallelismThreads(interOpThreads)
+          .build();
     }
   }
 
@@ -97,9 +112,17 @@ public final class Benchmark {
   /** Runs every section and returns the numbers. */
   public BenchReport run() throws IOException {
     List<String> notes = new ArrayList<>();
-    BenchReport.Machine machine = new BenchReport.Machine(TensorFlow.version(), System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"), loadAverage(),
-        threads(options.intraOpThreads()) + " intra-op / " + threads(options.interOpThreads()) + " inter-op");
+    BenchReport.Machine machine =
+        new BenchReport.Machine(
+            TensorFlow.version(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            System.getProperty("os.arch"),
+            loadAverage(),
+            threads(options.intraOpThreads())
+                + " intra-op / "
+                + threads(options.interOpThreads())
+                + " inter-op");
 
     List<MatmulBench.Result> matmul = matmul();
     FlopCount flops = FlopCount.of(CganConfig.reference());
@@ -116,13 +139,21 @@ public final class Benchmark {
       Path modelDir = options.model();
       long trainerPeak = -1;
       if (modelDir == null) {
-        progress.accept("training a throw-away model (" + options.modelIterations() + " iterations) for generation");
+        progress.accept(
+            "training a throw-away model ("
+                + options.modelIterations()
+                + " iterations) for generation");
         ProcessMemory.resetPeak();
         modelDir = throwAwayModel(tmp, data, reference().withIterations(options.modelIterations()));
         trainerPeak = ProcessMemory.read().map(ProcessMemory::peakBytes).orElse(-1L);
       }
-      BenchReport.Memory memory = new BenchReport.Memory(peakReset, trainingPeak, trainerPeak,
-          options.model() == null ? options.modelIterations() : 0, RSS_LIMIT_BYTES);
+      BenchReport.Memory memory =
+          new BenchReport.Memory(
+              peakReset,
+              trainingPeak,
+              trainerPeak,
+              options.model() == null ? options.modelIterations() : 0,
+              RSS_LIMIT_BYTES);
       List<GenerationBench.Result> generation = generation(modelDir);
       List<ColdStart.Result> coldStart = List.of();
       if (options.jar() == null) {
@@ -134,16 +165,36 @@ public final class Benchmark {
       machine = machine.withLoadAfter(loadAverage());
       double load = Math.max(machine.loadBefore(), machine.loadAfter());
       if (load > 0.5 * machine.cpus()) {
-        notes.add(String.format(Locale.ROOT, "the machine was busy (load average up to %.1f on %d CPUs): other processes "
-            + "competed for the cores, so the timings are lower bounds and their ratios are unreliable", load, machine.cpus()));
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "the machine was busy (load average up to %.1f on %d CPUs): other processes"
+                    + " competed for the cores, so the timings are lower bounds and their ratios"
+                    + " are unreliable",
+                load,
+                machine.cpus()));
       }
       if (training.stream().anyMatch(t -> t.fractionOfPeak() > 1)) {
-        notes.add("training above 100 % of the matmul peak means the peak was measured while the machine was busier");
+        notes.add(
+            "training above 100 % of the matmul peak means the peak was measured while the machine"
+                + " was busier");
       }
-      String source = options.model() != null ? options.model().toString()
-          : "a SavedModel trained for " + options.modelIterations() + " iterations";
-      return new BenchReport(machine, options.repeats(), options.warmupIterations(), matmul, new BenchReport.Flops(flops),
-          training, source, generation, coldStart, memory, notes);
+      String source =
+          options.model() != null
+              ? options.model().toString()
+              : "a SavedModel trained for " + options.modelIterations() + " iterations";
+      return new BenchReport(
+          machine,
+          options.repeats(),
+          options.warmupIterations(),
+          matmul,
+          new BenchReport.Flops(flops),
+          training,
+          source,
+          generation,
+          coldStart,
+          memory,
+          notes);
     } finally {
       deleteRecursively(tmp);
     }
@@ -154,13 +205,15 @@ public final class Benchmark {
     List<MatmulBench.Result> results = new ArrayList<>();
     for (int[] s : new int[][] {{2048, 2048, 2048}, {64, 1024, 1024}}) {
       progress.accept("matmul " + s[0] + "×" + s[1] + "×" + s[2]);
-      results.add(MatmulBench.measure(s[0], s[1], s[2], 3, options.repeats(), options.sessionConfig()));
+      results.add(
+          MatmulBench.measure(s[0], s[1], s[2], 3, options.repeats(), options.sessionConfig()));
     }
     return results;
   }
 
   /** Fused at every batch of {@link #TRAIN_BATCHES}, then two-step at {@link #TWO_STEP_BATCH}. */
-  private List<BenchReport.Training> training(LabeledImages data, FlopCount flops, double peakGflops) {
+  private List<BenchReport.Training> training(
+      LabeledImages data, FlopCount flops, double peakGflops) {
     List<TrainingSpec> specs = new ArrayList<>();
     for (int batch : TRAIN_BATCHES) {
       specs.add(TrainingBench.withBatchSize(reference(), batch));
@@ -170,20 +223,45 @@ public final class Benchmark {
     for (TrainingSpec spec : specs) {
       results.add(training(spec, Precision.FP32, data, flops, peakGflops));
     }
-    // The opt-in: matmuls in bfloat16 (AMX where present); its GFLOP/s still count fp32-equivalent work.
+    // The opt-in: matmuls in bfloat16 (AMX where present); its GFLOP/s still count fp32-equivalent
+    // work.
     for (int batch : TRAIN_BATCHES) {
-      results.add(training(TrainingBench.withBatchSize(reference(), batch), Precision.MIXED_BF16, data, flops, peakGflops));
+      results.add(
+          training(
+              TrainingBench.withBatchSize(reference(), batch),
+              Precision.MIXED_BF16,
+              data,
+              flops,
+              peakGflops));
     }
     return results;
   }
 
-  private BenchReport.Training training(TrainingSpec spec, Precision precision, LabeledImages data, FlopCount flops, double peakGflops) {
-    String label = (spec.twoStep() ? "two-step" : "fused") + (precision == Precision.MIXED_BF16 ? " bf16" : "");
+  private BenchReport.Training training(
+      TrainingSpec spec,
+      Precision precision,
+      LabeledImages data,
+      FlopCount flops,
+      double peakGflops) {
+    String label =
+        (spec.twoStep() ? "two-step" : "fused")
+            + (precision == Precision.MIXED_BF16 ? " bf16" : "");
     progress.accept("training, batch " + spec.batchSize() + ", " + label);
-    TrainingBench.Result r = TrainingBench.measure(spec, data, options.warmupIterations(), options.iterations(),
-        options.repeats(), precision.sessionConfig(options.sessionConfig()));
+    TrainingBench.Result r =
+        TrainingBench.measure(
+            spec,
+            data,
+            options.warmupIterations(),
+            options.iterations(),
+            options.repeats(),
+            precision.sessionConfig(options.sessionConfig()));
     Stats gflops = r.imagesPerSecond().times(flops.referenceIterationFlops() / 1e9);
-    return new BenchReport.Training(label, r.batchSize(), r.iterationsPerRepeat(), r.imagesPerSecond(), gflops,
+    return new BenchReport.Training(
+        label,
+        r.batchSize(),
+        r.iterationsPerRepeat(),
+        r.imagesPerSecond(),
+        gflops,
         gflops.median() / peakGflops);
   }
 
@@ -200,22 +278,37 @@ public final class Benchmark {
 
   /**
    * The TensorFlow hello world, then generate twice: the CLI relaunches itself to silence
-   * TensorFlow's start-up log when the variable is unset, so it is timed as users start it and
-   * with the relaunch skipped.
+   * TensorFlow's start-up log when the variable is unset, so it is timed as users start it and with
+   * the relaunch skipped.
    */
   private List<ColdStart.Result> coldStart(Path modelDir, Path png) throws IOException {
     Map<String, String> quiet = Map.of(LOG_LEVEL, "2");
     Map<String, String> unset = new HashMap<>();
     unset.put(LOG_LEVEL, null);
-    List<String> generate = ColdStart.javaJar(options.jar(), "generate", "--model", modelDir.toString(), "--digits",
-        DIGITS, "-o", png.toString());
+    List<String> generate =
+        ColdStart.javaJar(
+            options.jar(),
+            "generate",
+            "--model",
+            modelDir.toString(),
+            "--digits",
+            DIGITS,
+            "-o",
+            png.toString());
     List<ColdStart.Result> results = new ArrayList<>();
     progress.accept("cold start: TensorFlow hello world");
-    results.add(ColdStart.measure("TF Java hello world", ColdStart.javaMain(options.jar(), HelloTensorFlow.class), quiet,
-        null, options.coldStartRuns()));
+    results.add(
+        ColdStart.measure(
+            "TF Java hello world",
+            ColdStart.javaMain(options.jar(), HelloTensorFlow.class),
+            quiet,
+            null,
+            options.coldStartRuns()));
     progress.accept("cold start: generate");
-    results.add(ColdStart.measure("generate " + DIGITS, generate, quiet, png, options.coldStartRuns()));
-    results.add(ColdStart.measure("generate " + DIGITS, generate, unset, png, options.coldStartRuns()));
+    results.add(
+        ColdStart.measure("generate " + DIGITS, generate, quiet, png, options.coldStartRuns()));
+    results.add(
+        ColdStart.measure("generate " + DIGITS, generate, unset, png, options.coldStartRuns()));
     return results;
   }
 
@@ -224,10 +317,24 @@ public final class Benchmark {
     return TrainingSpec.reference(CganConfig.reference(), 0, 1);
   }
 
-  /** Trains {@code spec} with the Trainer into {@code dir/run} and exports it; returns the SavedModel. */
-  private static Path throwAwayModel(Path dir, LabeledImages data, TrainingSpec spec) throws IOException {
-    RunFolder run = RunFolder.create(dir.resolve("run"),
-        new RunConfig(spec, RunConfig.EMBEDDED, Integer.MAX_VALUE, Integer.MAX_VALUE, 10, 1, DIGITS, null));
+  /**
+   * Trains {@code spec} with the Trainer into {@code dir/run} and exports it; returns the
+   * SavedModel.
+   */
+  private static Path throwAwayModel(Path dir, LabeledImages data, TrainingSpec spec)
+      throws IOException {
+    RunFolder run =
+        RunFolder.create(
+            dir.resolve("run"),
+            new RunConfig(
+                spec,
+                RunConfig.EMBEDDED,
+                Integer.MAX_VALUE,
+                Integer.MAX_VALUE,
+                10,
+                1,
+                DIGITS,
+                null));
     new Trainer().train(run, data, new Trainer.Listener() {});
     return SavedModelExport.export(run, dir.resolve("saved_model"));
   }
@@ -235,7 +342,8 @@ public final class Benchmark {
   /** The 1-minute load average from {@code /proc/loadavg}, or NaN off Linux. */
   private static double loadAverage() {
     try {
-      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split("\\s+")[0]);
+      return Double.parseDouble(
+          Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }

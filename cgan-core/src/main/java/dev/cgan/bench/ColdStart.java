@@ -37,15 +37,20 @@ public final class ColdStart {
   /**
    * Runs {@code command} {@code runs} times and times each run.
    *
-   * @param environment variables to set in the child (a null value removes the variable); the
-   *     rest is inherited
-   * @param expectedOutput a file the command must write; deleted before each run and checked
-   *     after it; null when the command writes none
+   * @param environment variables to set in the child (a null value removes the variable); the rest
+   *     is inherited
+   * @param expectedOutput a file the command must write; deleted before each run and checked after
+   *     it; null when the command writes none
    * @throws IOException when a run fails, times out or does not write {@code expectedOutput}; the
    *     message holds the end of the child's output
    */
-  public static Result measure(String name, List<String> command, Map<String, String> environment, Path expectedOutput,
-      int runs) throws IOException {
+  public static Result measure(
+      String name,
+      List<String> command,
+      Map<String, String> environment,
+      Path expectedOutput,
+      int runs)
+      throws IOException {
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be positive, got " + runs);
     }
@@ -56,14 +61,16 @@ public final class ColdStart {
         if (expectedOutput != null) {
           Files.deleteIfExists(expectedOutput);
         }
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        environment.forEach((k, v) -> {
-          if (v == null) {
-            pb.environment().remove(k);
-          } else {
-            pb.environment().put(k, v);
-          }
-        });
+        ProcessBuilder pb =
+            new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        environment.forEach(
+            (k, v) -> {
+              if (v == null) {
+                pb.environment().remove(k);
+              } else {
+                pb.environment().put(k, v);
+              }
+            });
         long t0 = System.nanoTime();
         Process p = pb.start();
         boolean exited;
@@ -82,13 +89,18 @@ public final class ColdStart {
         if (p.exitValue() != 0) {
           throw new IOException(name + ": exit code " + p.exitValue() + tail(log));
         }
-        if (expectedOutput != null && (!Files.isRegularFile(expectedOutput) || Files.size(expectedOutput) == 0)) {
+        if (expectedOutput != null
+            && (!Files.isRegularFile(expectedOutput) || Files.size(expectedOutput) == 0)) {
           throw new IOException(name + ": exited without writing " + expectedOutput + tail(log));
         }
       }
       StringBuilder env = new StringBuilder();
-      new TreeMap<>(environment).forEach((k, v) -> env.append(env.length() == 0 ? "" : ", ").append(k)
-          .append(v == null ? " unset" : "=" + v));
+      new TreeMap<>(environment)
+          .forEach(
+              (k, v) ->
+                  env.append(env.length() == 0 ? "" : ", ")
+                      .append(k)
+                      .append(v == null ? " unset" : "=" + v));
       return new Result(name, List.copyOf(command), env.toString(), Stats.of(seconds));
     } finally {
       Files.deleteIfExists(log);
@@ -115,7 +127,9 @@ public final class ColdStart {
     }
     try {
       Path p = Path.of(source.getLocation().toURI());
-      return Files.isRegularFile(p) && p.toString().endsWith(".jar") ? Optional.of(p) : Optional.empty();
+      return Files.isRegularFile(p) && p.toString().endsWith(".jar")
+          ? Optional.of(p)
+          : Optional.empty();
     } catch (URISyntaxException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -128,7 +142,9 @@ public final class ColdStart {
   private static String tail(Path log) {
     try {
       String s = Files.readString(log, StandardCharsets.UTF_8).strip();
-      return s.isEmpty() ? "" : ":\n" + (s.length() > 2000 ? "…" + s.substring(s.length() - 2000) : s);
+      return s.isEmpty()
+          ? ""
+          : ":\n" + (s.length() > 2000 ? "…" + s.substring(s.length() - 2000) : s);
     } catch (IOException e) {
       return "";
     }

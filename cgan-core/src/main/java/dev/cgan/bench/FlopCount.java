@@ -21,8 +21,8 @@ import org.tensorflow.types.TFloat32;
  * same again for each of its two backward products: the weight gradient xᵀ·dy and the input
  * gradient dy·Wᵀ. Every layer of both networks needs its input gradient, the first ones included,
  * because the first layer's input holds the trained label embedding. With G and D the forward
- * multiply-adds of the generator and the discriminator, the reference iteration (PyTorch-GAN
- * {@code cgan.py}) costs per image:
+ * multiply-adds of the generator and the discriminator, the reference iteration (PyTorch-GAN {@code
+ * cgan.py}) costs per image:
  *
  * <pre>
  * G step: G forward (G) + D forward on the fakes (D) + D input gradients (D) + G backward (2G)
@@ -30,10 +30,10 @@ import org.tensorflow.types.TFloat32;
  * total:  3G + 8D multiply-adds, 2·(3G + 8D) FLOP
  * </pre>
  *
- * <p>The fused {@code TrainingGraph} runs D forward on the fakes once and feeds both losses from it,
- * so it executes 3G + 7D; the two-step mode feeds the fakes back and runs D forward on them again,
- * 3G + 8D. Throughput is converted with the reference count in both modes, so that GFLOP/s stays
- * proportional to images/s. Biases, BatchNorm, activations, dropout, the losses and Adam are
+ * <p>The fused {@code TrainingGraph} runs D forward on the fakes once and feeds both losses from
+ * it, so it executes 3G + 7D; the two-step mode feeds the fakes back and runs D forward on them
+ * again, 3G + 8D. Throughput is converted with the reference count in both modes, so that GFLOP/s
+ * stays proportional to images/s. Biases, BatchNorm, activations, dropout, the losses and Adam are
  * linear in the layer widths and are not counted.
  *
  * @param generatorLayers the generator's dense layers, input to output
@@ -66,7 +66,8 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
       Ops tf = Ops.create(graph);
       Generator g = new Generator(tf, config, 0L);
       Discriminator d = new Discriminator(tf, config, 0L);
-      return new FlopCount(denseLayers(g.trainableVariables()), denseLayers(d.trainableVariables()));
+      return new FlopCount(
+          denseLayers(g.trainableVariables()), denseLayers(d.trainableVariables()));
     }
   }
 
@@ -112,12 +113,19 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
 
   /** The count written out with its terms, for the benchmark's report. */
   public String derivation() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "G forward = %s = %,d MAC%nD forward = %s = %,d MAC%n"
             + "reference iteration = 3G + 8D = %,d MAC = %,d FLOP per image (%.2f MFLOP)%n"
             + "fused graph executes 3G + 7D = %,d MAC (D forward on the fakes shared)",
-        terms(generatorLayers), generatorForwardMacs(), terms(discriminatorLayers), discriminatorForwardMacs(),
-        referenceIterationMacs(), referenceIterationFlops(), referenceIterationFlops() / 1e6, fusedGraphMacs());
+        terms(generatorLayers),
+        generatorForwardMacs(),
+        terms(discriminatorLayers),
+        discriminatorForwardMacs(),
+        referenceIterationMacs(),
+        referenceIterationFlops(),
+        referenceIterationFlops() / 1e6,
+        fusedGraphMacs());
   }
 
   private static String terms(List<Dense> layers) {

@@ -2,7 +2,9 @@ package dev.cgan.bench;
 
 import dev.cgan.serve.CganGenerator;
 
-/** Generation throughput of a loaded model through the library API, {@link CganGenerator#pixels}. */
+/**
+ * Generation throughput of a loaded model through the library API, {@link CganGenerator#pixels}.
+ */
 public final class GenerationBench {
   /** Seconds each timed sample aims for; small batches are called repeatedly within a sample. */
   private static final double SAMPLE_SECONDS = 0.25;
@@ -24,7 +26,8 @@ public final class GenerationBench {
    */
   public static Result measure(CganGenerator generator, int batchSize, int warmup, int repeats) {
     if (batchSize < 1 || warmup < 0 || repeats < 1) {
-      throw new IllegalArgumentException("bad generation benchmark: batch " + batchSize + ", " + repeats + " repeats");
+      throw new IllegalArgumentException(
+          "bad generation benchmark: batch " + batchSize + ", " + repeats + " repeats");
     }
     int[] labels = new int[batchSize];
     for (int i = 0; i < batchSize; i++) {

@@ -19,8 +19,10 @@ public final class HelloTensorFlow {
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       var answer = tf.constant(42);
-      try (Session session = new Session(graph); Result r = session.runner().fetch(answer).run()) {
-        System.out.println("TensorFlow " + TensorFlow.version() + ": " + ((TInt32) r.get(0)).getInt());
+      try (Session session = new Session(graph);
+          Result r = session.runner().fetch(answer).run()) {
+        System.out.println(
+            "TensorFlow " + TensorFlow.version() + ": " + ((TInt32) r.get(0)).getInt());
       }
     }
   }

@@ -15,7 +15,9 @@ import org.tensorflow.types.TInt64;
  * ceiling that training GFLOP/s is compared with.
  */
 public final class MatmulBench {
-  /** Seconds each timed sample aims for; small products are repeated within a sample to get there. */
+  /**
+   * Seconds each timed sample aims for; small products are repeated within a sample to get there.
+   */
   private static final double SAMPLE_SECONDS = 0.25;
 
   private MatmulBench() {}
@@ -46,7 +48,8 @@ public final class MatmulBench {
    */
   public static Result measure(int m, int k, int n, int warmup, int repeats, ConfigProto config) {
     if (m < 1 || k < 1 || n < 1 || repeats < 1 || warmup < 0) {
-      throw new IllegalArgumentException("bad matmul benchmark " + m + "×" + k + "×" + n + ", " + repeats + " repeats");
+      throw new IllegalArgumentException(
+          "bad matmul benchmark " + m + "×" + k + "×" + n + ", " + repeats + " repeats");
     }
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
@@ -70,6 +73,8 @@ public final class MatmulBench {
   private static Variable<TFloat32> randomMatrix(Ops tf, int rows, int cols, long seed) {
     Ops init = tf.withInitScope();
     Operand<TInt64> key = init.constant(new long[] {seed, 0});
-    return tf.variable(init.random.statelessRandomUniform(init.constant(new int[] {rows, cols}), key, TFloat32.class));
+    return tf.variable(
+        init.random.statelessRandomUniform(
+            init.constant(new int[] {rows, cols}), key, TFloat32.class));
   }
 }

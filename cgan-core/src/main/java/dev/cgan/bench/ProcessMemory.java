@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * Resident memory of this process as Linux reports it in {@code /proc/self/status}: the peak
- * ({@code VmHWM}) and the current value ({@code VmRSS}). This counts the Java heap and
- * TensorFlow's native allocations together, which is what the operating system charges.
+ * ({@code VmHWM}) and the current value ({@code VmRSS}). This counts the Java heap and TensorFlow's
+ * native allocations together, which is what the operating system charges.
  *
  * @param peakBytes the high-water mark of the resident set, since start or since {@link #resetPeak}
  * @param currentBytes the resident set now
@@ -28,9 +28,9 @@ public record ProcessMemory(long peakBytes, long currentBytes) {
   }
 
   /**
-   * Starts a new peak at the current resident set (Linux 4.0+: "5" written to
-   * {@code /proc/self/clear_refs}), so that a later {@link #read} gives the peak of what ran in
-   * between rather than of the whole process.
+   * Starts a new peak at the current resident set (Linux 4.0+: "5" written to {@code
+   * /proc/self/clear_refs}), so that a later {@link #read} gives the peak of what ran in between
+   * rather than of the whole process.
    *
    * @return whether the kernel accepted the reset
    */
@@ -49,7 +49,8 @@ public record ProcessMemory(long peakBytes, long currentBytes) {
    * @throws IllegalArgumentException when either line is missing or malformed
    */
   public static ProcessMemory parse(String status) {
-    return new ProcessMemory(kilobytes(status, "VmHWM:") * 1024, kilobytes(status, "VmRSS:") * 1024);
+    return new ProcessMemory(
+        kilobytes(status, "VmHWM:") * 1024, kilobytes(status, "VmRSS:") * 1024);
   }
 
   private static long kilobytes(String status, String key) {

@@ -23,7 +23,8 @@ public final class TrainingBench {
    * @param iterationsPerRepeat iterations timed together in one sample
    * @param imagesPerSecond batch·iterations / seconds, per sample
    */
-  public record Result(int batchSize, boolean twoStep, int iterationsPerRepeat, Stats imagesPerSecond) {
+  public record Result(
+      int batchSize, boolean twoStep, int iterationsPerRepeat, Stats imagesPerSecond) {
     /** "fused" or "two-step". */
     public String mode() {
       return twoStep ? "two-step" : "fused";
@@ -32,23 +33,41 @@ public final class TrainingBench {
 
   /** {@code spec} with another batch size; everything else, including the seed, unchanged. */
   public static TrainingSpec withBatchSize(TrainingSpec spec, int batchSize) {
-    return new TrainingSpec(spec.model(), batchSize, spec.seed(), spec.iterations(), spec.learningRate(), spec.beta1(),
-        spec.beta2(), spec.twoStep());
+    return new TrainingSpec(
+        spec.model(),
+        batchSize,
+        spec.seed(),
+        spec.iterations(),
+        spec.learningRate(),
+        spec.beta1(),
+        spec.beta2(),
+        spec.twoStep());
   }
 
   /**
    * Builds the training graph of {@code spec} on {@code data}, initialises it, runs {@code warmup}
    * iterations untimed (the first runs optimise the graph and build the oneDNN kernels), then times
-   * {@code repeats} samples of {@code iterations} iterations each. {@code spec.iterations()} is
-   * not used.
+   * {@code repeats} samples of {@code iterations} iterations each. {@code spec.iterations()} is not
+   * used.
    *
    * @param config session options, or null for TensorFlow's defaults (what the Trainer uses)
    */
-  public static Result measure(TrainingSpec spec, LabeledImages data, int warmup, int iterations, int repeats,
+  public static Result measure(
+      TrainingSpec spec,
+      LabeledImages data,
+      int warmup,
+      int iterations,
+      int repeats,
       ConfigProto config) {
     if (warmup < 0 || iterations < 1 || repeats < 1) {
-      throw new IllegalArgumentException("bad training benchmark: " + warmup + " warm-up, " + iterations
-          + " iterations, " + repeats + " repeats");
+      throw new IllegalArgumentException(
+          "bad training benchmark: "
+              + warmup
+              + " warm-up, "
+              + iterations
+              + " iterations, "
+              + repeats
+              + " repeats");
     }
     try (Graph graph = new Graph()) {
       TrainingGraph tg = new TrainingGraph(graph, spec, data);
@@ -58,7 +77,10 @@ public final class TrainingBench {
         loop.run(warmup);
         double[] ips = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-          ips[r] = (double) iterations * spec.batchSize() / Timing.seconds(1, () -> loop.run(iterations));
+          ips[r] =
+              (double) iterations
+                  * spec.batchSize()
+                  / Timing.seconds(1, () -> loop.run(iterations));
         }
         return new Result(spec.batchSize(), spec.twoStep(), iterations, Stats.of(ips));
       }
@@ -84,8 +106,14 @@ public final class TrainingBench {
           session.run(tg.reshuffle);
         }
         if (twoStep) {
-          try (org.tensorflow.Result g = session.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
-            session.runner().feed(tg.fakeImages, g.get(0)).addTarget(tg.discriminatorStep).run().close();
+          try (org.tensorflow.Result g =
+              session.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
+            session
+                .runner()
+                .feed(tg.fakeImages, g.get(0))
+                .addTarget(tg.discriminatorStep)
+                .run()
+                .close();
           }
         } else {
           session.runner().addTarget(tg.trainStep).run().close();

@@ -1,6 +1,6 @@
 /**
- * Benchmarks of this machine and of the library: dense matmul GFLOP/s through TensorFlow,
- * training and generation throughput, cold-start time of the CLI and peak resident memory.
+ * Benchmarks of this machine and of the library: dense matmul GFLOP/s through TensorFlow, training
+ * and generation throughput, cold-start time of the CLI and peak resident memory.
  *
  * <p>Everything here measures; nothing here is used by training or serving. Timings are taken as
  * several repeats after a warm-up and reported as median with min–max ({@link Stats}), because a

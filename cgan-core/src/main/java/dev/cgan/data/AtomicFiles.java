@@ -14,63 +14,63 @@ import java.nio.file.StandardOpenOption;
  * stray temp file, never a truncated target.
  */
 final class AtomicFiles {
-    private AtomicFiles() {}
+  private AtomicFiles() {}
 
-    /** Produces the file's bytes. */
-    @FunctionalInterface
-    interface Writer {
-        void writeTo(OutputStream out) throws IOException;
-    }
+  /** Produces the file's bytes. */
+  @FunctionalInterface
+  interface Writer {
+    void writeTo(OutputStream out) throws IOException;
+  }
 
-    /**
-     * A temp file next to {@code target}: the same directory, so the final rename stays on one
-     * file system and can be atomic. The leading dot keeps it out of casual directory listings.
-     */
-    static Path tempFileFor(Path target, String suffix) throws IOException {
-        Path dir = directoryOf(target);
-        Files.createDirectories(dir);
-        return Files.createTempFile(dir, "." + target.getFileName() + ".", suffix);
-    }
+  /**
+   * A temp file next to {@code target}: the same directory, so the final rename stays on one file
+   * system and can be atomic. The leading dot keeps it out of casual directory listings.
+   */
+  static Path tempFileFor(Path target, String suffix) throws IOException {
+    Path dir = directoryOf(target);
+    Files.createDirectories(dir);
+    return Files.createTempFile(dir, "." + target.getFileName() + ".", suffix);
+  }
 
-    static Path directoryOf(Path target) {
-        Path parent = target.toAbsolutePath().getParent();
-        if (parent == null) {
-            throw new IllegalArgumentException("not a file path: " + target);
-        }
-        return parent;
+  static Path directoryOf(Path target) {
+    Path parent = target.toAbsolutePath().getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException("not a file path: " + target);
     }
+    return parent;
+  }
 
-    /** Flushes {@code temp} to disk, then renames it over {@code target}. */
-    static void commit(Path temp, Path target) throws IOException {
-        // Without the force, a power cut just after the rename can leave an empty target.
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  /** Flushes {@code temp} to disk, then renames it over {@code target}. */
+  static void commit(Path temp, Path target) throws IOException {
+    // Without the force, a power cut just after the rename can leave an empty target.
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      ch.force(true);
     }
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
 
-    /** Writes {@code target} through a temp file; on any failure the temp file is removed. */
-    static void write(Path target, Writer writer) throws IOException {
-        Path temp = tempFileFor(target, ".tmp");
-        boolean done = false;
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                writer.writeTo(out);
-            }
-            commit(temp, target);
-            done = true;
-        } finally {
-            if (!done) {
-                deleteQuietly(temp);
-            }
-        }
+  /** Writes {@code target} through a temp file; on any failure the temp file is removed. */
+  static void write(Path target, Writer writer) throws IOException {
+    Path temp = tempFileFor(target, ".tmp");
+    boolean done = false;
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+        writer.writeTo(out);
+      }
+      commit(temp, target);
+      done = true;
+    } finally {
+      if (!done) {
+        deleteQuietly(temp);
+      }
     }
+  }
 
-    static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // Best effort: the caller is already reporting the failure that got us here.
-        }
+  static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // Best effort: the caller is already reporting the failure that got us here.
     }
+  }
 }

@@ -12,8 +12,8 @@ import java.nio.file.Path;
  *   <li>{@code embedded:mnist10k}: the 10,000 MNIST digits packaged in cgan-core;
  *   <li>{@code mnist:<cache dir>}: full MNIST (60,000 training digits), downloaded and verified;
  *   <li>{@code files:<images><path separator><labels>}: one IDX pair;
- *   <li>any other string: a folder holding {@code train-images-idx3-ubyte[.gz]} and
- *       {@code train-labels-idx1-ubyte[.gz]}.
+ *   <li>any other string: a folder holding {@code train-images-idx3-ubyte[.gz]} and {@code
+ *       train-labels-idx1-ubyte[.gz]}.
  * </ul>
  */
 public final class DataSources {
@@ -28,7 +28,10 @@ public final class DataSources {
   }
 
   public static String files(Path images, Path labels) {
-    return FILES + images.toAbsolutePath().normalize() + File.pathSeparator + labels.toAbsolutePath().normalize();
+    return FILES
+        + images.toAbsolutePath().normalize()
+        + File.pathSeparator
+        + labels.toAbsolutePath().normalize();
   }
 
   public static String directory(Path dir) {
@@ -42,13 +45,18 @@ public final class DataSources {
    * @param download how to fetch full MNIST (mirrors, progress); its cache folder is replaced by
    *     the one the source names
    */
-  public static LabeledImages load(String source, int numClasses, MnistDownloader.Builder download) throws IOException {
+  public static LabeledImages load(String source, int numClasses, MnistDownloader.Builder download)
+      throws IOException {
     LabeledImages data;
     if (source.equals(EMBEDDED)) {
       data = EmbeddedMnist.load();
     } else if (source.startsWith(MNIST)) {
       Path dir = download.cacheDir(Path.of(source.substring(MNIST.length()))).build().downloadAll();
-      data = LabeledImages.read(dir.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"), numClasses);
+      data =
+          LabeledImages.read(
+              dir.resolve("train-images-idx3-ubyte.gz"),
+              dir.resolve("train-labels-idx1-ubyte.gz"),
+              numClasses);
     } else if (source.startsWith(FILES)) {
       String[] paths = source.substring(FILES.length()).split(File.pathSeparator, 2);
       return LabeledImages.read(Path.of(paths[0]), Path.of(paths[1]), numClasses);
@@ -58,10 +66,18 @@ public final class DataSources {
     if (numClasses > 0 && numClasses != data.numClasses()) {
       if (numClasses < data.numClasses()) {
         // Also reached on --resume, where the count comes from run.json rather than --classes.
-        throw new InvalidDataException(source, "labels go up to " + (data.numClasses() - 1) + ", expected 0.." + (numClasses - 1)
-            + " for " + numClasses + " classes");
+        throw new InvalidDataException(
+            source,
+            "labels go up to "
+                + (data.numClasses() - 1)
+                + ", expected 0.."
+                + (numClasses - 1)
+                + " for "
+                + numClasses
+                + " classes");
       }
-      data = LabeledImages.of(data.pixels(), data.labels(), data.height(), data.width(), numClasses);
+      data =
+          LabeledImages.of(data.pixels(), data.labels(), data.height(), data.width(), numClasses);
     }
     return data;
   }

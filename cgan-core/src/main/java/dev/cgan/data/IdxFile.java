@@ -22,358 +22,414 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
- * One IDX file (the MNIST container format): a header naming the element type and the
- * dimensions, then the elements, big-endian, row-major. Reads plain or gzip-compressed files,
- * telling them apart by the gzip magic bytes {@code 1f 8b} rather than by the file name.
+ * One IDX file (the MNIST container format): a header naming the element type and the dimensions,
+ * then the elements, big-endian, row-major. Reads plain or gzip-compressed files, telling them
+ * apart by the gzip magic bytes {@code 1f 8b} rather than by the file name.
  *
- * <p>Header layout: two zero bytes, one type byte, one byte with the number of dimensions, then
- * one big-endian int32 per dimension. Every element type of the format is parsed and
- * length-checked; {@link #ubytes()} gives the elements directly for {@link Type#UBYTE}, and
- * {@link #payload()} gives the raw big-endian bytes for any type.
+ * <p>Header layout: two zero bytes, one type byte, one byte with the number of dimensions, then one
+ * big-endian int32 per dimension. Every element type of the format is parsed and length-checked;
+ * {@link #ubytes()} gives the elements directly for {@link Type#UBYTE}, and {@link #payload()}
+ * gives the raw big-endian bytes for any type.
  *
- * <p>Reading is strict, because a silently misread dataset surfaces much later as a GAN that
- * "does not train": the payload must be exactly as long as the header says, with no bytes
- * missing and none left over. Every failure is an {@link InvalidDataException} naming the file.
+ * <p>Reading is strict, because a silently misread dataset surfaces much later as a GAN that "does
+ * not train": the payload must be exactly as long as the header says, with no bytes missing and
+ * none left over. Every failure is an {@link InvalidDataException} naming the file.
  */
 public final class IdxFile {
 
-    /** The element types of the IDX format, with their type byte and element size. */
-    public enum Type {
-        /** Unsigned 8-bit; what MNIST uses for both pixels and labels. */
-        UBYTE(0x08, 1),
-        /** Signed 8-bit. */
-        BYTE(0x09, 1),
-        /** Signed 16-bit, big-endian. */
-        SHORT(0x0B, 2),
-        /** Signed 32-bit, big-endian. */
-        INT(0x0C, 4),
-        /** IEEE 754 32-bit, big-endian. */
-        FLOAT(0x0D, 4),
-        /** IEEE 754 64-bit, big-endian. */
-        DOUBLE(0x0E, 8);
+  /** The element types of the IDX format, with their type byte and element size. */
+  public enum Type {
+    /** Unsigned 8-bit; what MNIST uses for both pixels and labels. */
+    UBYTE(0x08, 1),
+    /** Signed 8-bit. */
+    BYTE(0x09, 1),
+    /** Signed 16-bit, big-endian. */
+    SHORT(0x0B, 2),
+    /** Signed 32-bit, big-endian. */
+    INT(0x0C, 4),
+    /** IEEE 754 32-bit, big-endian. */
+    FLOAT(0x0D, 4),
+    /** IEEE 754 64-bit, big-endian. */
+    DOUBLE(0x0E, 8);
 
-        private final int code;
-        private final int size;
+    private final int code;
+    private final int size;
 
-        Type(int code, int size) {
-            this.code = code;
-            this.size = size;
-        }
-
-        /** The type byte in the header (third byte of the magic number). */
-        public int code() {
-            return code;
-        }
-
-        /** Bytes per element. */
-        public int size() {
-            return size;
-        }
-
-        /** Lower-case name as used in messages, e.g. {@code "ubyte"}. */
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static Type ofCode(int code) {
-            for (Type t : values()) {
-                if (t.code == code) {
-                    return t;
-                }
-            }
-            return null;
-        }
+    Type(int code, int size) {
+      this.code = code;
+      this.size = size;
     }
 
-    /** The largest number of dimensions accepted; real IDX files use 1 (labels) to 3 (images). */
-    public static final int MAX_DIMS = 4;
-
-    // Java arrays top out a little below Integer.MAX_VALUE.
-    private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8;
-
-    private final String source;
-    private final Type type;
-    private final int[] dims;
-    private final byte[] payload;
-
-    private IdxFile(String source, Type type, int[] dims, byte[] payload) {
-        this.source = source;
-        this.type = type;
-        this.dims = dims;
-        this.payload = payload;
+    /** The type byte in the header (third byte of the magic number). */
+    public int code() {
+      return code;
     }
 
-    /**
-     * Reads an IDX file, plain or gzip-compressed.
-     *
-     * @param path the file; messages name it as given
-     * @return the parsed file
-     * @throws InvalidDataException if the bytes are not a well-formed IDX file
-     * @throws IOException          if the file cannot be read
-     */
-    public static IdxFile read(Path path) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, path.toString());
-        }
+    /** Bytes per element. */
+    public int size() {
+      return size;
     }
 
-    /**
-     * Reads an IDX file, plain or gzip-compressed, from a stream; reads it to the end (to check
-     * for trailing bytes) and does not close it.
-     *
-     * @param in     the bytes of the file
-     * @param source what to call the file in error messages, e.g. its name or resource path
-     * @return the parsed file
-     * @throws InvalidDataException if the bytes are not a well-formed IDX file
-     * @throws IOException          if the stream fails
-     */
-    public static IdxFile read(InputStream in, String source) throws IOException {
-        PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(in, 1 << 16), 2);
-        byte[] head = peek.readNBytes(2);
-        peek.unread(head);
-        boolean gzip = head.length == 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
-        if (!gzip) {
-            return parse(peek, source);
-        }
-        try {
-            return parse(new GZIPInputStream(peek, 1 << 16), source);
-        } catch (EOFException e) {
-            throw new InvalidDataException(source, "truncated gzip data (" + e.getMessage() + ")", e);
-        } catch (ZipException e) {
-            throw new InvalidDataException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
-        }
+    /** Lower-case name as used in messages, e.g. {@code "ubyte"}. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
 
-    private static IdxFile parse(InputStream in, String source) throws IOException {
-        byte[] magic = in.readNBytes(4);
-        if (magic.length == 0) {
-            throw new InvalidDataException(source, "empty file, expected an IDX header");
+    static Type ofCode(int code) {
+      for (Type t : values()) {
+        if (t.code == code) {
+          return t;
         }
-        if (magic.length < 4) {
-            throw new InvalidDataException(source,
-                    "truncated header: expected a 4-byte IDX magic number, found " + magic.length + " bytes");
-        }
-        int magicValue = ByteBuffer.wrap(magic).getInt();
-        if (magic[0] != 0 || magic[1] != 0) {
-            throw new InvalidDataException(source, String.format(
-                    "expected IDX magic 0x0000TTNN (two zero bytes, type, number of dims), found 0x%08X",
-                    magicValue));
-        }
-        Type type = Type.ofCode(magic[2] & 0xFF);
-        if (type == null) {
-            throw new InvalidDataException(source, String.format(
-                    "unknown IDX element type 0x%02X in magic 0x%08X, expected one of %s",
-                    magic[2] & 0xFF, magicValue, Arrays.stream(Type.values())
-                            .map(t -> String.format("0x%02X %s", t.code, t.label()))
-                            .collect(Collectors.joining(", "))));
-        }
-        int rank = magic[3] & 0xFF;
-        if (rank < 1 || rank > MAX_DIMS) {
-            throw new InvalidDataException(source,
-                    "IDX header has " + rank + " dimensions, expected 1 to " + MAX_DIMS);
-        }
-        byte[] dimBytes = in.readNBytes(4 * rank);
-        if (dimBytes.length < 4 * rank) {
-            throw new InvalidDataException(source, "truncated header: expected " + rank
-                    + " dimension sizes (" + 4 * rank + " bytes), found " + dimBytes.length + " bytes");
-        }
-        ByteBuffer dimBuf = ByteBuffer.wrap(dimBytes);
-        int[] dims = new int[rank];
-        long expected = type.size;
-        for (int i = 0; i < rank; i++) {
-            // Sizes are unsigned in the format; anything past 2^31 cannot be loaded anyway.
-            long d = Integer.toUnsignedLong(dimBuf.getInt());
-            if (d == 0 || d > Integer.MAX_VALUE) {
-                throw new InvalidDataException(source, "dimension " + i + " of " + rank
-                        + " is " + d + ", expected a positive size up to " + Integer.MAX_VALUE);
-            }
-            dims[i] = (int) d;
-            expected *= d;
-            if (expected > MAX_PAYLOAD) {
-                throw new InvalidDataException(source, "header says " + describe(dims, i + 1, type)
-                        + ", more than the " + MAX_PAYLOAD + " bytes that can be loaded");
-            }
-        }
-        byte[] payload = in.readNBytes((int) expected);
-        if (payload.length < expected) {
-            throw new InvalidDataException(source, "header says " + describe(dims, rank, type) + " = "
-                    + expected + " bytes, found " + payload.length + " (truncated?)");
-        }
-        if (in.read() != -1) {
-            long extra = 1 + in.transferTo(OutputStream.nullOutputStream());
-            throw new InvalidDataException(source, "header says " + describe(dims, rank, type) + " = "
-                    + expected + " bytes, found " + (expected + extra) + " (" + extra + " trailing bytes)");
-        }
-        return new IdxFile(source, type, dims, payload);
+      }
+      return null;
     }
+  }
 
-    private static String describe(int[] dims, int n, Type type) {
-        return Arrays.stream(dims, 0, n).mapToObj(Integer::toString).collect(Collectors.joining("x"))
-                + " " + type.label();
+  /** The largest number of dimensions accepted; real IDX files use 1 (labels) to 3 (images). */
+  public static final int MAX_DIMS = 4;
+
+  // Java arrays top out a little below Integer.MAX_VALUE.
+  private static final long MAX_PAYLOAD = Integer.MAX_VALUE - 8;
+
+  private final String source;
+  private final Type type;
+  private final int[] dims;
+  private final byte[] payload;
+
+  private IdxFile(String source, Type type, int[] dims, byte[] payload) {
+    this.source = source;
+    this.type = type;
+    this.dims = dims;
+    this.payload = payload;
+  }
+
+  /**
+   * Reads an IDX file, plain or gzip-compressed.
+   *
+   * @param path the file; messages name it as given
+   * @return the parsed file
+   * @throws InvalidDataException if the bytes are not a well-formed IDX file
+   * @throws IOException if the file cannot be read
+   */
+  public static IdxFile read(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return read(in, path.toString());
     }
+  }
 
-    /**
-     * Writes unsigned bytes as an IDX file through a temp file in the same directory and an
-     * atomic rename, so no reader ever sees a partial file. Creates missing parent directories
-     * and replaces an existing file.
-     *
-     * @param path the file to write
-     * @param data the elements, row-major; {@code data.length} must equal the product of dims
-     * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-     * @param gzip whether to gzip-compress (the header's mtime is zero, so output is reproducible)
-     * @throws IllegalArgumentException if dims and data disagree
-     * @throws IOException              if writing fails; the target is then left untouched
-     */
-    public static void writeUbyte(Path path, byte[] data, int[] dims, boolean gzip) throws IOException {
-        checkShape(data, dims);
-        AtomicFiles.write(path, out -> writeUbyte(out, data, dims, gzip));
+  /**
+   * Reads an IDX file, plain or gzip-compressed, from a stream; reads it to the end (to check for
+   * trailing bytes) and does not close it.
+   *
+   * @param in the bytes of the file
+   * @param source what to call the file in error messages, e.g. its name or resource path
+   * @return the parsed file
+   * @throws InvalidDataException if the bytes are not a well-formed IDX file
+   * @throws IOException if the stream fails
+   */
+  public static IdxFile read(InputStream in, String source) throws IOException {
+    PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(in, 1 << 16), 2);
+    byte[] head = peek.readNBytes(2);
+    peek.unread(head);
+    boolean gzip = head.length == 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+    if (!gzip) {
+      return parse(peek, source);
     }
-
-    /**
-     * Writes unsigned bytes in IDX format to a stream, which is flushed but not closed.
-     *
-     * @param out  where to write
-     * @param data the elements, row-major; {@code data.length} must equal the product of dims
-     * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-     * @param gzip whether to gzip-compress
-     * @throws IllegalArgumentException if dims and data disagree
-     * @throws IOException              if the stream fails
-     */
-    public static void writeUbyte(OutputStream out, byte[] data, int[] dims, boolean gzip) throws IOException {
-        checkShape(data, dims);
-        if (gzip) {
-            // Closing the gzip stream frees its native deflater; the caller's stream stays open.
-            try (GZIPOutputStream z = new GZIPOutputStream(nonClosing(out), 1 << 16)) {
-                writeRaw(z, data, dims);
-            }
-        } else {
-            writeRaw(out, data, dims);
-        }
-        out.flush();
+    try {
+      return parse(new GZIPInputStream(peek, 1 << 16), source);
+    } catch (EOFException e) {
+      throw new InvalidDataException(source, "truncated gzip data (" + e.getMessage() + ")", e);
+    } catch (ZipException e) {
+      throw new InvalidDataException(source, "corrupt gzip data (" + e.getMessage() + ")", e);
     }
+  }
 
-    /**
-     * The bytes of an unsigned-byte IDX file, for tests and for serving small files.
-     *
-     * @param data the elements, row-major; {@code data.length} must equal the product of dims
-     * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-     * @param gzip whether to gzip-compress
-     * @return the whole file
-     * @throws IllegalArgumentException if dims and data disagree
-     */
-    public static byte[] encodeUbyte(byte[] data, int[] dims, boolean gzip) {
-        var buf = new ByteArrayOutputStream(data.length + 32);
-        try {
-            writeUbyte(buf, data, dims, gzip);
-        } catch (IOException e) {
-            throw new UncheckedIOException("in-memory write failed", e);
-        }
-        return buf.toByteArray();
+  private static IdxFile parse(InputStream in, String source) throws IOException {
+    byte[] magic = in.readNBytes(4);
+    if (magic.length == 0) {
+      throw new InvalidDataException(source, "empty file, expected an IDX header");
     }
-
-    private static void writeRaw(OutputStream out, byte[] data, int[] dims) throws IOException {
-        DataOutputStream d = new DataOutputStream(out);
-        d.writeByte(0);
-        d.writeByte(0);
-        d.writeByte(Type.UBYTE.code);
-        d.writeByte(dims.length);
-        for (int dim : dims) {
-            d.writeInt(dim);
-        }
-        d.write(data);
-        d.flush();
+    if (magic.length < 4) {
+      throw new InvalidDataException(
+          source,
+          "truncated header: expected a 4-byte IDX magic number, found " + magic.length + " bytes");
     }
-
-    private static void checkShape(byte[] data, int[] dims) {
-        if (dims.length < 1 || dims.length > MAX_DIMS) {
-            throw new IllegalArgumentException("expected 1 to " + MAX_DIMS + " dims, got " + dims.length);
-        }
-        long n = 1;
-        for (int d : dims) {
-            if (d <= 0) {
-                throw new IllegalArgumentException("dims must be positive, got " + Arrays.toString(dims));
-            }
-            n *= d;
-        }
-        if (n != data.length) {
-            throw new IllegalArgumentException("dims " + Arrays.toString(dims) + " hold " + n
-                    + " elements but data has " + data.length);
-        }
+    int magicValue = ByteBuffer.wrap(magic).getInt();
+    if (magic[0] != 0 || magic[1] != 0) {
+      throw new InvalidDataException(
+          source,
+          String.format(
+              "expected IDX magic 0x0000TTNN (two zero bytes, type, number of dims), found 0x%08X",
+              magicValue));
     }
-
-    private static OutputStream nonClosing(OutputStream out) {
-        return new FilterOutputStream(out) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
+    Type type = Type.ofCode(magic[2] & 0xFF);
+    if (type == null) {
+      throw new InvalidDataException(
+          source,
+          String.format(
+              "unknown IDX element type 0x%02X in magic 0x%08X, expected one of %s",
+              magic[2] & 0xFF,
+              magicValue,
+              Arrays.stream(Type.values())
+                  .map(t -> String.format("0x%02X %s", t.code, t.label()))
+                  .collect(Collectors.joining(", "))));
     }
-
-    /** What error messages call this file: the path or resource name it was read from. */
-    public String source() {
-        return source;
+    int rank = magic[3] & 0xFF;
+    if (rank < 1 || rank > MAX_DIMS) {
+      throw new InvalidDataException(
+          source, "IDX header has " + rank + " dimensions, expected 1 to " + MAX_DIMS);
     }
-
-    /** The element type from the header. */
-    public Type type() {
-        return type;
+    byte[] dimBytes = in.readNBytes(4 * rank);
+    if (dimBytes.length < 4 * rank) {
+      throw new InvalidDataException(
+          source,
+          "truncated header: expected "
+              + rank
+              + " dimension sizes ("
+              + 4 * rank
+              + " bytes), found "
+              + dimBytes.length
+              + " bytes");
     }
-
-    /** The number of dimensions. */
-    public int rank() {
-        return dims.length;
+    ByteBuffer dimBuf = ByteBuffer.wrap(dimBytes);
+    int[] dims = new int[rank];
+    long expected = type.size;
+    for (int i = 0; i < rank; i++) {
+      // Sizes are unsigned in the format; anything past 2^31 cannot be loaded anyway.
+      long d = Integer.toUnsignedLong(dimBuf.getInt());
+      if (d == 0 || d > Integer.MAX_VALUE) {
+        throw new InvalidDataException(
+            source,
+            "dimension "
+                + i
+                + " of "
+                + rank
+                + " is "
+                + d
+                + ", expected a positive size up to "
+                + Integer.MAX_VALUE);
+      }
+      dims[i] = (int) d;
+      expected *= d;
+      if (expected > MAX_PAYLOAD) {
+        throw new InvalidDataException(
+            source,
+            "header says "
+                + describe(dims, i + 1, type)
+                + ", more than the "
+                + MAX_PAYLOAD
+                + " bytes that can be loaded");
+      }
     }
-
-    /** The dimensions, outermost first; a copy. */
-    public int[] dims() {
-        return dims.clone();
+    byte[] payload = in.readNBytes((int) expected);
+    if (payload.length < expected) {
+      throw new InvalidDataException(
+          source,
+          "header says "
+              + describe(dims, rank, type)
+              + " = "
+              + expected
+              + " bytes, found "
+              + payload.length
+              + " (truncated?)");
     }
-
-    /** The size of dimension {@code i}, outermost first. */
-    public int dim(int i) {
-        return dims[i];
+    if (in.read() != -1) {
+      long extra = 1 + in.transferTo(OutputStream.nullOutputStream());
+      throw new InvalidDataException(
+          source,
+          "header says "
+              + describe(dims, rank, type)
+              + " = "
+              + expected
+              + " bytes, found "
+              + (expected + extra)
+              + " ("
+              + extra
+              + " trailing bytes)");
     }
+    return new IdxFile(source, type, dims, payload);
+  }
 
-    /**
-     * The elements of a {@link Type#UBYTE} file, row-major. Returns the array itself, not a
-     * copy, since callers load it once into their own structure; do not modify it.
-     *
-     * @throws InvalidDataException if the file holds another element type
-     */
-    public byte[] ubytes() throws InvalidDataException {
-        if (type != Type.UBYTE) {
-            throw new InvalidDataException(source, "expected ubyte elements, found " + type.label());
-        }
-        return payload;
-    }
+  private static String describe(int[] dims, int n, Type type) {
+    return Arrays.stream(dims, 0, n).mapToObj(Integer::toString).collect(Collectors.joining("x"))
+        + " "
+        + type.label();
+  }
 
-    /** The raw elements for any type: a read-only, big-endian view of the payload. */
-    public ByteBuffer payload() {
-        return ByteBuffer.wrap(payload).asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
-    }
+  /**
+   * Writes unsigned bytes as an IDX file through a temp file in the same directory and an atomic
+   * rename, so no reader ever sees a partial file. Creates missing parent directories and replaces
+   * an existing file.
+   *
+   * @param path the file to write
+   * @param data the elements, row-major; {@code data.length} must equal the product of dims
+   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
+   * @param gzip whether to gzip-compress (the header's mtime is zero, so output is reproducible)
+   * @throws IllegalArgumentException if dims and data disagree
+   * @throws IOException if writing fails; the target is then left untouched
+   */
+  public static void writeUbyte(Path path, byte[] data, int[] dims, boolean gzip)
+      throws IOException {
+    checkShape(data, dims);
+    AtomicFiles.write(path, out -> writeUbyte(out, data, dims, gzip));
+  }
 
-    /**
-     * Checks this is a {@link Type#UBYTE} file with {@code rank} dimensions.
-     *
-     * @param rank  the number of dimensions wanted
-     * @param shape how to describe the wanted shape in the message, e.g. {@code "[N, H, W]"}
-     * @throws InvalidDataException naming the wanted and the found type and shape
-     */
-    public void requireUbyte(int rank, String shape) throws InvalidDataException {
-        if (type != Type.UBYTE || dims.length != rank) {
-            throw new InvalidDataException(source, "expected a " + rank + "-dim ubyte IDX file " + shape
-                    + ", found " + dims.length + "-dim " + type.label() + " " + Arrays.toString(dims));
-        }
+  /**
+   * Writes unsigned bytes in IDX format to a stream, which is flushed but not closed.
+   *
+   * @param out where to write
+   * @param data the elements, row-major; {@code data.length} must equal the product of dims
+   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
+   * @param gzip whether to gzip-compress
+   * @throws IllegalArgumentException if dims and data disagree
+   * @throws IOException if the stream fails
+   */
+  public static void writeUbyte(OutputStream out, byte[] data, int[] dims, boolean gzip)
+      throws IOException {
+    checkShape(data, dims);
+    if (gzip) {
+      // Closing the gzip stream frees its native deflater; the caller's stream stays open.
+      try (GZIPOutputStream z = new GZIPOutputStream(nonClosing(out), 1 << 16)) {
+        writeRaw(z, data, dims);
+      }
+    } else {
+      writeRaw(out, data, dims);
     }
+    out.flush();
+  }
 
-    @Override
-    public String toString() {
-        return "IdxFile[" + source + ", " + describe(dims, dims.length, type) + "]";
+  /**
+   * The bytes of an unsigned-byte IDX file, for tests and for serving small files.
+   *
+   * @param data the elements, row-major; {@code data.length} must equal the product of dims
+   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
+   * @param gzip whether to gzip-compress
+   * @return the whole file
+   * @throws IllegalArgumentException if dims and data disagree
+   */
+  public static byte[] encodeUbyte(byte[] data, int[] dims, boolean gzip) {
+    var buf = new ByteArrayOutputStream(data.length + 32);
+    try {
+      writeUbyte(buf, data, dims, gzip);
+    } catch (IOException e) {
+      throw new UncheckedIOException("in-memory write failed", e);
     }
+    return buf.toByteArray();
+  }
+
+  private static void writeRaw(OutputStream out, byte[] data, int[] dims) throws IOException {
+    DataOutputStream d = new DataOutputStream(out);
+    d.writeByte(0);
+    d.writeByte(0);
+    d.writeByte(Type.UBYTE.code);
+    d.writeByte(dims.length);
+    for (int dim : dims) {
+      d.writeInt(dim);
+    }
+    d.write(data);
+    d.flush();
+  }
+
+  private static void checkShape(byte[] data, int[] dims) {
+    if (dims.length < 1 || dims.length > MAX_DIMS) {
+      throw new IllegalArgumentException("expected 1 to " + MAX_DIMS + " dims, got " + dims.length);
+    }
+    long n = 1;
+    for (int d : dims) {
+      if (d <= 0) {
+        throw new IllegalArgumentException("dims must be positive, got " + Arrays.toString(dims));
+      }
+      n *= d;
+    }
+    if (n != data.length) {
+      throw new IllegalArgumentException(
+          "dims " + Arrays.toString(dims) + " hold " + n + " elements but data has " + data.length);
+    }
+  }
+
+  private static OutputStream nonClosing(OutputStream out) {
+    return new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+  }
+
+  /** What error messages call this file: the path or resource name it was read from. */
+  public String source() {
+    return source;
+  }
+
+  /** The element type from the header. */
+  public Type type() {
+    return type;
+  }
+
+  /** The number of dimensions. */
+  public int rank() {
+    return dims.length;
+  }
+
+  /** The dimensions, outermost first; a copy. */
+  public int[] dims() {
+    return dims.clone();
+  }
+
+  /** The size of dimension {@code i}, outermost first. */
+  public int dim(int i) {
+    return dims[i];
+  }
+
+  /**
+   * The elements of a {@link Type#UBYTE} file, row-major. Returns the array itself, not a copy,
+   * since callers load it once into their own structure; do not modify it.
+   *
+   * @throws InvalidDataException if the file holds another element type
+   */
+  public byte[] ubytes() throws InvalidDataException {
+    if (type != Type.UBYTE) {
+      throw new InvalidDataException(source, "expected ubyte elements, found " + type.label());
+    }
+    return payload;
+  }
+
+  /** The raw elements for any type: a read-only, big-endian view of the payload. */
+  public ByteBuffer payload() {
+    return ByteBuffer.wrap(payload).asReadOnlyBuffer().order(ByteOrder.BIG_ENDIAN);
+  }
+
+  /**
+   * Checks this is a {@link Type#UBYTE} file with {@code rank} dimensions.
+   *
+   * @param rank the number of dimensions wanted
+   * @param shape how to describe the wanted shape in the message, e.g. {@code "[N, H, W]"}
+   * @throws InvalidDataException naming the wanted and the found type and shape
+   */
+  public void requireUbyte(int rank, String shape) throws InvalidDataException {
+    if (type != Type.UBYTE || dims.length != rank) {
+      throw new InvalidDataException(
+          source,
+          "expected a "
+              + rank
+              + "-dim ubyte IDX file "
+              + shape
+              + ", found "
+              + dims.length
+              + "-dim "
+              + type.label()
+              + " "
+              + Arrays.toString(dims));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IdxFile[" + source + ", " + describe(dims, dims.length, type) + "]";
+  }
 }

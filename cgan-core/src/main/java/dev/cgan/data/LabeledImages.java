@@ -7,232 +7,274 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * A set of grey-scale images with one class label each: N images of H×W unsigned-byte pixels
- * (0 = black background, 255 = full ink, as in MNIST) and N labels in {@code [0, numClasses)}.
+ * A set of grey-scale images with one class label each: N images of H×W unsigned-byte pixels (0 =
+ * black background, 255 = full ink, as in MNIST) and N labels in {@code [0, numClasses)}.
  *
  * <p>Instances do not change after construction. {@link #pixels()} and {@link #labels()} hand out
  * the internal arrays rather than copies, because a full MNIST set is 47 MB and training reads it
  * once; callers must not modify them.
  */
 public final class LabeledImages {
-    private final byte[] pixels;
-    private final int[] labels;
-    private final int height;
-    private final int width;
-    private final int numClasses;
+  private final byte[] pixels;
+  private final int[] labels;
+  private final int height;
+  private final int width;
+  private final int numClasses;
 
-    // Takes the arrays without copying; every public way in either copies or owns them.
-    private LabeledImages(byte[] pixels, int[] labels, int height, int width, int numClasses) {
-        this.pixels = pixels;
-        this.labels = labels;
-        this.height = height;
-        this.width = width;
-        this.numClasses = numClasses;
+  // Takes the arrays without copying; every public way in either copies or owns them.
+  private LabeledImages(byte[] pixels, int[] labels, int height, int width, int numClasses) {
+    this.pixels = pixels;
+    this.labels = labels;
+    this.height = height;
+    this.width = width;
+    this.numClasses = numClasses;
+  }
+
+  /**
+   * Builds a set from arrays in memory (copied), e.g. synthetic data in tests.
+   *
+   * @param pixels N×H×W unsigned bytes, row-major, image after image
+   * @param labels N labels, each in {@code [0, numClasses)}
+   * @param height H, positive
+   * @param width W, positive
+   * @param numClasses the number of classes, positive
+   * @return the set
+   * @throws IllegalArgumentException if the sizes disagree or a label is out of range
+   */
+  public static LabeledImages of(
+      byte[] pixels, int[] labels, int height, int width, int numClasses) {
+    if (height <= 0 || width <= 0 || numClasses <= 0) {
+      throw new IllegalArgumentException(
+          "height, width and numClasses must be positive, got "
+              + height
+              + ", "
+              + width
+              + ", "
+              + numClasses);
     }
-
-    /**
-     * Builds a set from arrays in memory (copied), e.g. synthetic data in tests.
-     *
-     * @param pixels     N×H×W unsigned bytes, row-major, image after image
-     * @param labels     N labels, each in {@code [0, numClasses)}
-     * @param height     H, positive
-     * @param width      W, positive
-     * @param numClasses the number of classes, positive
-     * @return the set
-     * @throws IllegalArgumentException if the sizes disagree or a label is out of range
-     */
-    public static LabeledImages of(byte[] pixels, int[] labels, int height, int width, int numClasses) {
-        if (height <= 0 || width <= 0 || numClasses <= 0) {
-            throw new IllegalArgumentException("height, width and numClasses must be positive, got "
-                    + height + ", " + width + ", " + numClasses);
-        }
-        if ((long) labels.length * height * width != pixels.length) {
-            throw new IllegalArgumentException(labels.length + " labels need " + labels.length + "x"
-                    + height + "x" + width + " = " + (long) labels.length * height * width
-                    + " pixels, got " + pixels.length);
-        }
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= numClasses) {
-                throw new IllegalArgumentException("label at index " + i + " is " + labels[i]
-                        + ", expected 0.." + (numClasses - 1));
-            }
-        }
-        return new LabeledImages(pixels.clone(), labels.clone(), height, width, numClasses);
+    if ((long) labels.length * height * width != pixels.length) {
+      throw new IllegalArgumentException(
+          labels.length
+              + " labels need "
+              + labels.length
+              + "x"
+              + height
+              + "x"
+              + width
+              + " = "
+              + (long) labels.length * height * width
+              + " pixels, got "
+              + pixels.length);
     }
-
-    /**
-     * Reads an images file and a labels file; the number of classes is the largest label + 1.
-     *
-     * @see #read(Path, Path, int)
-     */
-    public static LabeledImages read(Path images, Path labels) throws IOException {
-        return read(images, labels, 0);
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] < 0 || labels[i] >= numClasses) {
+        throw new IllegalArgumentException(
+            "label at index " + i + " is " + labels[i] + ", expected 0.." + (numClasses - 1));
+      }
     }
+    return new LabeledImages(pixels.clone(), labels.clone(), height, width, numClasses);
+  }
 
-    /**
-     * Reads an images file and a labels file in IDX format (each plain or gzipped).
-     *
-     * @param images     a 3-dim ubyte IDX file [N, H, W]
-     * @param labels     a 1-dim ubyte IDX file [N]
-     * @param numClasses the number of classes; every label must be below it. 0 means the
-     *                   largest label + 1.
-     * @return the set
-     * @throws InvalidDataException if either file is malformed or has the wrong type or shape,
-     *                              the counts disagree, or a label is {@code >= numClasses}
-     * @throws IOException          if a file cannot be read
-     */
-    public static LabeledImages read(Path images, Path labels, int numClasses) throws IOException {
-        if (numClasses < 0) {
-            throw new IllegalArgumentException("numClasses must be positive, or 0 for automatic; got "
-                    + numClasses);
-        }
-        IdxFile imageFile = IdxFile.read(images);
-        imageFile.requireUbyte(3, "[N, H, W]");
-        IdxFile labelFile = IdxFile.read(labels);
-        labelFile.requireUbyte(1, "[N]");
+  /**
+   * Reads an images file and a labels file; the number of classes is the largest label + 1.
+   *
+   * @see #read(Path, Path, int)
+   */
+  public static LabeledImages read(Path images, Path labels) throws IOException {
+    return read(images, labels, 0);
+  }
 
-        int n = imageFile.dim(0);
-        if (labelFile.dim(0) != n) {
-            throw new InvalidDataException(labels.toString(), "images file " + images + " has " + n
-                    + " images but labels file has " + labelFile.dim(0) + " labels");
-        }
-        byte[] raw = labelFile.ubytes();
-        int[] ints = new int[n];
-        int max = 0;
-        for (int i = 0; i < n; i++) {
-            ints[i] = raw[i] & 0xFF;
-            max = Math.max(max, ints[i]);
-        }
-        int classes = numClasses == 0 ? max + 1 : numClasses;
-        if (max >= classes) {
-            int at = 0;
-            while (ints[at] < classes) {
-                at++;
-            }
-            throw new InvalidDataException(labels.toString(), "label at index " + at + " is " + ints[at]
-                    + ", expected 0.." + (classes - 1) + " for " + classes + " classes");
-        }
-        return new LabeledImages(imageFile.ubytes(), ints, imageFile.dim(1), imageFile.dim(2), classes);
+  /**
+   * Reads an images file and a labels file in IDX format (each plain or gzipped).
+   *
+   * @param images a 3-dim ubyte IDX file [N, H, W]
+   * @param labels a 1-dim ubyte IDX file [N]
+   * @param numClasses the number of classes; every label must be below it. 0 means the largest
+   *     label + 1.
+   * @return the set
+   * @throws InvalidDataException if either file is malformed or has the wrong type or shape, the
+   *     counts disagree, or a label is {@code >= numClasses}
+   * @throws IOException if a file cannot be read
+   */
+  public static LabeledImages read(Path images, Path labels, int numClasses) throws IOException {
+    if (numClasses < 0) {
+      throw new IllegalArgumentException(
+          "numClasses must be positive, or 0 for automatic; got " + numClasses);
     }
+    IdxFile imageFile = IdxFile.read(images);
+    imageFile.requireUbyte(3, "[N, H, W]");
+    IdxFile labelFile = IdxFile.read(labels);
+    labelFile.requireUbyte(1, "[N]");
 
-    /**
-     * Reads the MNIST-style training set from a directory.
-     *
-     * @see #fromDirectory(Path, String)
-     */
-    public static LabeledImages fromDirectory(Path dir) throws IOException {
-        return fromDirectory(dir, "train");
+    int n = imageFile.dim(0);
+    if (labelFile.dim(0) != n) {
+      throw new InvalidDataException(
+          labels.toString(),
+          "images file "
+              + images
+              + " has "
+              + n
+              + " images but labels file has "
+              + labelFile.dim(0)
+              + " labels");
     }
+    byte[] raw = labelFile.ubytes();
+    int[] ints = new int[n];
+    int max = 0;
+    for (int i = 0; i < n; i++) {
+      ints[i] = raw[i] & 0xFF;
+      max = Math.max(max, ints[i]);
+    }
+    int classes = numClasses == 0 ? max + 1 : numClasses;
+    if (max >= classes) {
+      int at = 0;
+      while (ints[at] < classes) {
+        at++;
+      }
+      throw new InvalidDataException(
+          labels.toString(),
+          "label at index "
+              + at
+              + " is "
+              + ints[at]
+              + ", expected 0.."
+              + (classes - 1)
+              + " for "
+              + classes
+              + " classes");
+    }
+    return new LabeledImages(imageFile.ubytes(), ints, imageFile.dim(1), imageFile.dim(2), classes);
+  }
 
-    /**
-     * Reads an MNIST-style set from a directory holding {@code <prefix>-images-idx3-ubyte} and
-     * {@code <prefix>-labels-idx1-ubyte}, each either plain or with a {@code .gz} suffix (the
-     * plain one wins when both exist, since unpacking is a deliberate act). The number of
-     * classes is the largest label + 1.
-     *
-     * @param dir    the directory, e.g. the {@link MnistDownloader} cache
-     * @param prefix {@code "train"} or {@code "t10k"} for the MNIST files
-     * @return the set
-     * @throws NoSuchFileException  if {@code dir} is not a directory or a file is missing; the
-     *                              message names the directory and the file names looked for
-     * @throws InvalidDataException if a file is malformed
-     * @throws IOException          if a file cannot be read
-     */
-    public static LabeledImages fromDirectory(Path dir, String prefix) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "not a directory");
-        }
-        Path images = find(dir, prefix + "-images-idx3-ubyte");
-        Path labels = find(dir, prefix + "-labels-idx1-ubyte");
-        return read(images, labels);
-    }
+  /**
+   * Reads the MNIST-style training set from a directory.
+   *
+   * @see #fromDirectory(Path, String)
+   */
+  public static LabeledImages fromDirectory(Path dir) throws IOException {
+    return fromDirectory(dir, "train");
+  }
 
-    private static Path find(Path dir, String name) throws NoSuchFileException {
-        for (String candidate : new String[] {name, name + ".gz"}) {
-            Path p = dir.resolve(candidate);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        throw new NoSuchFileException(dir.toString(), null,
-                "no " + name + " or " + name + ".gz in this directory");
+  /**
+   * Reads an MNIST-style set from a directory holding {@code <prefix>-images-idx3-ubyte} and {@code
+   * <prefix>-labels-idx1-ubyte}, each either plain or with a {@code .gz} suffix (the plain one wins
+   * when both exist, since unpacking is a deliberate act). The number of classes is the largest
+   * label + 1.
+   *
+   * @param dir the directory, e.g. the {@link MnistDownloader} cache
+   * @param prefix {@code "train"} or {@code "t10k"} for the MNIST files
+   * @return the set
+   * @throws NoSuchFileException if {@code dir} is not a directory or a file is missing; the message
+   *     names the directory and the file names looked for
+   * @throws InvalidDataException if a file is malformed
+   * @throws IOException if a file cannot be read
+   */
+  public static LabeledImages fromDirectory(Path dir, String prefix) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "not a directory");
     }
+    Path images = find(dir, prefix + "-images-idx3-ubyte");
+    Path labels = find(dir, prefix + "-labels-idx1-ubyte");
+    return read(images, labels);
+  }
 
-    /** N, the number of images. */
-    public int count() {
-        return labels.length;
+  private static Path find(Path dir, String name) throws NoSuchFileException {
+    for (String candidate : new String[] {name, name + ".gz"}) {
+      Path p = dir.resolve(candidate);
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
     }
+    throw new NoSuchFileException(
+        dir.toString(), null, "no " + name + " or " + name + ".gz in this directory");
+  }
 
-    /** H, the image height in pixels. */
-    public int height() {
-        return height;
-    }
+  /** N, the number of images. */
+  public int count() {
+    return labels.length;
+  }
 
-    /** W, the image width in pixels. */
-    public int width() {
-        return width;
-    }
+  /** H, the image height in pixels. */
+  public int height() {
+    return height;
+  }
 
-    /** The number of classes; labels are in {@code [0, numClasses)}. */
-    public int numClasses() {
-        return numClasses;
-    }
+  /** W, the image width in pixels. */
+  public int width() {
+    return width;
+  }
 
-    /**
-     * All pixels, N×H×W unsigned bytes (read with {@code & 0xFF}), row-major, image after image.
-     * The internal array, not a copy: do not modify it.
-     */
-    public byte[] pixels() {
-        return pixels;
-    }
+  /** The number of classes; labels are in {@code [0, numClasses)}. */
+  public int numClasses() {
+    return numClasses;
+  }
 
-    /** All N labels, in {@code [0, numClasses)}. The internal array, not a copy: do not modify it. */
-    public int[] labels() {
-        return labels;
-    }
+  /**
+   * All pixels, N×H×W unsigned bytes (read with {@code & 0xFF}), row-major, image after image. The
+   * internal array, not a copy: do not modify it.
+   */
+  public byte[] pixels() {
+    return pixels;
+  }
 
-    /** The label of image {@code i}. */
-    public int label(int i) {
-        return labels[i];
-    }
+  /** All N labels, in {@code [0, numClasses)}. The internal array, not a copy: do not modify it. */
+  public int[] labels() {
+    return labels;
+  }
 
-    /** The H×W pixels of image {@code i}, row-major; a copy. */
-    public byte[] image(int i) {
-        if (i < 0 || i >= labels.length) {
-            throw new IndexOutOfBoundsException("image " + i + " of " + labels.length);
-        }
-        int size = height * width;
-        return Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
-    }
+  /** The label of image {@code i}. */
+  public int label(int i) {
+    return labels[i];
+  }
 
-    /** How many images each class has; an array of length {@link #numClasses()}. */
-    public int[] classCounts() {
-        int[] counts = new int[numClasses];
-        for (int label : labels) {
-            counts[label]++;
-        }
-        return counts;
+  /** The H×W pixels of image {@code i}, row-major; a copy. */
+  public byte[] image(int i) {
+    if (i < 0 || i >= labels.length) {
+      throw new IndexOutOfBoundsException("image " + i + " of " + labels.length);
     }
+    int size = height * width;
+    return Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
+  }
 
-    /**
-     * Images {@code from} (inclusive) to {@code to} (exclusive) as a new set (copied) with the
-     * same number of classes, even if some class has no image in the range; e.g. a train /
-     * held-out split.
-     *
-     * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= count()}
-     */
-    public LabeledImages subset(int from, int to) {
-        if (from < 0 || to < from || to > labels.length) {
-            throw new IndexOutOfBoundsException("subset [" + from + ", " + to + ") of " + labels.length + " images");
-        }
-        int size = height * width;
-        return new LabeledImages(Arrays.copyOfRange(pixels, from * size, to * size),
-                Arrays.copyOfRange(labels, from, to), height, width, numClasses);
+  /** How many images each class has; an array of length {@link #numClasses()}. */
+  public int[] classCounts() {
+    int[] counts = new int[numClasses];
+    for (int label : labels) {
+      counts[label]++;
     }
+    return counts;
+  }
 
-    @Override
-    public String toString() {
-        return "LabeledImages[" + labels.length + " images of " + height + "x" + width + ", "
-                + numClasses + " classes]";
+  /**
+   * Images {@code from} (inclusive) to {@code to} (exclusive) as a new set (copied) with the same
+   * number of classes, even if some class has no image in the range; e.g. a train / held-out split.
+   *
+   * @throws IndexOutOfBoundsException unless {@code 0 <= from <= to <= count()}
+   */
+  public LabeledImages subset(int from, int to) {
+    if (from < 0 || to < from || to > labels.length) {
+      throw new IndexOutOfBoundsException(
+          "subset [" + from + ", " + to + ") of " + labels.length + " images");
     }
+    int size = height * width;
+    return new LabeledImages(
+        Arrays.copyOfRange(pixels, from * size, to * size),
+        Arrays.copyOfRange(labels, from, to),
+        height,
+        width,
+        numClasses);
+  }
+
+  @Override
+  public String toString() {
+    return "LabeledImages["
+        + labels.length
+        + " images of "
+        + height
+        + "x"
+        + width
+        + ", "
+        + numClasses
+        + " classes]";
+  }
 }

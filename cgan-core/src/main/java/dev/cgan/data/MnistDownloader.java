@@ -42,11 +42,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The cache only ever holds verified files: each download goes to a temp file in the cache
  * directory and is renamed into place atomically after its hash matched, and on failure the temp
  * file is deleted. A cached file whose hash matches is used as is; one whose hash does not is
- * deleted and downloaded again. Two processes filling the same cache at once are safe: each
- * writes its own temp file and the renames replace one verified copy with another.
+ * deleted and downloaded again. Two processes filling the same cache at once are safe: each writes
+ * its own temp file and the renames replace one verified copy with another.
  *
- * <p>The library prints nothing; progress goes to a {@link Progress} callback. Read the result
- * with {@link LabeledImages#fromDirectory(Path, String)}.
+ * <p>The library prints nothing; progress goes to a {@link Progress} callback. Read the result with
+ * {@link LabeledImages#fromDirectory(Path, String)}.
  *
  * <pre>{@code
  * Path dir = MnistDownloader.builder().progress(bar::update).build().downloadAll();
@@ -55,534 +55,563 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MnistDownloader {
 
-    /** Progress of one file's download. */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * Called on the thread that called {@code download}, a few times a second while bytes
-         * arrive and once at the end; for a file already in the cache, once with its size.
-         *
-         * @param fileName   the file being downloaded, e.g. {@code "train-images-idx3-ubyte.gz"}
-         * @param bytesSoFar bytes received so far from the current mirror
-         * @param totalBytes the size the server announced, or -1 if it did not
-         */
-        void update(String fileName, long bytesSoFar, long totalBytes);
-
-        /** Reports nothing. */
-        Progress NONE = (fileName, bytesSoFar, totalBytes) -> { };
-    }
-
-    /** The mirrors tried by default, in order; the original yann.lecun.com site is gone. */
-    public static final List<URI> DEFAULT_BASE_URLS = List.of(
-            URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
-            URI.create("https://storage.googleapis.com/cvdf-datasets/mnist/"));
-
-    /** The four MNIST files with the SHA-256 of each gzipped file, in download order. */
-    public static final Map<String, String> MNIST_FILES = mnistFiles();
-
-    private static Map<String, String> mnistFiles() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("train-images-idx3-ubyte.gz", "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609");
-        m.put("train-labels-idx1-ubyte.gz", "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c");
-        m.put("t10k-images-idx3-ubyte.gz", "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6");
-        m.put("t10k-labels-idx1-ubyte.gz", "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaae3c3b3a1f0a9a5d");
-        return Collections.unmodifiableMap(m);
-    }
-
-    /** The environment variable that overrides the default cache directory. */
-    public static final String CACHE_DIR_ENV = "CGAN_CACHE_DIR";
-
-    /** How long to wait for a TCP (and TLS) connection to a mirror. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
-
-    /** How long to wait for the response headers, and then for each next piece of the body. */
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
-
+  /** Progress of one file's download. */
+  @FunctionalInterface
+  public interface Progress {
     /**
-     * A body larger than this is refused: the largest MNIST file is under 10 MB, so anything near
-     * this is a wrong URL or a misbehaving server, not MNIST.
-     */
-    public static final long MAX_FILE_BYTES = 64L << 20;
-
-    private static final long POLL_MILLIS = 100;
-
-    private final Path cacheDir;
-    private final List<URI> baseUrls;
-    private final Map<String, String> files;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final long maxFileBytes;
-    private final Progress progress;
-    private final HttpClient client;
-
-    private MnistDownloader(Builder b) {
-        this.cacheDir = b.cacheDir != null ? b.cacheDir : defaultCacheDir();
-        this.baseUrls = b.baseUrls;
-        this.files = b.files;
-        this.connectTimeout = b.connectTimeout;
-        this.readTimeout = b.readTimeout;
-        this.maxFileBytes = b.maxFileBytes;
-        this.progress = b.progress;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                // NORMAL follows redirects but never from https down to http.
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                // One plain GET per file; HTTP/2 would buy nothing and adds an h2c upgrade on http.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-    }
-
-    /** A builder with the defaults: MNIST files, default mirrors, {@link #defaultCacheDir()}. */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * {@code $CGAN_CACHE_DIR/mnist} if the variable is set and not blank, else
-     * {@code ~/.cache/cgan-java/mnist}: the variable names the root of every cgan-java cache.
-     */
-    public static Path defaultCacheDir() {
-        return defaultCacheDir(System.getenv(CACHE_DIR_ENV), System.getProperty("user.home"));
-    }
-
-    static Path defaultCacheDir(String env, String userHome) {
-        if (env != null && !env.isBlank()) {
-            return Path.of(env, "mnist");
-        }
-        return Path.of(userHome, ".cache", "cgan-java", "mnist");
-    }
-
-    /** The directory files are downloaded into. */
-    public Path cacheDir() {
-        return cacheDir;
-    }
-
-    /** The mirrors, in the order they are tried; each ends with {@code /}. */
-    public List<URI> baseUrls() {
-        return baseUrls;
-    }
-
-    /** The files this downloader fetches, each with its expected SHA-256. */
-    public Map<String, String> files() {
-        return files;
-    }
-
-    /**
-     * Makes sure every file is in the cache and verified, downloading what is missing or
-     * corrupt.
+     * Called on the thread that called {@code download}, a few times a second while bytes arrive
+     * and once at the end; for a file already in the cache, once with its size.
      *
-     * @return the cache directory, ready for {@link LabeledImages#fromDirectory(Path, String)}
-     * @throws DownloadException       if a file could not be had from any mirror
-     * @throws InterruptedIOException  if the thread was interrupted (its flag is set again)
-     * @throws IOException             if the cache directory cannot be written
+     * @param fileName the file being downloaded, e.g. {@code "train-images-idx3-ubyte.gz"}
+     * @param bytesSoFar bytes received so far from the current mirror
+     * @param totalBytes the size the server announced, or -1 if it did not
      */
-    public Path downloadAll() throws IOException {
-        for (String name : files.keySet()) {
-            download(name);
-        }
-        return cacheDir;
-    }
+    void update(String fileName, long bytesSoFar, long totalBytes);
 
-    /**
-     * Makes sure one file is in the cache and verified, downloading it if missing or corrupt.
-     *
-     * @param fileName one of {@link #files()}' names
-     * @return the verified file in the cache
-     * @throws IllegalArgumentException if this downloader has no hash for {@code fileName}
-     * @throws DownloadException        if no mirror delivered the file with the expected hash;
-     *                                  the cache then holds no file of that name
-     * @throws InterruptedIOException   if the thread was interrupted (its flag is set again)
-     * @throws IOException              if the cache directory cannot be written
-     */
-    public Path download(String fileName) throws IOException {
-        String expected = files.get(fileName);
-        if (expected == null) {
-            throw new IllegalArgumentException("no SHA-256 known for " + fileName + "; known: " + files.keySet());
-        }
-        Path target = cacheDir.resolve(fileName);
-        List<DownloadException.Attempt> attempts = new ArrayList<>();
-        if (Files.isRegularFile(target)) {
-            String found = Sha256.of(target);
-            if (found.equals(expected)) {
-                long size = Files.size(target);
-                progress.update(fileName, size, size);
-                return target;
-            }
-            // A corrupt copy must not survive a failed re-download and be read by someone else.
-            Files.delete(target);
-            attempts.add(new DownloadException.Attempt(target.toUri(),
-                    "cached file had SHA-256 " + found + ", expected " + expected + "; deleted it"));
-        }
-        Files.createDirectories(cacheDir);
-        for (URI base : baseUrls) {
-            URI url = base.resolve(fileName);
-            String failure = tryDownload(url, fileName, expected, target);
-            if (failure == null) {
-                return target;
-            }
-            attempts.add(new DownloadException.Attempt(url, failure));
-        }
-        throw new DownloadException(fileName, cacheDir.toString(), attempts);
-    }
+    /** Reports nothing. */
+    Progress NONE = (fileName, bytesSoFar, totalBytes) -> {};
+  }
 
-    /**
-     * One mirror: downloads into a temp file, verifies, renames into place.
-     *
-     * @return null on success, else why it failed, in words
-     */
-    private String tryDownload(URI url, String fileName, String expected, Path target) throws IOException {
-        Path temp = AtomicFiles.tempFileFor(target, ".part");
-        boolean committed = false;
-        try {
-            FileSubscriber body;
-            // Closed before the rename: some file systems will not rename an open file.
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                body = new FileSubscriber(out, maxFileBytes);
-                String failure = receive(url, fileName, body);
-                if (failure != null) {
-                    return failure;
-                }
-                out.force(true);
-            }
-            String found = Sha256.hex(body.digest);
-            if (!found.equals(expected)) {
-                return "SHA-256 mismatch: expected " + expected + ", found " + found + " (" + body.received() + " bytes)";
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            committed = true;
-            return null;
-        } finally {
-            if (!committed) {
-                AtomicFiles.deleteQuietly(temp);
-            }
-        }
-    }
+  /** The mirrors tried by default, in order; the original yann.lecun.com site is gone. */
+  public static final List<URI> DEFAULT_BASE_URLS =
+      List.of(
+          URI.create("https://ossci-datasets.s3.amazonaws.com/mnist/"),
+          URI.create("https://storage.googleapis.com/cvdf-datasets/mnist/"));
 
-    /**
-     * Runs the request, feeding the body to {@code body}, and waits on this thread so that
-     * progress is reported here and a stalled body can be abandoned.
-     *
-     * @return null if a complete 200 response was received, else why not
-     */
-    private String receive(URI url, String fileName, FileSubscriber body) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(url).GET().timeout(readTimeout).build();
-        CompletableFuture<HttpResponse<Long>> call = client.sendAsync(request, info -> {
-            if (info.statusCode() != 200) {
+  /** The four MNIST files with the SHA-256 of each gzipped file, in download order. */
+  public static final Map<String, String> MNIST_FILES = mnistFiles();
+
+  private static Map<String, String> mnistFiles() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(
+        "train-images-idx3-ubyte.gz",
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609");
+    m.put(
+        "train-labels-idx1-ubyte.gz",
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c");
+    m.put(
+        "t10k-images-idx3-ubyte.gz",
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6");
+    m.put(
+        "t10k-labels-idx1-ubyte.gz",
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaae3c3b3a1f0a9a5d");
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The environment variable that overrides the default cache directory. */
+  public static final String CACHE_DIR_ENV = "CGAN_CACHE_DIR";
+
+  /** How long to wait for a TCP (and TLS) connection to a mirror. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long to wait for the response headers, and then for each next piece of the body. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * A body larger than this is refused: the largest MNIST file is under 10 MB, so anything near
+   * this is a wrong URL or a misbehaving server, not MNIST.
+   */
+  public static final long MAX_FILE_BYTES = 64L << 20;
+
+  private static final long POLL_MILLIS = 100;
+
+  private final Path cacheDir;
+  private final List<URI> baseUrls;
+  private final Map<String, String> files;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final long maxFileBytes;
+  private final Progress progress;
+  private final HttpClient client;
+
+  private MnistDownloader(Builder b) {
+    this.cacheDir = b.cacheDir != null ? b.cacheDir : defaultCacheDir();
+    this.baseUrls = b.baseUrls;
+    this.files = b.files;
+    this.connectTimeout = b.connectTimeout;
+    this.readTimeout = b.readTimeout;
+    this.maxFileBytes = b.maxFileBytes;
+    this.progress = b.progress;
+    this.client =
+        HttpClient.newBuilder()
+            .connectTimeout(connectTimeout)
+            // NORMAL follows redirects but never from https down to http.
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            // One plain GET per file; HTTP/2 would buy nothing and adds an h2c upgrade on http.
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  /** A builder with the defaults: MNIST files, default mirrors, {@link #defaultCacheDir()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * {@code $CGAN_CACHE_DIR/mnist} if the variable is set and not blank, else {@code
+   * ~/.cache/cgan-java/mnist}: the variable names the root of every cgan-java cache.
+   */
+  public static Path defaultCacheDir() {
+    return defaultCacheDir(System.getenv(CACHE_DIR_ENV), System.getProperty("user.home"));
+  }
+
+  static Path defaultCacheDir(String env, String userHome) {
+    if (env != null && !env.isBlank()) {
+      return Path.of(env, "mnist");
+    }
+    return Path.of(userHome, ".cache", "cgan-java", "mnist");
+  }
+
+  /** The directory files are downloaded into. */
+  public Path cacheDir() {
+    return cacheDir;
+  }
+
+  /** The mirrors, in the order they are tried; each ends with {@code /}. */
+  public List<URI> baseUrls() {
+    return baseUrls;
+  }
+
+  /** The files this downloader fetches, each with its expected SHA-256. */
+  public Map<String, String> files() {
+    return files;
+  }
+
+  /**
+   * Makes sure every file is in the cache and verified, downloading what is missing or corrupt.
+   *
+   * @return the cache directory, ready for {@link LabeledImages#fromDirectory(Path, String)}
+   * @throws DownloadException if a file could not be had from any mirror
+   * @throws InterruptedIOException if the thread was interrupted (its flag is set again)
+   * @throws IOException if the cache directory cannot be written
+   */
+  public Path downloadAll() throws IOException {
+    for (String name : files.keySet()) {
+      download(name);
+    }
+    return cacheDir;
+  }
+
+  /**
+   * Makes sure one file is in the cache and verified, downloading it if missing or corrupt.
+   *
+   * @param fileName one of {@link #files()}' names
+   * @return the verified file in the cache
+   * @throws IllegalArgumentException if this downloader has no hash for {@code fileName}
+   * @throws DownloadException if no mirror delivered the file with the expected hash; the cache
+   *     then holds no file of that name
+   * @throws InterruptedIOException if the thread was interrupted (its flag is set again)
+   * @throws IOException if the cache directory cannot be written
+   */
+  public Path download(String fileName) throws IOException {
+    String expected = files.get(fileName);
+    if (expected == null) {
+      throw new IllegalArgumentException(
+          "no SHA-256 known for " + fileName + "; known: " + files.keySet());
+    }
+    Path target = cacheDir.resolve(fileName);
+    List<DownloadException.Attempt> attempts = new ArrayList<>();
+    if (Files.isRegularFile(target)) {
+      String found = Sha256.of(target);
+      if (found.equals(expected)) {
+        long size = Files.size(target);
+        progress.update(fileName, size, size);
+        return target;
+      }
+      // A corrupt copy must not survive a failed re-download and be read by someone else.
+      Files.delete(target);
+      attempts.add(
+          new DownloadException.Attempt(
+              target.toUri(),
+              "cached file had SHA-256 " + found + ", expected " + expected + "; deleted it"));
+    }
+    Files.createDirectories(cacheDir);
+    for (URI base : baseUrls) {
+      URI url = base.resolve(fileName);
+      String failure = tryDownload(url, fileName, expected, target);
+      if (failure == null) {
+        return target;
+      }
+      attempts.add(new DownloadException.Attempt(url, failure));
+    }
+    throw new DownloadException(fileName, cacheDir.toString(), attempts);
+  }
+
+  /**
+   * One mirror: downloads into a temp file, verifies, renames into place.
+   *
+   * @return null on success, else why it failed, in words
+   */
+  private String tryDownload(URI url, String fileName, String expected, Path target)
+      throws IOException {
+    Path temp = AtomicFiles.tempFileFor(target, ".part");
+    boolean committed = false;
+    try {
+      FileSubscriber body;
+      // Closed before the rename: some file systems will not rename an open file.
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        body = new FileSubscriber(out, maxFileBytes);
+        String failure = receive(url, fileName, body);
+        if (failure != null) {
+          return failure;
+        }
+        out.force(true);
+      }
+      String found = Sha256.hex(body.digest);
+      if (!found.equals(expected)) {
+        return "SHA-256 mismatch: expected "
+            + expected
+            + ", found "
+            + found
+            + " ("
+            + body.received()
+            + " bytes)";
+      }
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      committed = true;
+      return null;
+    } finally {
+      if (!committed) {
+        AtomicFiles.deleteQuietly(temp);
+      }
+    }
+  }
+
+  /**
+   * Runs the request, feeding the body to {@code body}, and waits on this thread so that progress
+   * is reported here and a stalled body can be abandoned.
+   *
+   * @return null if a complete 200 response was received, else why not
+   */
+  private String receive(URI url, String fileName, FileSubscriber body) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(url).GET().timeout(readTimeout).build();
+    CompletableFuture<HttpResponse<Long>> call =
+        client.sendAsync(
+            request,
+            info -> {
+              if (info.statusCode() != 200) {
                 return HttpResponse.BodySubscribers.replacing(-1L);
-            }
-            body.total = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return body;
-        });
-        // The request timeout covers the wait for headers; from the first body byte on, this
-        // loop watches for a stall, which the HTTP client has no timeout for.
-        long lastSeen = -1;
-        long lastChange = System.nanoTime();
-        boolean sawStart = false;
-        while (true) {
-            try {
-                HttpResponse<Long> response = call.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                if (response.statusCode() != 200) {
-                    return "HTTP " + response.statusCode();
-                }
-                long n = body.received();
-                if (body.total >= 0 && n != body.total) {
-                    return "truncated body: received " + n + " of " + body.total + " bytes";
-                }
-                progress.update(fileName, n, body.total);
-                return null;
-            } catch (TimeoutException e) {
-                long n = body.received();
-                if (!sawStart && body.started()) {
-                    sawStart = true;
-                    lastChange = System.nanoTime();
-                }
-                if (n != lastSeen) {
-                    lastSeen = n;
-                    lastChange = System.nanoTime();
-                    if (body.started()) {
-                        progress.update(fileName, n, body.total);
-                    }
-                } else if (body.started()
-                        && System.nanoTime() - lastChange > readTimeout.toNanos()) {
-                    body.abort(new IOException("stalled"));
-                    call.cancel(true);
-                    return "no data for " + seconds(readTimeout) + " after " + n + " bytes";
-                }
-            } catch (ExecutionException e) {
-                return describe(rootOf(e), url, body);
-            } catch (InterruptedException e) {
-                body.abort(new InterruptedIOException("interrupted"));
-                call.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while downloading " + url);
-            }
+              }
+              body.total = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+              return body;
+            });
+    // The request timeout covers the wait for headers; from the first body byte on, this
+    // loop watches for a stall, which the HTTP client has no timeout for.
+    long lastSeen = -1;
+    long lastChange = System.nanoTime();
+    boolean sawStart = false;
+    while (true) {
+      try {
+        HttpResponse<Long> response = call.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (response.statusCode() != 200) {
+          return "HTTP " + response.statusCode();
         }
+        long n = body.received();
+        if (body.total >= 0 && n != body.total) {
+          return "truncated body: received " + n + " of " + body.total + " bytes";
+        }
+        progress.update(fileName, n, body.total);
+        return null;
+      } catch (TimeoutException e) {
+        long n = body.received();
+        if (!sawStart && body.started()) {
+          sawStart = true;
+          lastChange = System.nanoTime();
+        }
+        if (n != lastSeen) {
+          lastSeen = n;
+          lastChange = System.nanoTime();
+          if (body.started()) {
+            progress.update(fileName, n, body.total);
+          }
+        } else if (body.started() && System.nanoTime() - lastChange > readTimeout.toNanos()) {
+          body.abort(new IOException("stalled"));
+          call.cancel(true);
+          return "no data for " + seconds(readTimeout) + " after " + n + " bytes";
+        }
+      } catch (ExecutionException e) {
+        return describe(rootOf(e), url, body);
+      } catch (InterruptedException e) {
+        body.abort(new InterruptedIOException("interrupted"));
+        call.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while downloading " + url);
+      }
+    }
+  }
+
+  private String describe(Throwable t, URI url, FileSubscriber body) {
+    if (body.started()) {
+      long n = body.received();
+      if (body.tooLarge) {
+        return "body larger than " + maxFileBytes + " bytes, not an MNIST file";
+      }
+      if (body.total >= 0 && n < body.total) {
+        return "truncated body: received "
+            + n
+            + " of "
+            + body.total
+            + " bytes ("
+            + messageOf(t)
+            + ")";
+      }
+      return "failed after " + n + " bytes: " + messageOf(t);
+    }
+    if (t instanceof HttpConnectTimeoutException) {
+      return "connect timed out after " + seconds(connectTimeout);
+    }
+    if (t instanceof HttpTimeoutException) {
+      return "no response within " + seconds(readTimeout);
+    }
+    if (t instanceof ConnectException) {
+      // The JDK client's ConnectException usually has no message; the cause tells more.
+      for (Throwable c = t; c != null; c = c.getCause()) {
+        if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+          return "connection failed: unknown host " + url.getHost();
+        }
+      }
+      String detail = t.getMessage() != null ? t.getMessage() : "refused or unreachable";
+      return "connection failed: " + url.getHost() + ":" + portOf(url) + " " + detail;
+    }
+    return messageOf(t);
+  }
+
+  private static int portOf(URI url) {
+    if (url.getPort() != -1) {
+      return url.getPort();
+    }
+    return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+  }
+
+  private static Throwable rootOf(Throwable t) {
+    while ((t instanceof ExecutionException || t instanceof CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** The first non-empty message down the cause chain, with the exception's type. */
+  private static String messageOf(Throwable t) {
+    String type = t.getClass().getSimpleName();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null && !c.getMessage().isBlank()) {
+        return type + ": " + c.getMessage();
+      }
+    }
+    return type;
+  }
+
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  /**
+   * Writes the body straight to the temp file and hashes it on the way, so the file is never read
+   * back. Calls arrive on the HTTP client's threads; {@code abort} from the waiting thread, hence
+   * the locking.
+   */
+  private static final class FileSubscriber implements HttpResponse.BodySubscriber<Long> {
+    private final FileChannel out;
+    private final long limit;
+    final MessageDigest digest = Sha256.newDigest();
+    private final AtomicLong received = new AtomicLong();
+    private final CompletableFuture<Long> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+    private boolean done;
+    volatile long total = -1;
+    volatile boolean tooLarge;
+    private volatile boolean started;
+
+    FileSubscriber(FileChannel out, long limit) {
+      this.out = out;
+      this.limit = limit;
     }
 
-    private String describe(Throwable t, URI url, FileSubscriber body) {
-        if (body.started()) {
-            long n = body.received();
-            if (body.tooLarge) {
-                return "body larger than " + maxFileBytes + " bytes, not an MNIST file";
-            }
-            if (body.total >= 0 && n < body.total) {
-                return "truncated body: received " + n + " of " + body.total + " bytes (" + messageOf(t) + ")";
-            }
-            return "failed after " + n + " bytes: " + messageOf(t);
-        }
-        if (t instanceof HttpConnectTimeoutException) {
-            return "connect timed out after " + seconds(connectTimeout);
-        }
-        if (t instanceof HttpTimeoutException) {
-            return "no response within " + seconds(readTimeout);
-        }
-        if (t instanceof ConnectException) {
-            // The JDK client's ConnectException usually has no message; the cause tells more.
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
-                    return "connection failed: unknown host " + url.getHost();
-                }
-            }
-            String detail = t.getMessage() != null ? t.getMessage() : "refused or unreachable";
-            return "connection failed: " + url.getHost() + ":" + portOf(url) + " " + detail;
-        }
-        return messageOf(t);
+    long received() {
+      return received.get();
     }
 
-    private static int portOf(URI url) {
-        if (url.getPort() != -1) {
-            return url.getPort();
-        }
-        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    boolean started() {
+      return started;
     }
 
-    private static Throwable rootOf(Throwable t) {
-        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
+    @Override
+    public synchronized void onSubscribe(Flow.Subscription s) {
+      started = true;
+      if (done) {
+        s.cancel();
+        return;
+      }
+      subscription = s;
+      // Each onNext writes synchronously, so unbounded demand cannot pile up memory.
+      s.request(Long.MAX_VALUE);
     }
 
-    /** The first non-empty message down the cause chain, with the exception's type. */
-    private static String messageOf(Throwable t) {
-        String type = t.getClass().getSimpleName();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && !c.getMessage().isBlank()) {
-                return type + ": " + c.getMessage();
-            }
+    @Override
+    public synchronized void onNext(List<ByteBuffer> items) {
+      if (done) {
+        return;
+      }
+      try {
+        for (ByteBuffer b : items) {
+          int n = b.remaining();
+          digest.update(b.duplicate());
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          if (received.addAndGet(n) > limit) {
+            tooLarge = true;
+            abort(new IOException("body larger than " + limit + " bytes"));
+            return;
+          }
         }
-        return type;
+      } catch (IOException e) {
+        abort(e);
+      }
     }
 
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    @Override
+    public synchronized void onError(Throwable t) {
+      if (!done) {
+        done = true;
+        result.completeExceptionally(t);
+      }
+    }
+
+    @Override
+    public synchronized void onComplete() {
+      if (!done) {
+        done = true;
+        result.complete(received.get());
+      }
+    }
+
+    /** Stops taking data; later callbacks are ignored, so the temp file can be deleted. */
+    synchronized void abort(Throwable why) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (subscription != null) {
+        subscription.cancel();
+      }
+      result.completeExceptionally(why);
+    }
+
+    @Override
+    public CompletionStage<Long> getBody() {
+      return result;
+    }
+  }
+
+  /** Settings for a {@link MnistDownloader}; every one has a default. */
+  public static final class Builder {
+    private Path cacheDir;
+    private List<URI> baseUrls = DEFAULT_BASE_URLS;
+    private Map<String, String> files = MNIST_FILES;
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Progress progress = Progress.NONE;
+    private long maxFileBytes = MAX_FILE_BYTES;
+
+    private Builder() {}
+
+    /** Where to keep the files; default {@link #defaultCacheDir()}. Created if missing. */
+    public Builder cacheDir(Path dir) {
+      this.cacheDir = Objects.requireNonNull(dir, "dir");
+      return this;
     }
 
     /**
-     * Writes the body straight to the temp file and hashes it on the way, so the file is never
-     * read back. Calls arrive on the HTTP client's threads; {@code abort} from the waiting
-     * thread, hence the locking.
+     * The mirrors to try, in order; a file's URL is the base plus its name. A missing trailing
+     * {@code /} is added. Only http and https are accepted.
      */
-    private static final class FileSubscriber implements HttpResponse.BodySubscriber<Long> {
-        private final FileChannel out;
-        private final long limit;
-        final MessageDigest digest = Sha256.newDigest();
-        private final AtomicLong received = new AtomicLong();
-        private final CompletableFuture<Long> result = new CompletableFuture<>();
-        private Flow.Subscription subscription;
-        private boolean done;
-        volatile long total = -1;
-        volatile boolean tooLarge;
-        private volatile boolean started;
-
-        FileSubscriber(FileChannel out, long limit) {
-            this.out = out;
-            this.limit = limit;
+    public Builder baseUrls(List<URI> urls) {
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("need at least one base URL");
+      }
+      List<URI> normalized = new ArrayList<>();
+      for (URI u : urls) {
+        String scheme = u.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
+          throw new IllegalArgumentException("base URL must be http or https: " + u);
         }
-
-        long received() {
-            return received.get();
-        }
-
-        boolean started() {
-            return started;
-        }
-
-        @Override
-        public synchronized void onSubscribe(Flow.Subscription s) {
-            started = true;
-            if (done) {
-                s.cancel();
-                return;
-            }
-            subscription = s;
-            // Each onNext writes synchronously, so unbounded demand cannot pile up memory.
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public synchronized void onNext(List<ByteBuffer> items) {
-            if (done) {
-                return;
-            }
-            try {
-                for (ByteBuffer b : items) {
-                    int n = b.remaining();
-                    digest.update(b.duplicate());
-                    while (b.hasRemaining()) {
-                        out.write(b);
-                    }
-                    if (received.addAndGet(n) > limit) {
-                        tooLarge = true;
-                        abort(new IOException("body larger than " + limit + " bytes"));
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                abort(e);
-            }
-        }
-
-        @Override
-        public synchronized void onError(Throwable t) {
-            if (!done) {
-                done = true;
-                result.completeExceptionally(t);
-            }
-        }
-
-        @Override
-        public synchronized void onComplete() {
-            if (!done) {
-                done = true;
-                result.complete(received.get());
-            }
-        }
-
-        /** Stops taking data; later callbacks are ignored, so the temp file can be deleted. */
-        synchronized void abort(Throwable why) {
-            if (done) {
-                return;
-            }
-            done = true;
-            if (subscription != null) {
-                subscription.cancel();
-            }
-            result.completeExceptionally(why);
-        }
-
-        @Override
-        public CompletionStage<Long> getBody() {
-            return result;
-        }
+        // Without the slash, resolve() would replace the last path segment.
+        normalized.add(u.toString().endsWith("/") ? u : URI.create(u + "/"));
+      }
+      this.baseUrls = List.copyOf(normalized);
+      return this;
     }
 
-    /** Settings for a {@link MnistDownloader}; every one has a default. */
-    public static final class Builder {
-        private Path cacheDir;
-        private List<URI> baseUrls = DEFAULT_BASE_URLS;
-        private Map<String, String> files = MNIST_FILES;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private Progress progress = Progress.NONE;
-        private long maxFileBytes = MAX_FILE_BYTES;
-
-        private Builder() {}
-
-        /** Where to keep the files; default {@link #defaultCacheDir()}. Created if missing. */
-        public Builder cacheDir(Path dir) {
-            this.cacheDir = Objects.requireNonNull(dir, "dir");
-            return this;
-        }
-
-        /**
-         * The mirrors to try, in order; a file's URL is the base plus its name. A missing
-         * trailing {@code /} is added. Only http and https are accepted.
-         */
-        public Builder baseUrls(List<URI> urls) {
-            if (urls.isEmpty()) {
-                throw new IllegalArgumentException("need at least one base URL");
-            }
-            List<URI> normalized = new ArrayList<>();
-            for (URI u : urls) {
-                String scheme = u.getScheme();
-                if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme)) {
-                    throw new IllegalArgumentException("base URL must be http or https: " + u);
-                }
-                // Without the slash, resolve() would replace the last path segment.
-                normalized.add(u.toString().endsWith("/") ? u : URI.create(u + "/"));
-            }
-            this.baseUrls = List.copyOf(normalized);
-            return this;
-        }
-
-        /** The same as {@link #baseUrls(List)}, from strings. */
-        public Builder baseUrls(String... urls) {
-            List<URI> list = new ArrayList<>();
-            for (String u : urls) {
-                list.add(URI.create(u));
-            }
-            return baseUrls(list);
-        }
-
-        /**
-         * Which files to fetch, each with the lower-case hex SHA-256 of its bytes as served;
-         * default {@link #MNIST_FILES}. Iteration order is download order.
-         */
-        public Builder files(Map<String, String> fileToSha256) {
-            if (fileToSha256.isEmpty()) {
-                throw new IllegalArgumentException("need at least one file");
-            }
-            for (Map.Entry<String, String> e : fileToSha256.entrySet()) {
-                String name = e.getKey();
-                if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-                    throw new IllegalArgumentException("not a plain file name: " + name);
-                }
-                if (!e.getValue().matches("[0-9a-f]{64}")) {
-                    throw new IllegalArgumentException("not a lower-case hex SHA-256 for " + name + ": " + e.getValue());
-                }
-            }
-            this.files = Collections.unmodifiableMap(new LinkedHashMap<>(fileToSha256));
-            return this;
-        }
-
-        /** How long to wait for a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout);
-            return this;
-        }
-
-        /**
-         * How long to wait for the response headers and then for each next piece of the body;
-         * default {@link #DEFAULT_READ_TIMEOUT}.
-         */
-        public Builder readTimeout(Duration timeout) {
-            this.readTimeout = positive(timeout);
-            return this;
-        }
-
-        // Package-private: only tests need a different limit, to test it without 64 MiB of traffic.
-        Builder maxFileBytes(long limit) {
-            this.maxFileBytes = limit;
-            return this;
-        }
-
-        /** Where to report progress; default {@link Progress#NONE}. */
-        public Builder progress(Progress progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
-            return this;
-        }
-
-        /** The downloader; nothing is fetched until {@link #download} or {@link #downloadAll}. */
-        public MnistDownloader build() {
-            return new MnistDownloader(this);
-        }
-
-        private static Duration positive(Duration d) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("timeout must be positive, got " + d);
-            }
-            return d;
-        }
+    /** The same as {@link #baseUrls(List)}, from strings. */
+    public Builder baseUrls(String... urls) {
+      List<URI> list = new ArrayList<>();
+      for (String u : urls) {
+        list.add(URI.create(u));
+      }
+      return baseUrls(list);
     }
+
+    /**
+     * Which files to fetch, each with the lower-case hex SHA-256 of its bytes as served; default
+     * {@link #MNIST_FILES}. Iteration order is download order.
+     */
+    public Builder files(Map<String, String> fileToSha256) {
+      if (fileToSha256.isEmpty()) {
+        throw new IllegalArgumentException("need at least one file");
+      }
+      for (Map.Entry<String, String> e : fileToSha256.entrySet()) {
+        String name = e.getKey();
+        if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+          throw new IllegalArgumentException("not a plain file name: " + name);
+        }
+        if (!e.getValue().matches("[0-9a-f]{64}")) {
+          throw new IllegalArgumentException(
+              "not a lower-case hex SHA-256 for " + name + ": " + e.getValue());
+        }
+      }
+      this.files = Collections.unmodifiableMap(new LinkedHashMap<>(fileToSha256));
+      return this;
+    }
+
+    /** How long to wait for a connection; default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout);
+      return this;
+    }
+
+    /**
+     * How long to wait for the response headers and then for each next piece of the body; default
+     * {@link #DEFAULT_READ_TIMEOUT}.
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive(timeout);
+      return this;
+    }
+
+    // Package-private: only tests need a different limit, to test it without 64 MiB of traffic.
+    Builder maxFileBytes(long limit) {
+      this.maxFileBytes = limit;
+      return this;
+    }
+
+    /** Where to report progress; default {@link Progress#NONE}. */
+    public Builder progress(Progress progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    /** The downloader; nothing is fetched until {@link #download} or {@link #downloadAll}. */
+    public MnistDownloader build() {
+      return new MnistDownloader(this);
+    }
+
+    private static Duration positive(Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + d);
+      }
+      return d;
+    }
+  }
 }

@@ -34,22 +34,29 @@ import java.util.stream.Stream;
  *                                  classifier.json     (ClassifierInfo)
  * </pre>
  *
- * <p>The key is a SHA-256 of the network's {@link ClassifierNet#ARCHITECTURE}, the training
- * recipe and the training and held-out data, so a cache written for another network, recipe or
- * data set is never picked up. An entry is trained in a hidden temporary folder and published by
- * one atomic rename, so a killed process leaves no half-written entry under a real key. Every load
- * checks the files against the SHA-256 sums in {@code classifier.json}; an entry that fails the
- * check (a torn write after a power cut, a damaged disk, a hand edit) is discarded and retrained.
+ * <p>The key is a SHA-256 of the network's {@link ClassifierNet#ARCHITECTURE}, the training recipe
+ * and the training and held-out data, so a cache written for another network, recipe or data set is
+ * never picked up. An entry is trained in a hidden temporary folder and published by one atomic
+ * rename, so a killed process leaves no half-written entry under a real key. Every load checks the
+ * files against the SHA-256 sums in {@code classifier.json}; an entry that fails the check (a torn
+ * write after a power cut, a damaged disk, a hand edit) is discarded and retrained.
  */
 final class ClassifierCache {
   /** Environment variable that overrides the cache root. */
   static final String ENV = "CGAN_CACHE_DIR";
+
   static final String FORMAT = "cgan-java/digit-classifier/1";
   static final String CHECKPOINT = "classifier";
   static final String META = "classifier.json";
-  private static final String[] CHECKPOINT_FILES = {CHECKPOINT + ".index", CHECKPOINT + ".data-00000-of-00001"};
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-  /** Temporary folders older than this belong to a process that died; younger ones may be in use. */
+  private static final String[] CHECKPOINT_FILES = {
+    CHECKPOINT + ".index", CHECKPOINT + ".data-00000-of-00001"
+  };
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+  /**
+   * Temporary folders older than this belong to a process that died; younger ones may be in use.
+   */
   private static final Duration ABANDONED = Duration.ofHours(1);
 
   private final Path root;
@@ -57,7 +64,9 @@ final class ClassifierCache {
   /** A classifier ready for use, and where it came from. */
   record Entry(DigitClassifier classifier, ClassifierInfo info, Path dir, boolean trained) {}
 
-  /** @param root the cache root, e.g. {@link #defaultRoot()} */
+  /**
+   * @param root the cache root, e.g. {@link #defaultRoot()}
+   */
   ClassifierCache(Path root) {
     this.root = root;
   }
@@ -77,12 +86,13 @@ final class ClassifierCache {
   }
 
   /**
-   * Loads the cached classifier for this recipe and data, or trains one, measures it on
-   * {@code heldOut} and caches it.
+   * Loads the cached classifier for this recipe and data, or trains one, measures it on {@code
+   * heldOut} and caches it.
    *
    * @param log receives one line when the cache is missed or an entry is discarded
    */
-  Entry open(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, Consumer<String> log) throws IOException {
+  Entry open(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, Consumer<String> log)
+      throws IOException {
     String key = key(spec, train, heldOut);
     Path dir = dirFor(spec, train, heldOut);
     if (Files.exists(dir)) {
@@ -112,7 +122,10 @@ final class ClassifierCache {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new IOException(meta + " is missing");
     }
-    if (info == null || !FORMAT.equals(info.format()) || !key.equals(info.key()) || info.files() == null) {
+    if (info == null
+        || !FORMAT.equals(info.format())
+        || !key.equals(info.key())
+        || info.files() == null) {
       throw new IOException(meta + " is not the metadata of classifier " + key);
     }
     for (String name : CHECKPOINT_FILES) {
@@ -127,8 +140,14 @@ final class ClassifierCache {
     return new Entry(DigitClassifier.load(dir.resolve(CHECKPOINT)), info, dir, false);
   }
 
-  private Entry trainAndPublish(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, String key, Path dir,
-      Consumer<String> log) throws IOException {
+  private Entry trainAndPublish(
+      ClassifierSpec spec,
+      LabeledImages train,
+      LabeledImages heldOut,
+      String key,
+      Path dir,
+      Consumer<String> log)
+      throws IOException {
     Path parent = dir.getParent();
     Files.createDirectories(parent);
     removeAbandoned(parent);
@@ -145,13 +164,28 @@ final class ClassifierCache {
         for (String name : CHECKPOINT_FILES) {
           files.put(name, sha256(tmp.resolve(name)));
         }
-        ClassifierInfo info = new ClassifierInfo(FORMAT, key, ClassifierNet.ARCHITECTURE, spec, dataSha256(train, heldOut),
-            train.count(), heldOut.count(), accuracy, seconds, loss, Instant.now().toString(), Version.project(),
-            Version.tensorflow(), files);
+        ClassifierInfo info =
+            new ClassifierInfo(
+                FORMAT,
+                key,
+                ClassifierNet.ARCHITECTURE,
+                spec,
+                dataSha256(train, heldOut),
+                train.count(),
+                heldOut.count(),
+                accuracy,
+                seconds,
+                loss,
+                Instant.now().toString(),
+                Version.project(),
+                Version.tensorflow(),
+                files);
         Files.writeString(tmp.resolve(META), GSON.toJson(info), StandardCharsets.UTF_8);
         publish(tmp, dir, key, log);
-        log.accept(String.format("trained the digit classifier in %.1f s: %.2f %% on %d held-out real digits",
-            seconds, 100 * accuracy, heldOut.count()));
+        log.accept(
+            String.format(
+                "trained the digit classifier in %.1f s: %.2f %% on %d held-out real digits",
+                seconds, 100 * accuracy, heldOut.count()));
         return new Entry(classifier, info, dir, true);
       } catch (IOException | RuntimeException e) {
         classifier.close();
@@ -163,7 +197,8 @@ final class ClassifierCache {
   }
 
   /** Renames the finished temporary folder to its key; tolerates a concurrent process that won. */
-  private static void publish(Path tmp, Path dir, String key, Consumer<String> log) throws IOException {
+  private static void publish(Path tmp, Path dir, String key, Consumer<String> log)
+      throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -177,7 +212,8 @@ final class ClassifierCache {
           load(dir, key).classifier().close();
           return;
         } catch (IOException invalid) {
-          log.accept("replacing the broken cached classifier in " + dir + ": " + invalid.getMessage());
+          log.accept(
+              "replacing the broken cached classifier in " + dir + ": " + invalid.getMessage());
           discard(dir);
         }
       }
@@ -201,7 +237,8 @@ final class ClassifierCache {
     try (Stream<Path> entries = Files.list(parent)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         String name = p.getFileName().toString();
-        if (name.startsWith(".") && (name.contains(".tmp-") || name.contains(".stale-"))
+        if (name.startsWith(".")
+            && (name.contains(".tmp-") || name.contains(".stale-"))
             && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
           deleteRecursively(p);
         }
@@ -212,16 +249,27 @@ final class ClassifierCache {
   /** The cache key: 16 hex digits of a SHA-256 over everything that determines the weights. */
   static String key(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut) {
     MessageDigest d = newDigest();
-    d.update((FORMAT + "\n" + ClassifierNet.ARCHITECTURE + "\n" + spec + "\n" + dataSha256(train, heldOut))
-        .getBytes(StandardCharsets.UTF_8));
+    d.update(
+        (FORMAT
+                + "\n"
+                + ClassifierNet.ARCHITECTURE
+                + "\n"
+                + spec
+                + "\n"
+                + dataSha256(train, heldOut))
+            .getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(d.digest()).substring(0, 16);
   }
 
   static String dataSha256(LabeledImages train, LabeledImages heldOut) {
     MessageDigest d = newDigest();
     for (LabeledImages set : new LabeledImages[] {train, heldOut}) {
-      ByteBuffer header = ByteBuffer.allocate(16).putInt(set.count()).putInt(set.height()).putInt(set.width())
-          .putInt(set.numClasses());
+      ByteBuffer header =
+          ByteBuffer.allocate(16)
+              .putInt(set.count())
+              .putInt(set.height())
+              .putInt(set.width())
+              .putInt(set.numClasses());
       d.update(header.array());
       d.update(set.pixels());
       ByteBuffer labels = ByteBuffer.allocate(4 * set.count());

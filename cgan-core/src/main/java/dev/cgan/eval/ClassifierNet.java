@@ -22,16 +22,17 @@ import org.tensorflow.types.TInt32;
  *   → dense 128 → 10                              logits [batch, 10]
  * </pre>
  *
- * <p>Valid (unpadded) convolutions keep it at about 12 MFLOP per image, which is what lets it
- * train in seconds on two cores.
+ * <p>Valid (unpadded) convolutions keep it at about 12 MFLOP per image, which is what lets it train
+ * in seconds on two cores.
  */
 final class ClassifierNet {
   static final int IMAGE_SIZE = 32;
   static final int NUM_CLASSES = 10;
   static final int FEATURES = 128;
+
   /**
-   * Names the layers and their variable names. Change it whenever either changes: it is part of
-   * the cache key, so a cached checkpoint of another network is never restored into this one.
+   * Names the layers and their variable names. Change it whenever either changes: it is part of the
+   * cache key, so a cached checkpoint of another network is never restored into this one.
    */
   static final String ARCHITECTURE = "lenet(conv5x5x32,pool2,conv5x5x64,pool2,fc128,fc10)/v1";
 
@@ -45,7 +46,10 @@ final class ClassifierNet {
   /** What one forward pass yields. */
   record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits) {}
 
-  /** Creates the variables ({@code clf_conv1_w}, …) in a fixed order; {@code seed} fixes their start. */
+  /**
+   * Creates the variables ({@code clf_conv1_w}, …) in a fixed order; {@code seed} fixes their
+   * start.
+   */
   ClassifierNet(Ops tf, long seed) {
     conv1 = new Conv(tf, "clf_conv1", 5, 1, 32, Seeds.derive(seed, 1));
     conv2 = new Conv(tf, "clf_conv2", 5, 32, 64, Seeds.derive(seed, 2));
@@ -76,10 +80,16 @@ final class ClassifierNet {
       // U(−1/√fan_in, 1/√fan_in), PyTorch's Conv2d default, like the project's Dense layer.
       double bound = 1.0 / Math.sqrt((double) size * size * in);
       Ops init = tf.withInitScope();
-      kernel = tf.withName(name + "_w").variable(new RandomUniform<TFloat32>(-bound, bound, seed)
-          .call(init, init.constant(new long[] {size, size, in, out}), TFloat32.class));
-      bias = tf.withName(name + "_b").variable(new RandomUniform<TFloat32>(-bound, bound, seed + 1)
-          .call(init, init.constant(new long[] {out}), TFloat32.class));
+      kernel =
+          tf.withName(name + "_w")
+              .variable(
+                  new RandomUniform<TFloat32>(-bound, bound, seed)
+                      .call(init, init.constant(new long[] {size, size, in, out}), TFloat32.class));
+      bias =
+          tf.withName(name + "_b")
+              .variable(
+                  new RandomUniform<TFloat32>(-bound, bound, seed + 1)
+                      .call(init, init.constant(new long[] {out}), TFloat32.class));
     }
 
     Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {

@@ -1,8 +1,8 @@
 package dev.cgan.eval;
 
 /**
- * How the digit classifier is trained. Every field is part of the cache key, so changing one
- * trains a new classifier instead of reusing a cached one.
+ * How the digit classifier is trained. Every field is part of the cache key, so changing one trains
+ * a new classifier instead of reusing a cached one.
  *
  * @param epochs passes over the training images at {@code learningRate}
  * @param fineTuneEpochs further passes at a tenth of it
@@ -10,12 +10,20 @@ package dev.cgan.eval;
  * @param learningRate Adam's step size (β1 0.9, β2 0.999, ε 1e−8)
  * @param seed fixes the initial weights and the batch order
  */
-record ClassifierSpec(int epochs, int fineTuneEpochs, int batchSize, float learningRate, long seed) {
+record ClassifierSpec(
+    int epochs, int fineTuneEpochs, int batchSize, float learningRate, long seed) {
 
   ClassifierSpec {
     if (epochs < 1 || fineTuneEpochs < 0 || batchSize < 1 || !(learningRate > 0)) {
-      throw new IllegalArgumentException("bad classifier training spec: epochs "
-          + epochs + ", fine-tune epochs " + fineTuneEpochs + ", batch " + batchSize + ", learning rate " + learningRate);
+      throw new IllegalArgumentException(
+          "bad classifier training spec: epochs "
+              + epochs
+              + ", fine-tune epochs "
+              + fineTuneEpochs
+              + ", batch "
+              + batchSize
+              + ", learning rate "
+              + learningRate);
     }
   }
 

@@ -35,36 +35,59 @@ final class ClassifierTraining {
    * {@code prefix.data-00000-of-00001}).
    *
    * <p>The framework's Adam takes its learning rate as a constant, so the step schedule is two
-   * graphs: the first trains at {@link ClassifierSpec#learningRate()} and saves; the second,
-   * built the same way with a tenth of that rate, restores everything (Adam's moments included)
-   * and fine-tunes.
+   * graphs: the first trains at {@link ClassifierSpec#learningRate()} and saves; the second, built
+   * the same way with a tenth of that rate, restores everything (Adam's moments included) and
+   * fine-tunes.
    *
    * @param train uint8 28×28 digits with labels 0–9
    * @return mean cross-entropy over the last epoch
    */
   static double trainAndSave(ClassifierSpec spec, LabeledImages train, Path prefix) {
     if (train.numClasses() != ClassifierNet.NUM_CLASSES) {
-      throw new IllegalArgumentException("the classifier needs 10 classes, the data has " + train.numClasses());
+      throw new IllegalArgumentException(
+          "the classifier needs 10 classes, the data has " + train.numClasses());
     }
     double loss = phase(spec, train, spec.learningRate(), 0, spec.epochs(), false, prefix);
     if (spec.fineTuneEpochs() > 0) {
-      loss = phase(spec, train, spec.learningRate() / 10, spec.epochs(), spec.fineTuneEpochs(), true, prefix);
+      loss =
+          phase(
+              spec,
+              train,
+              spec.learningRate() / 10,
+              spec.epochs(),
+              spec.fineTuneEpochs(),
+              true,
+              prefix);
     }
     return loss;
   }
 
   /** Epochs {@code first} to {@code first + epochs − 1} at one learning rate; saves at the end. */
-  private static double phase(ClassifierSpec spec, LabeledImages train, float learningRate, int first, int epochs,
-      boolean resume, Path prefix) {
+  private static double phase(
+      ClassifierSpec spec,
+      LabeledImages train,
+      float learningRate,
+      int first,
+      int epochs,
+      boolean resume,
+      Path prefix) {
     int n = train.count();
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       ClassifierNet net = new ClassifierNet(tf, spec.seed());
-      Placeholder<TInt32> batch = tf.withName("clf_batch").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      Operand<TUint8> all = tf.constant(Shape.of(n, train.height(), train.width()),
-          DataBuffers.of(train.pixels(), true, false));
-      Operand<TFloat32> x = Preprocessing.toModelInput(tf, tf.gather(all, batch, tf.constant(0)),
-          train.height(), train.width(), ClassifierNet.IMAGE_SIZE);
+      Placeholder<TInt32> batch =
+          tf.withName("clf_batch").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+      Operand<TUint8> all =
+          tf.constant(
+              Shape.of(n, train.height(), train.width()),
+              DataBuffers.of(train.pixels(), true, false));
+      Operand<TFloat32> x =
+          Preprocessing.toModelInput(
+              tf,
+              tf.gather(all, batch, tf.constant(0)),
+              train.height(),
+              train.width(),
+              ClassifierNet.IMAGE_SIZE);
       Operand<TInt32> y = tf.gather(tf.constant(train.labels()), batch, tf.constant(0));
       Operand<TFloat32> loss = crossEntropy(tf, net.apply(tf, x).logits(), y);
       // One network owns every variable of this graph, so minimize() is safe here.
@@ -105,8 +128,11 @@ final class ClassifierTraining {
    * @param labels int32 [batch]
    */
   static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
-    Operand<TFloat32> picked = tf.math.mul(tf.nn.logSoftmax(logits),
-        tf.oneHot(labels, tf.constant(ClassifierNet.NUM_CLASSES), tf.constant(1f), tf.constant(0f)));
+    Operand<TFloat32> picked =
+        tf.math.mul(
+            tf.nn.logSoftmax(logits),
+            tf.oneHot(
+                labels, tf.constant(ClassifierNet.NUM_CLASSES), tf.constant(1f), tf.constant(0f)));
     return tf.math.neg(tf.math.mean(tf.reduceSum(picked, tf.constant(1)), tf.constant(0)));
   }
 

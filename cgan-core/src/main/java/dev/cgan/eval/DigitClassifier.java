@@ -20,14 +20,15 @@ import org.tensorflow.types.TUint8;
 
 /**
  * A trained digit classifier ({@link ClassifierNet}) ready for inference: images in, penultimate
- * features and class probabilities out. Obtain one through {@link Evaluator}, which trains or
- * loads it from the cache.
+ * features and class probabilities out. Obtain one through {@link Evaluator}, which trains or loads
+ * it from the cache.
  *
  * <p>Thread-safe (one TensorFlow session). Close it to free native memory.
  */
 public final class DigitClassifier implements AutoCloseable {
   /** Images per session run: bounds the memory of large predictions. */
   private static final int CHUNK = 500;
+
   private static final int PIXELS = ClassifierNet.IMAGE_SIZE * ClassifierNet.IMAGE_SIZE;
   private static final int REAL_SIZE = 28;
 
@@ -62,14 +63,23 @@ public final class DigitClassifier implements AutoCloseable {
     Ops tf = Ops.create(graph);
     // Seed 0: the initial values are never used, every variable is restored from a checkpoint.
     ClassifierNet net = new ClassifierNet(tf, 0);
-    images = tf.withName("clf_images").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(-1, ClassifierNet.IMAGE_SIZE, ClassifierNet.IMAGE_SIZE, 1)));
-    realImages = tf.withName("clf_real").placeholder(TUint8.class,
-        Placeholder.shape(Shape.of(-1, REAL_SIZE, REAL_SIZE)));
+    images =
+        tf.withName("clf_images")
+            .placeholder(
+                TFloat32.class,
+                Placeholder.shape(
+                    Shape.of(-1, ClassifierNet.IMAGE_SIZE, ClassifierNet.IMAGE_SIZE, 1)));
+    realImages =
+        tf.withName("clf_real")
+            .placeholder(TUint8.class, Placeholder.shape(Shape.of(-1, REAL_SIZE, REAL_SIZE)));
     fromImages = branch(tf, net, images);
     // Real digits go through exactly the preprocessing the GAN was trained on.
-    fromReal = branch(tf, net,
-        Preprocessing.toModelInput(tf, realImages, REAL_SIZE, REAL_SIZE, ClassifierNet.IMAGE_SIZE));
+    fromReal =
+        branch(
+            tf,
+            net,
+            Preprocessing.toModelInput(
+                tf, realImages, REAL_SIZE, REAL_SIZE, ClassifierNet.IMAGE_SIZE));
     session = new Session(graph);
   }
 
@@ -92,7 +102,11 @@ public final class DigitClassifier implements AutoCloseable {
         c.session.restore(prefix.toString());
       } catch (TensorFlowException e) {
         c.close();
-        throw new IOException("classifier checkpoint " + prefix + " cannot be restored: " + TensorArrays.firstLine(e.getMessage()));
+        throw new IOException(
+            "classifier checkpoint "
+                + prefix
+                + " cannot be restored: "
+                + TensorArrays.firstLine(e.getMessage()));
       }
       return c;
     } catch (RuntimeException e) {
@@ -104,8 +118,8 @@ public final class DigitClassifier implements AutoCloseable {
   /**
    * Classifies generator-format images.
    *
-   * @param images n images, each 32·32 floats in [−1, 1], row-major (what
-   *     {@code CganGenerator.generate} returns for a 32×32 grey model)
+   * @param images n images, each 32·32 floats in [−1, 1], row-major (what {@code
+   *     CganGenerator.generate} returns for a 32×32 grey model)
    */
   public Predictions predict(float[][] images) {
     int n = images.length;
@@ -116,15 +130,20 @@ public final class DigitClassifier implements AutoCloseable {
       for (int i = 0; i < m; i++) {
         float[] img = images[from + i];
         if (img.length != PIXELS) {
-          throw new IllegalArgumentException("image " + (from + i) + " has " + img.length
-              + " values, expected 32x32 = " + PIXELS);
+          throw new IllegalArgumentException(
+              "image " + (from + i) + " has " + img.length + " values, expected 32x32 = " + PIXELS);
         }
         System.arraycopy(img, 0, flat, i * PIXELS, PIXELS);
       }
       Shape shape = Shape.of(m, ClassifierNet.IMAGE_SIZE, ClassifierNet.IMAGE_SIZE, 1);
       try (TFloat32 t = TFloat32.tensorOf(shape, DataBuffers.of(flat, true, false));
-          Result r = session.runner().feed(this.images, t)
-              .fetch(fromImages.features()).fetch(fromImages.probabilities()).run()) {
+          Result r =
+              session
+                  .runner()
+                  .feed(this.images, t)
+                  .fetch(fromImages.features())
+                  .fetch(fromImages.probabilities())
+                  .run()) {
         copyRows(r, out, from, m);
       }
     }
@@ -138,7 +157,8 @@ public final class DigitClassifier implements AutoCloseable {
    */
   public Predictions predict(LabeledImages real) {
     if (real.height() != REAL_SIZE || real.width() != REAL_SIZE) {
-      throw new IllegalArgumentException("real digits must be 28x28 (MNIST), got " + real.height() + "x" + real.width());
+      throw new IllegalArgumentException(
+          "real digits must be 28x28 (MNIST), got " + real.height() + "x" + real.width());
     }
     int n = real.count();
     int size = REAL_SIZE * REAL_SIZE;
@@ -146,8 +166,15 @@ public final class DigitClassifier implements AutoCloseable {
     for (int from = 0; from < n; from += CHUNK) {
       int m = Math.min(CHUNK, n - from);
       byte[] px = Arrays.copyOfRange(real.pixels(), from * size, (from + m) * size);
-      try (TUint8 t = TUint8.tensorOf(Shape.of(m, REAL_SIZE, REAL_SIZE), DataBuffers.of(px, true, false));
-          Result r = session.runner().feed(realImages, t).fetch(fromReal.features()).fetch(fromReal.probabilities()).run()) {
+      try (TUint8 t =
+              TUint8.tensorOf(Shape.of(m, REAL_SIZE, REAL_SIZE), DataBuffers.of(px, true, false));
+          Result r =
+              session
+                  .runner()
+                  .feed(realImages, t)
+                  .fetch(fromReal.features())
+                  .fetch(fromReal.probabilities())
+                  .run()) {
         copyRows(r, out, from, m);
       }
     }
@@ -164,7 +191,6 @@ public final class DigitClassifier implements AutoCloseable {
       out.probabilities()[from + i] = Arrays.copyOfRange(p, i * k, (i + 1) * k);
     }
   }
-
 
   @Override
   public void close() {

@@ -17,8 +17,8 @@ import java.util.Locale;
  * @param frechetDistance Fréchet distance between generated and held-out real features (lower is
  *     better; compare with {@link Real#frechetFloor()})
  * @param classifierScore exp E[KL(p(y|x) ‖ p(y))] over the generated images, 1 to 10
- * @param diversityRatio mean over classes of generated / real diversity; well below 1 means
- *     mode collapse
+ * @param diversityRatio mean over classes of generated / real diversity; well below 1 means mode
+ *     collapse
  * @param classes per-class figures, in label order
  * @param real the reference figures of real held-out digits
  * @param seconds wall-clock time of the evaluation (generation included)
@@ -36,7 +36,8 @@ public record EvaluationReport(
     Real real,
     double seconds) {
 
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   /**
    * Figures of one class.
@@ -48,7 +49,12 @@ public record EvaluationReport(
    * @param realDiversity the same for the real held-out digits of this class
    * @param diversityRatio diversity / realDiversity
    */
-  public record ClassStats(int label, int samples, double accuracy, double diversity, double realDiversity,
+  public record ClassStats(
+      int label,
+      int samples,
+      double accuracy,
+      double diversity,
+      double realDiversity,
       double diversityRatio) {}
 
   /**
@@ -62,13 +68,27 @@ public record EvaluationReport(
    * @param classifierScore classifier score of them
    * @param diversity mean over classes of their per-class diversity
    */
-  public record Real(int heldOut, double classifierAccuracy, double frechetFloor, double classifierScore,
+  public record Real(
+      int heldOut,
+      double classifierAccuracy,
+      double frechetFloor,
+      double classifierScore,
       double diversity) {}
 
   /** The same report naming what was evaluated. */
   public EvaluationReport withModel(String name) {
-    return new EvaluationReport(name, iterations, seed, samples, conditionalAccuracy, frechetDistance, classifierScore,
-        diversityRatio, classes, real, seconds);
+    return new EvaluationReport(
+        name,
+        iterations,
+        seed,
+        samples,
+        conditionalAccuracy,
+        frechetDistance,
+        classifierScore,
+        diversityRatio,
+        classes,
+        real,
+        seconds);
   }
 
   /** Mean over classes of the generated per-class diversity. */
@@ -89,24 +109,53 @@ public record EvaluationReport(
       s.append(" (").append(iterations).append(" iterations)");
     }
     s.append('\n');
-    long perClass = classes.stream().mapToInt(ClassStats::samples).distinct().count() == 1 ? classes.get(0).samples() : -1;
-    s.append(f("%d generated samples%s%s, %.1f s; classifier %.2f %% accurate on %d real held-out digits%n",
-        samples, perClass < 0 ? "" : " (" + perClass + " per class)", seed == null ? "" : ", seed " + seed, seconds,
-        100 * real.classifierAccuracy(), real.heldOut()));
+    long perClass =
+        classes.stream().mapToInt(ClassStats::samples).distinct().count() == 1
+            ? classes.get(0).samples()
+            : -1;
+    s.append(
+        f(
+            "%d generated samples%s%s, %.1f s; classifier %.2f %% accurate on %d real held-out"
+                + " digits%n",
+            samples,
+            perClass < 0 ? "" : " (" + perClass + " per class)",
+            seed == null ? "" : ", seed " + seed,
+            seconds,
+            100 * real.classifierAccuracy(),
+            real.heldOut()));
     s.append('\n');
     s.append(f("%-30s %12s %12s%n", "", "generated", "real"));
-    s.append(f("%-30s %10.2f %% %10.2f %%%n", "conditional accuracy", 100 * conditionalAccuracy,
-        100 * real.classifierAccuracy()));
-    s.append(f("%-30s %12.3f %12.3f   (real: half vs half)%n", "Frechet distance (lower=better)", frechetDistance,
-        real.frechetFloor()));
-    s.append(f("%-30s %12.3f %12.3f%n", "classifier score (1..10)", classifierScore, real.classifierScore()));
-    s.append(f("%-30s %12.3f %12.3f   (ratio %.2f)%n", "diversity (mean pairwise L2)", diversity(), real.diversity(),
-        diversityRatio));
+    s.append(
+        f(
+            "%-30s %10.2f %% %10.2f %%%n",
+            "conditional accuracy", 100 * conditionalAccuracy, 100 * real.classifierAccuracy()));
+    s.append(
+        f(
+            "%-30s %12.3f %12.3f   (real: half vs half)%n",
+            "Frechet distance (lower=better)", frechetDistance, real.frechetFloor()));
+    s.append(
+        f(
+            "%-30s %12.3f %12.3f%n",
+            "classifier score (1..10)", classifierScore, real.classifierScore()));
+    s.append(
+        f(
+            "%-30s %12.3f %12.3f   (ratio %.2f)%n",
+            "diversity (mean pairwise L2)", diversity(), real.diversity(), diversityRatio));
     s.append('\n');
-    s.append(f("%5s %8s %10s %11s %11s %7s%n", "digit", "samples", "accuracy", "diversity", "real div.", "ratio"));
+    s.append(
+        f(
+            "%5s %8s %10s %11s %11s %7s%n",
+            "digit", "samples", "accuracy", "diversity", "real div.", "ratio"));
     for (ClassStats c : classes) {
-      s.append(f("%5d %8d %8.2f %% %11.3f %11.3f %7.2f%n", c.label(), c.samples(), 100 * c.accuracy(), c.diversity(),
-          c.realDiversity(), c.diversityRatio()));
+      s.append(
+          f(
+              "%5d %8d %8.2f %% %11.3f %11.3f %7.2f%n",
+              c.label(),
+              c.samples(),
+              100 * c.accuracy(),
+              c.diversity(),
+              c.realDiversity(),
+              c.diversityRatio()));
     }
     return s.toString();
   }

@@ -13,14 +13,14 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Scores a digit generator against real MNIST digits with a digit classifier: conditional
- * accuracy, Fréchet distance in the classifier's features, classifier score and per-class
- * diversity ({@link EvaluationReport}).
+ * Scores a digit generator against real MNIST digits with a digit classifier: conditional accuracy,
+ * Fréchet distance in the classifier's features, classifier score and per-class diversity ({@link
+ * EvaluationReport}).
  *
  * <p>The classifier is trained on the first 8,000 digits of the embedded set and measured on the
- * last 2,000 (the held-out set every real-digit reference uses). It is trained once per machine
- * and cached (see {@link #open(Path, Consumer)}). Note that a GAN trained on the embedded set has
- * seen the held-out digits too; they are held out from the classifier, not from the GAN.
+ * last 2,000 (the held-out set every real-digit reference uses). It is trained once per machine and
+ * cached (see {@link #open(Path, Consumer)}). Note that a GAN trained on the embedded set has seen
+ * the held-out digits too; they are held out from the classifier, not from the GAN.
  *
  * <pre>{@code
  * try (Evaluator ev = Evaluator.open();
@@ -36,6 +36,7 @@ import java.util.function.Consumer;
 public final class Evaluator implements AutoCloseable {
   /** Generated samples per class when the caller has no reason to choose. */
   public static final int DEFAULT_SAMPLES_PER_CLASS = 1000;
+
   /** Images of the embedded set the classifier trains on; the rest are held out. */
   public static final int TRAIN_IMAGES = 8000;
 
@@ -53,38 +54,59 @@ public final class Evaluator implements AutoCloseable {
     realGaussian = Frechet.Gaussian.fit(realFeatures);
     realDiversity = diversityPerClass(realFeatures, heldOut.labels());
     int half = heldOut.count() / 2;
-    double floor = Frechet.distance(Arrays.copyOfRange(realFeatures, 0, half),
-        Arrays.copyOfRange(realFeatures, half, 2 * half));
-    real = new EvaluationReport.Real(heldOut.count(), Scores.accuracy(p.classes(), heldOut.labels()), floor,
-        Scores.classifierScore(p.probabilities()), mean(realDiversity));
+    double floor =
+        Frechet.distance(
+            Arrays.copyOfRange(realFeatures, 0, half),
+            Arrays.copyOfRange(realFeatures, half, 2 * half));
+    real =
+        new EvaluationReport.Real(
+            heldOut.count(),
+            Scores.accuracy(p.classes(), heldOut.labels()),
+            floor,
+            Scores.classifierScore(p.probabilities()),
+            mean(realDiversity));
   }
 
-  /** {@code $CGAN_CACHE_DIR} when set, otherwise {@code ~/.cache/cgan-java}; classifiers go in its {@code classifiers/}. */
+  /**
+   * {@code $CGAN_CACHE_DIR} when set, otherwise {@code ~/.cache/cgan-java}; classifiers go in its
+   * {@code classifiers/}.
+   */
   public static Path defaultCacheRoot() {
     return ClassifierCache.defaultRoot();
   }
 
-  /** Opens with the default cache ({@code $CGAN_CACHE_DIR} or {@code ~/.cache/cgan-java}), silently. */
+  /**
+   * Opens with the default cache ({@code $CGAN_CACHE_DIR} or {@code ~/.cache/cgan-java}), silently.
+   */
   public static Evaluator open() throws IOException {
     return open(ClassifierCache.defaultRoot(), line -> {});
   }
 
   /**
-   * Loads the cached classifier from {@code cacheRoot}, or trains and caches it first (about half
-   * a minute on two cores), and prepares the real-digit references.
+   * Loads the cached classifier from {@code cacheRoot}, or trains and caches it first (about half a
+   * minute on two cores), and prepares the real-digit references.
    *
    * @param log receives a line when the classifier is trained or a broken cache entry is dropped
    * @throws IOException if the embedded data or the cache cannot be read or written
    */
   public static Evaluator open(Path cacheRoot, Consumer<String> log) throws IOException {
     LabeledImages all = EmbeddedMnist.load();
-    return open(new ClassifierCache(cacheRoot), ClassifierSpec.standard(), all.subset(0, TRAIN_IMAGES),
-        all.subset(TRAIN_IMAGES, all.count()), log);
+    return open(
+        new ClassifierCache(cacheRoot),
+        ClassifierSpec.standard(),
+        all.subset(0, TRAIN_IMAGES),
+        all.subset(TRAIN_IMAGES, all.count()),
+        log);
   }
 
   /** Any recipe and split; for tests, which train a tiny classifier. */
-  static Evaluator open(ClassifierCache cache, ClassifierSpec spec, LabeledImages train, LabeledImages heldOut,
-      Consumer<String> log) throws IOException {
+  static Evaluator open(
+      ClassifierCache cache,
+      ClassifierSpec spec,
+      LabeledImages train,
+      LabeledImages heldOut,
+      Consumer<String> log)
+      throws IOException {
     ClassifierCache.Entry entry = cache.open(spec, train, heldOut, log);
     try {
       return new Evaluator(entry.classifier(), heldOut);
@@ -100,10 +122,18 @@ public final class Evaluator implements AutoCloseable {
    * @throws IllegalArgumentException naming the model's shape otherwise
    */
   public static void requireDigitModel(CganConfig config) {
-    if (config.numClasses() != CLASSES || config.imageSize() != ClassifierNet.IMAGE_SIZE || config.channels() != 1) {
-      throw new IllegalArgumentException("evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has "
-          + config.numClasses() + " classes of " + config.imageSize() + "x" + config.imageSize() + "x"
-          + config.channels());
+    if (config.numClasses() != CLASSES
+        || config.imageSize() != ClassifierNet.IMAGE_SIZE
+        || config.channels() != 1) {
+      throw new IllegalArgumentException(
+          "evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has "
+              + config.numClasses()
+              + " classes of "
+              + config.imageSize()
+              + "x"
+              + config.imageSize()
+              + "x"
+              + config.channels());
     }
   }
 
@@ -118,7 +148,8 @@ public final class Evaluator implements AutoCloseable {
   public EvaluationReport evaluate(CganGenerator generator, int samplesPerClass, long seed) {
     requireDigitModel(generator.config());
     if (samplesPerClass < 2) {
-      throw new IllegalArgumentException("samples per class must be at least 2, got " + samplesPerClass);
+      throw new IllegalArgumentException(
+          "samples per class must be at least 2, got " + samplesPerClass);
     }
     long t0 = System.nanoTime();
     float[][] images = new float[CLASSES * samplesPerClass][];
@@ -143,10 +174,15 @@ public final class Evaluator implements AutoCloseable {
     return score(images, labels, null, null, System.nanoTime());
   }
 
-  private EvaluationReport score(float[][] images, int[] labels, Long iterations, Long seed, long t0) {
+  private EvaluationReport score(
+      float[][] images, int[] labels, Long iterations, Long seed, long t0) {
     if (images.length != labels.length || images.length < 2) {
-      throw new IllegalArgumentException("need at least 2 images with one label each, got " + images.length
-          + " images and " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "need at least 2 images with one label each, got "
+              + images.length
+              + " images and "
+              + labels.length
+              + " labels");
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= CLASSES) {
@@ -165,11 +201,23 @@ public final class Evaluator implements AutoCloseable {
     double[] ratios = new double[CLASSES];
     for (int y = 0; y < CLASSES; y++) {
       ratios[y] = diversity[y] / realDiversity[y];
-      classes.add(new EvaluationReport.ClassStats(y, counts[y], accuracy[y], diversity[y], realDiversity[y], ratios[y]));
+      classes.add(
+          new EvaluationReport.ClassStats(
+              y, counts[y], accuracy[y], diversity[y], realDiversity[y], ratios[y]));
     }
     double fd = Frechet.distance(Frechet.Gaussian.fit(p.features()), realGaussian);
-    return new EvaluationReport(null, iterations, seed, images.length, Scores.accuracy(predicted, labels), fd,
-        Scores.classifierScore(p.probabilities()), mean(ratios), classes, real, (System.nanoTime() - t0) / 1e9);
+    return new EvaluationReport(
+        null,
+        iterations,
+        seed,
+        images.length,
+        Scores.accuracy(predicted, labels),
+        fd,
+        Scores.classifierScore(p.probabilities()),
+        mean(ratios),
+        classes,
+        real,
+        (System.nanoTime() - t0) / 1e9);
   }
 
   /** The real held-out references (the same in every report of this evaluator). */
@@ -192,7 +240,10 @@ public final class Evaluator implements AutoCloseable {
           members.add(features[i]);
         }
       }
-      out[y] = members.size() < 2 ? Double.NaN : Scores.meanPairwiseDistance(members.toArray(new float[0][]));
+      out[y] =
+          members.size() < 2
+              ? Double.NaN
+              : Scores.meanPairwiseDistance(members.toArray(new float[0][]));
     }
     return out;
   }

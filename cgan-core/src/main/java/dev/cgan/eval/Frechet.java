@@ -1,16 +1,16 @@
 package dev.cgan.eval;
 
 /**
- * The Fréchet distance between two sets of feature vectors, each summarised by a Gaussian (mean
- * and covariance), as TF-GAN's {@code frechet_classifier_distance} (FID with another classifier):
+ * The Fréchet distance between two sets of feature vectors, each summarised by a Gaussian (mean and
+ * covariance), as TF-GAN's {@code frechet_classifier_distance} (FID with another classifier):
  *
  * <pre>d² = ‖μ₁ − μ₂‖² + Tr(Σ₁ + Σ₂ − 2·(Σ₁Σ₂)^½)</pre>
  *
  * <p>Σ₁Σ₂ is not symmetric, but it is similar to A = Σ₁^½·Σ₂·Σ₁^½, which is symmetric positive
  * semi-definite, so Tr (Σ₁Σ₂)^½ = Tr A^½ = Σ √λᵢ(A). Both square roots come from a symmetric
- * eigen-decomposition ({@link SymmetricEigen}) with eigenvalues that rounding pushed slightly
- * below zero clamped to zero; no general (complex) matrix square root is needed. All arithmetic
- * is double precision.
+ * eigen-decomposition ({@link SymmetricEigen}) with eigenvalues that rounding pushed slightly below
+ * zero clamped to zero; no general (complex) matrix square root is needed. All arithmetic is double
+ * precision.
  */
 public final class Frechet {
   private Frechet() {}
@@ -36,7 +36,8 @@ public final class Frechet {
       double[] mean = new double[d];
       for (float[] f : features) {
         if (f.length != d) {
-          throw new IllegalArgumentException("feature vectors of different lengths: " + f.length + " and " + d);
+          throw new IllegalArgumentException(
+              "feature vectors of different lengths: " + f.length + " and " + d);
         }
         for (int i = 0; i < d; i++) {
           mean[i] += f[i];

@@ -60,10 +60,9 @@ public final class Scores {
 
   /**
    * The classifier score of TF-GAN's {@code classifier_score} / {@code mnist_score} (the Inception
-   * score with an MNIST classifier): exp(mean over samples of KL(p(y|x) ‖ p(y))), where p(y) is
-   * the mean of p(y|x) over the samples. 1 when every sample gets the same distribution; the
-   * number of classes when every sample is classified with certainty and the classes are used
-   * equally.
+   * score with an MNIST classifier): exp(mean over samples of KL(p(y|x) ‖ p(y))), where p(y) is the
+   * mean of p(y|x) over the samples. 1 when every sample gets the same distribution; the number of
+   * classes when every sample is classified with certainty and the classes are used equally.
    *
    * @param probabilities n × k class probabilities, each row summing to 1
    */

@@ -1,16 +1,17 @@
 package dev.cgan.eval;
 
 /**
- * Eigen-decomposition of a real symmetric matrix by the cyclic Jacobi method, in double
- * precision: A = V·diag(λ)·Vᵀ with V orthogonal. Jacobi is slow for large matrices but for the
- * 128×128 covariances here it takes milliseconds, and it is accurate for small eigenvalues,
- * which is what a matrix square root of a nearly singular covariance needs.
+ * Eigen-decomposition of a real symmetric matrix by the cyclic Jacobi method, in double precision:
+ * A = V·diag(λ)·Vᵀ with V orthogonal. Jacobi is slow for large matrices but for the 128×128
+ * covariances here it takes milliseconds, and it is accurate for small eigenvalues, which is what a
+ * matrix square root of a nearly singular covariance needs.
  */
 final class SymmetricEigen {
   private static final int MAX_SWEEPS = 100;
 
   /** The eigenvalues, in no particular order. */
   final double[] values;
+
   /** The eigenvectors as columns: {@code vectors[i][k]} is component i of the k-th vector. */
   final double[][] vectors;
 
@@ -30,7 +31,8 @@ final class SymmetricEigen {
     double[][] m = new double[n][];
     for (int i = 0; i < n; i++) {
       if (a[i].length != n) {
-        throw new IllegalArgumentException("not square: row " + i + " has " + a[i].length + " entries, expected " + n);
+        throw new IllegalArgumentException(
+            "not square: row " + i + " has " + a[i].length + " entries, expected " + n);
       }
       for (double x : a[i]) {
         if (!Double.isFinite(x)) {
@@ -82,9 +84,10 @@ final class SymmetricEigen {
     double theta = (m[q][q] - m[p][p]) / (2 * apq);
     // t = tan φ, the smaller root of t² + 2θt − 1 = 0, so the rotation angle is at most π/4;
     // for huge θ, θ² would overflow and t ≈ 1/(2θ).
-    double t = Math.abs(theta) > 1e150
-        ? 1 / (2 * theta)
-        : (theta < 0 ? -1 : 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+    double t =
+        Math.abs(theta) > 1e150
+            ? 1 / (2 * theta)
+            : (theta < 0 ? -1 : 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
     double c = 1 / Math.sqrt(t * t + 1);
     double s = t * c;
     int n = m.length;

@@ -32,159 +32,166 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  */
 public final class Png {
 
-    private Png() {}
+  private Png() {}
 
-    /**
-     * Writes {@code image} as a PNG to {@code target}, replacing any existing file.
-     *
-     * <p>The bytes go to a hidden temporary file in the target's directory, are flushed to disk,
-     * and are then renamed onto {@code target}; on failure the temporary file is removed.
-     *
-     * @param image  the picture; a {@link BufferedImage#TYPE_BYTE_GRAY} image is stored as 8-bit grey
-     * @param target the file to write; its directory must already exist
-     * @throws NoSuchFileException   if the directory does not exist; the message names it
-     * @throws NotDirectoryException if the parent path is not a directory
-     * @throws AccessDeniedException if the directory is not writable
-     * @throws IOException           on any other failure; the message names {@code target}
-     */
-    public static void write(BufferedImage image, Path target) throws IOException {
-        Objects.requireNonNull(image, "image");
-        Objects.requireNonNull(target, "target");
-        Path file = target.toAbsolutePath();
-        Path dir = file.getParent();
-        if (dir == null || file.getFileName() == null) {
-            throw new IOException("cannot write " + target + ": not a file path");
-        }
-        String what = "cannot write " + target + ": ";
-        // Checked up front so that a CLI user reads which directory is wrong, not an errno.
-        if (!Files.exists(dir)) {
-            throw new MissingDirectory(dir, what + "directory " + dir + " does not exist");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new NotADirectory(dir, what + dir + " is not a directory");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new NotWritable(dir, what + "directory " + dir + " is not writable");
-        }
-
-        byte[] png = encode(image);
-        Path temp = dir.resolve("." + file.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(png);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                // Without this a power cut after the rename can leave an empty file under the name.
-                channel.force(true);
-            }
-            move(temp, file);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            if (e instanceof AccessDeniedException) {
-                NotWritable denied = new NotWritable(dir, what + "directory " + dir + " is not writable");
-                denied.initCause(e);
-                throw denied;
-            }
-            throw new IOException(what + detail(e), e);
-        }
+  /**
+   * Writes {@code image} as a PNG to {@code target}, replacing any existing file.
+   *
+   * <p>The bytes go to a hidden temporary file in the target's directory, are flushed to disk, and
+   * are then renamed onto {@code target}; on failure the temporary file is removed.
+   *
+   * @param image the picture; a {@link BufferedImage#TYPE_BYTE_GRAY} image is stored as 8-bit grey
+   * @param target the file to write; its directory must already exist
+   * @throws NoSuchFileException if the directory does not exist; the message names it
+   * @throws NotDirectoryException if the parent path is not a directory
+   * @throws AccessDeniedException if the directory is not writable
+   * @throws IOException on any other failure; the message names {@code target}
+   */
+  public static void write(BufferedImage image, Path target) throws IOException {
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(target, "target");
+    Path file = target.toAbsolutePath();
+    Path dir = file.getParent();
+    if (dir == null || file.getFileName() == null) {
+      throw new IOException("cannot write " + target + ": not a file path");
+    }
+    String what = "cannot write " + target + ": ";
+    // Checked up front so that a CLI user reads which directory is wrong, not an errno.
+    if (!Files.exists(dir)) {
+      throw new MissingDirectory(dir, what + "directory " + dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new NotADirectory(dir, what + dir + " is not a directory");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new NotWritable(dir, what + "directory " + dir + " is not writable");
     }
 
-    private static String detail(IOException e) {
-        // A FileSystemException without a reason prints only its path; its type is the reason.
-        if (e instanceof FileSystemException fs && fs.getReason() == null) {
-            return fs.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+    byte[] png = encode(image);
+    Path temp =
+        dir.resolve(
+            "."
+                + file.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
+    try {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(png);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
         }
-        return e.getMessage();
+        // Without this a power cut after the rename can leave an empty file under the name.
+        channel.force(true);
+      }
+      move(temp, file);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      if (e instanceof AccessDeniedException) {
+        NotWritable denied = new NotWritable(dir, what + "directory " + dir + " is not writable");
+        denied.initCause(e);
+        throw denied;
+      }
+      throw new IOException(what + detail(e), e);
+    }
+  }
+
+  private static String detail(IOException e) {
+    // A FileSystemException without a reason prints only its path; its type is the reason.
+    if (e instanceof FileSystemException fs && fs.getReason() == null) {
+      return fs.getMessage() + " (" + e.getClass().getSimpleName() + ")";
+    }
+    return e.getMessage();
+  }
+
+  /**
+   * Reads a PNG (or any format {@code javax.imageio} knows) into an image. An 8-bit grey PNG comes
+   * back as {@link BufferedImage#TYPE_BYTE_GRAY} with its bytes unchanged.
+   *
+   * @param source the file to read
+   * @return the decoded image
+   * @throws NoSuchFileException if {@code source} does not exist
+   * @throws IOException if it cannot be read or is not an image
+   */
+  public static BufferedImage read(Path source) throws IOException {
+    byte[] bytes = Files.readAllBytes(source);
+    // Memory streams: ImageIO's default cache would spill to java.io.tmpdir, which may be
+    // read-only.
+    ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
+    BufferedImage image = ImageIO.read(in); // closes the stream itself, except when it returns null
+    if (image == null) {
+      in.close();
+      throw new IOException("cannot read " + source + ": not a PNG image");
+    }
+    return image;
+  }
+
+  private static byte[] encode(BufferedImage image) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("no PNG writer for image type " + image.getType());
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void move(Path temp, Path file) throws IOException {
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Same directory, so this only happens on unusual file systems; a plain replace is
+      // still better than refusing to write the result.
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  // The JDK's file-system exceptions print as "file: reason"; these print the reason alone,
+  // which already names the path, so a CLI can show getMessage() as one clear line.
+
+  private static final class MissingDirectory extends NoSuchFileException {
+    private static final long serialVersionUID = 1L;
+
+    MissingDirectory(Path dir, String message) {
+      super(dir.toString(), null, message);
     }
 
-    /**
-     * Reads a PNG (or any format {@code javax.imageio} knows) into an image.
-     * An 8-bit grey PNG comes back as {@link BufferedImage#TYPE_BYTE_GRAY} with its bytes unchanged.
-     *
-     * @param source the file to read
-     * @return the decoded image
-     * @throws NoSuchFileException if {@code source} does not exist
-     * @throws IOException         if it cannot be read or is not an image
-     */
-    public static BufferedImage read(Path source) throws IOException {
-        byte[] bytes = Files.readAllBytes(source);
-        // Memory streams: ImageIO's default cache would spill to java.io.tmpdir, which may be read-only.
-        ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes));
-        BufferedImage image = ImageIO.read(in); // closes the stream itself, except when it returns null
-        if (image == null) {
-            in.close();
-            throw new IOException("cannot read " + source + ": not a PNG image");
-        }
-        return image;
+    @Override
+    public String getMessage() {
+      return getReason();
+    }
+  }
+
+  private static final class NotADirectory extends NotDirectoryException {
+    private static final long serialVersionUID = 1L;
+    private final String message;
+
+    NotADirectory(Path dir, String message) {
+      super(dir.toString());
+      this.message = message;
     }
 
-    private static byte[] encode(BufferedImage image) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("no PNG writer for image type " + image.getType());
-            }
-        }
-        return bytes.toByteArray();
+    @Override
+    public String getMessage() {
+      return message;
+    }
+  }
+
+  private static final class NotWritable extends AccessDeniedException {
+    private static final long serialVersionUID = 1L;
+
+    NotWritable(Path dir, String message) {
+      super(dir.toString(), null, message);
     }
 
-    private static void move(Path temp, Path file) throws IOException {
-        try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            // Same directory, so this only happens on unusual file systems; a plain replace is
-            // still better than refusing to write the result.
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+    @Override
+    public String getMessage() {
+      return getReason();
     }
-
-    // The JDK's file-system exceptions print as "file: reason"; these print the reason alone,
-    // which already names the path, so a CLI can show getMessage() as one clear line.
-
-    private static final class MissingDirectory extends NoSuchFileException {
-        private static final long serialVersionUID = 1L;
-
-        MissingDirectory(Path dir, String message) {
-            super(dir.toString(), null, message);
-        }
-
-        @Override
-        public String getMessage() {
-            return getReason();
-        }
-    }
-
-    private static final class NotADirectory extends NotDirectoryException {
-        private static final long serialVersionUID = 1L;
-        private final String message;
-
-        NotADirectory(Path dir, String message) {
-            super(dir.toString());
-            this.message = message;
-        }
-
-        @Override
-        public String getMessage() {
-            return message;
-        }
-    }
-
-    private static final class NotWritable extends AccessDeniedException {
-        private static final long serialVersionUID = 1L;
-
-        NotWritable(Path dir, String message) {
-            super(dir.toString(), null, message);
-        }
-
-        @Override
-        public String getMessage() {
-            return getReason();
-        }
-    }
+  }
 }

@@ -7,87 +7,94 @@ import java.awt.image.DataBufferByte;
  * Lays out a batch of grey images, as the generator returns them, into one picture.
  *
  * <p>Input is always a {@code byte[]} of uint8 pixels in NHWC order (image after image, each
- * row-major), the layout TensorFlow hands back for a {@code [N, H, W, C]} tensor. Only one
- * channel (grey) is supported. Tiles touch: there is no padding between them.
+ * row-major), the layout TensorFlow hands back for a {@code [N, H, W, C]} tensor. Only one channel
+ * (grey) is supported. Tiles touch: there is no padding between them.
  */
 public final class Tiles {
 
-    private Tiles() {}
+  private Tiles() {}
 
-    /**
-     * Places {@code count} images side by side, left to right.
-     *
-     * @param pixels   uint8 pixels, shape {@code [count, height, width, channels]}, NHWC
-     * @param count    number of images N
-     * @param height   image height H
-     * @param width    image width W
-     * @param channels channels C; must be 1
-     * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*count × height}
-     * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or
-     *     {@code pixels.length != count*height*width*channels}
-     */
-    public static BufferedImage strip(byte[] pixels, int count, int height, int width, int channels) {
-        return grid(pixels, 1, count, height, width, channels);
+  /**
+   * Places {@code count} images side by side, left to right.
+   *
+   * @param pixels uint8 pixels, shape {@code [count, height, width, channels]}, NHWC
+   * @param count number of images N
+   * @param height image height H
+   * @param width image width W
+   * @param channels channels C; must be 1
+   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*count × height}
+   * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or {@code
+   *     pixels.length != count*height*width*channels}
+   */
+  public static BufferedImage strip(byte[] pixels, int count, int height, int width, int channels) {
+    return grid(pixels, 1, count, height, width, channels);
+  }
+
+  /**
+   * Places {@code rows*cols} images in a grid, row-major: row {@code r} holds images {@code r*cols}
+   * to {@code r*cols + cols - 1}, left to right. The caller chooses the order.
+   *
+   * @param pixels uint8 pixels, shape {@code [rows*cols, height, width, channels]}, NHWC
+   * @param rows tiles per column
+   * @param cols tiles per row
+   * @param height image height H
+   * @param width image width W
+   * @param channels channels C; must be 1
+   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*cols × height*rows}
+   * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or {@code
+   *     pixels.length != rows*cols*height*width*channels}
+   */
+  public static BufferedImage grid(
+      byte[] pixels, int rows, int cols, int height, int width, int channels) {
+    if (pixels == null) {
+      throw new IllegalArgumentException("pixels must not be null");
+    }
+    requirePositive("rows", rows);
+    requirePositive("cols", cols);
+    requirePositive("height", height);
+    requirePositive("width", width);
+    requirePositive("channels", channels);
+    if (channels != 1) {
+      throw new IllegalArgumentException(
+          "only grey images (channels = 1) are supported, got channels = " + channels);
+    }
+    long expected = (long) rows * cols * height * width;
+    if (pixels.length != expected) {
+      throw new IllegalArgumentException(
+          String.format(
+              "pixel array has %d bytes, expected %d for %d images of %dx%dx%d",
+              pixels.length, expected, (long) rows * cols, height, width, channels));
+    }
+    // Guard the output size too: BufferedImage takes int dimensions and an int-indexed buffer.
+    long outWidth = (long) width * cols;
+    long outHeight = (long) height * rows;
+    if (outWidth > Integer.MAX_VALUE
+        || outHeight > Integer.MAX_VALUE
+        || expected > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "output image " + outWidth + "x" + outHeight + " is too large");
     }
 
-    /**
-     * Places {@code rows*cols} images in a grid, row-major: row {@code r} holds images
-     * {@code r*cols} to {@code r*cols + cols - 1}, left to right. The caller chooses the order.
-     *
-     * @param pixels   uint8 pixels, shape {@code [rows*cols, height, width, channels]}, NHWC
-     * @param rows     tiles per column
-     * @param cols     tiles per row
-     * @param height   image height H
-     * @param width    image width W
-     * @param channels channels C; must be 1
-     * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*cols × height*rows}
-     * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or
-     *     {@code pixels.length != rows*cols*height*width*channels}
-     */
-    public static BufferedImage grid(byte[] pixels, int rows, int cols, int height, int width, int channels) {
-        if (pixels == null) {
-            throw new IllegalArgumentException("pixels must not be null");
-        }
-        requirePositive("rows", rows);
-        requirePositive("cols", cols);
-        requirePositive("height", height);
-        requirePositive("width", width);
-        requirePositive("channels", channels);
-        if (channels != 1) {
-            throw new IllegalArgumentException("only grey images (channels = 1) are supported, got channels = " + channels);
-        }
-        long expected = (long) rows * cols * height * width;
-        if (pixels.length != expected) {
-            throw new IllegalArgumentException(String.format(
-                    "pixel array has %d bytes, expected %d for %d images of %dx%dx%d",
-                    pixels.length, expected, (long) rows * cols, height, width, channels));
-        }
-        // Guard the output size too: BufferedImage takes int dimensions and an int-indexed buffer.
-        long outWidth = (long) width * cols;
-        long outHeight = (long) height * rows;
-        if (outWidth > Integer.MAX_VALUE || outHeight > Integer.MAX_VALUE || expected > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("output image " + outWidth + "x" + outHeight + " is too large");
-        }
-
-        BufferedImage image = new BufferedImage((int) outWidth, (int) outHeight, BufferedImage.TYPE_BYTE_GRAY);
-        // Copy into the backing array, not through setRGB/getRGB: those go through the grey
-        // colour space's gamma conversion and would not keep the bytes exact.
-        byte[] out = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-        int stride = (int) outWidth;
-        for (int i = 0; i < rows * cols; i++) {
-            int x0 = (i % cols) * width;
-            int y0 = (i / cols) * height;
-            int src = i * height * width;
-            for (int y = 0; y < height; y++) {
-                System.arraycopy(pixels, src + y * width, out, (y0 + y) * stride + x0, width);
-            }
-        }
-        return image;
+    BufferedImage image =
+        new BufferedImage((int) outWidth, (int) outHeight, BufferedImage.TYPE_BYTE_GRAY);
+    // Copy into the backing array, not through setRGB/getRGB: those go through the grey
+    // colour space's gamma conversion and would not keep the bytes exact.
+    byte[] out = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    int stride = (int) outWidth;
+    for (int i = 0; i < rows * cols; i++) {
+      int x0 = (i % cols) * width;
+      int y0 = (i / cols) * height;
+      int src = i * height * width;
+      for (int y = 0; y < height; y++) {
+        System.arraycopy(pixels, src + y * width, out, (y0 + y) * stride + x0, width);
+      }
     }
+    return image;
+  }
 
-    private static void requirePositive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
+  private static void requirePositive(String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
     }
+  }
 }

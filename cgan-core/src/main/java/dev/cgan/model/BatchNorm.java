@@ -14,8 +14,8 @@ import org.tensorflow.types.TFloat32;
  * update of the running statistics), running statistics at inference.
  *
  * <p>Built from mean and squared difference rather than FusedBatchNorm so that the forward and
- * backward pass are those of PyTorch to the letter: normalise with the biased batch variance,
- * track the unbiased one.
+ * backward pass are those of PyTorch to the letter: normalise with the biased batch variance, track
+ * the unbiased one.
  */
 public final class BatchNorm {
   private final float eps;
@@ -30,10 +30,18 @@ public final class BatchNorm {
     this.eps = eps;
     this.momentum = momentum;
     Ops init = tf.withInitScope();
-    gamma = tf.withName(name + "_gamma").variable(init.fill(init.constant(new int[] {features}), init.constant(1f)));
-    beta = tf.withName(name + "_beta").variable(init.fill(init.constant(new int[] {features}), init.constant(0f)));
-    runningMean = tf.withName(name + "_mean").variable(init.fill(init.constant(new int[] {features}), init.constant(0f)));
-    runningVar = tf.withName(name + "_var").variable(init.fill(init.constant(new int[] {features}), init.constant(1f)));
+    gamma =
+        tf.withName(name + "_gamma")
+            .variable(init.fill(init.constant(new int[] {features}), init.constant(1f)));
+    beta =
+        tf.withName(name + "_beta")
+            .variable(init.fill(init.constant(new int[] {features}), init.constant(0f)));
+    runningMean =
+        tf.withName(name + "_mean")
+            .variable(init.fill(init.constant(new int[] {features}), init.constant(0f)));
+    runningVar =
+        tf.withName(name + "_var")
+            .variable(init.fill(init.constant(new int[] {features}), init.constant(1f)));
   }
 
   /**
@@ -46,8 +54,10 @@ public final class BatchNorm {
     }
     Operand<TFloat32> mean = tf.math.mean(x, tf.constant(0));
     Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(0));
-    Operand<TFloat32> n = tf.dtypes.cast(tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), TFloat32.class);
-    Operand<TFloat32> unbiased = tf.math.mul(variance, tf.math.div(n, tf.math.sub(n, tf.constant(1f))));
+    Operand<TFloat32> n =
+        tf.dtypes.cast(tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), TFloat32.class);
+    Operand<TFloat32> unbiased =
+        tf.math.mul(variance, tf.math.div(n, tf.math.sub(n, tf.constant(1f))));
     updates.add(tf.assign(runningMean, movingAverage(tf, runningMean, tf.stopGradient(mean))));
     updates.add(tf.assign(runningVar, movingAverage(tf, runningVar, tf.stopGradient(unbiased))));
     return normalise(tf, x, mean, variance);
@@ -62,12 +72,17 @@ public final class BatchNorm {
     return List.of(gamma, beta);
   }
 
-  private Operand<TFloat32> normalise(Ops tf, Operand<TFloat32> x, Operand<TFloat32> mean, Operand<TFloat32> variance) {
-    Operand<TFloat32> scale = tf.math.mul(tf.math.rsqrt(tf.math.add(variance, tf.constant(eps))), gamma);
+  private Operand<TFloat32> normalise(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> mean, Operand<TFloat32> variance) {
+    Operand<TFloat32> scale =
+        tf.math.mul(tf.math.rsqrt(tf.math.add(variance, tf.constant(eps))), gamma);
     return tf.math.add(tf.math.mul(tf.math.sub(x, mean), scale), beta);
   }
 
-  private Operand<TFloat32> movingAverage(Ops tf, Operand<TFloat32> running, Operand<TFloat32> batch) {
-    return tf.math.add(tf.math.mul(running, tf.constant(1f - momentum)), tf.math.mul(batch, tf.constant(momentum)));
+  private Operand<TFloat32> movingAverage(
+      Ops tf, Operand<TFloat32> running, Operand<TFloat32> batch) {
+    return tf.math.add(
+        tf.math.mul(running, tf.constant(1f - momentum)),
+        tf.math.mul(batch, tf.constant(momentum)));
   }
 }

@@ -30,9 +30,11 @@ public record CganConfig(
     require(imageSize >= 1, "imageSize must be positive, got " + imageSize);
     require(channels >= 1, "channels must be positive, got " + channels);
     require(batchNormEps > 0, "batchNormEps must be positive, got " + batchNormEps);
-    require(batchNormMomentum > 0 && batchNormMomentum <= 1,
+    require(
+        batchNormMomentum > 0 && batchNormMomentum <= 1,
         "batchNormMomentum must be in (0, 1], got " + batchNormMomentum);
-    require(dropoutRate >= 0 && dropoutRate < 1, "dropoutRate must be in [0, 1), got " + dropoutRate);
+    require(
+        dropoutRate >= 0 && dropoutRate < 1, "dropoutRate must be in [0, 1), got " + dropoutRate);
   }
 
   /** The reference network for MNIST. */
@@ -46,15 +48,39 @@ public record CganConfig(
   }
 
   public CganConfig withNumClasses(int n) {
-    return new CganConfig(n, latentDim, imageSize, channels, batchNormEps, batchNormMomentum, dropoutRate, leakySlope);
+    return new CganConfig(
+        n,
+        latentDim,
+        imageSize,
+        channels,
+        batchNormEps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope);
   }
 
   public CganConfig withImageSize(int size) {
-    return new CganConfig(numClasses, latentDim, size, channels, batchNormEps, batchNormMomentum, dropoutRate, leakySlope);
+    return new CganConfig(
+        numClasses,
+        latentDim,
+        size,
+        channels,
+        batchNormEps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope);
   }
 
   public CganConfig withDropoutRate(float rate) {
-    return new CganConfig(numClasses, latentDim, imageSize, channels, batchNormEps, batchNormMomentum, rate, leakySlope);
+    return new CganConfig(
+        numClasses,
+        latentDim,
+        imageSize,
+        channels,
+        batchNormEps,
+        batchNormMomentum,
+        rate,
+        leakySlope);
   }
 
   private static void require(boolean ok, String message) {

@@ -7,8 +7,8 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A fully connected layer {@code x·W + b}, x [batch, in] → [batch, out], float32. Weights and
- * bias start as PyTorch's {@code nn.Linear}: U(−1/√in, 1/√in).
+ * A fully connected layer {@code x·W + b}, x [batch, in] → [batch, out], float32. Weights and bias
+ * start as PyTorch's {@code nn.Linear}: U(−1/√in, 1/√in).
  */
 public final class Dense {
   private final Variable<TFloat32> weight;
@@ -24,10 +24,12 @@ public final class Dense {
     Ops init = tf.withInitScope();
     RandomUniform<TFloat32> w = new RandomUniform<>(-bound, bound, seed);
     RandomUniform<TFloat32> b = new RandomUniform<>(-bound, bound, seed + 1);
-    weight = tf.withName(name + "_w").variable(
-        w.call(init, init.constant(new long[] {in, out}), TFloat32.class));
-    bias = tf.withName(name + "_b").variable(
-        b.call(init, init.constant(new long[] {out}), TFloat32.class));
+    weight =
+        tf.withName(name + "_w")
+            .variable(w.call(init, init.constant(new long[] {in, out}), TFloat32.class));
+    bias =
+        tf.withName(name + "_b")
+            .variable(b.call(init, init.constant(new long[] {out}), TFloat32.class));
   }
 
   /** x [batch, in] → [batch, out]. */

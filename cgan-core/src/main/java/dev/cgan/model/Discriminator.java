@@ -29,7 +29,9 @@ public final class Discriminator {
 
   public Discriminator(Ops tf, CganConfig config, long seed) {
     this.config = config;
-    labelEmbedding = new Embedding(tf, "D_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 100));
+    labelEmbedding =
+        new Embedding(
+            tf, "D_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 100));
     int[] in = {config.imagePixels() + config.numClasses(), 512, 512, 512};
     int[] out = {512, 512, 512, 1};
     for (int i = 0; i < in.length; i++) {
@@ -38,15 +40,17 @@ public final class Discriminator {
   }
 
   /**
-   * images float32 [batch, H, W, C] (or already flat [batch, C·H·W]), labels int32 [batch] →
-   * scores float32 [batch, 1].
+   * images float32 [batch, H, W, C] (or already flat [batch, C·H·W]), labels int32 [batch] → scores
+   * float32 [batch, 1].
    *
    * @param dropoutSeed int64 [2] seed of the stateless dropout masks; {@code null} for inference
    *     (no dropout)
    */
-  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
+  public Operand<TFloat32> apply(
+      Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
     Operand<TFloat32> flat = tf.reshape(images, tf.constant(new int[] {-1, config.imagePixels()}));
-    Operand<TFloat32> x = tf.concat(List.of(flat, labelEmbedding.apply(tf, labels)), tf.constant(-1));
+    Operand<TFloat32> x =
+        tf.concat(List.of(flat, labelEmbedding.apply(tf, labels)), tf.constant(-1));
     x = leaky(tf, dense.get(0).apply(tf, x));
     x = leaky(tf, dropout(tf, dense.get(1).apply(tf, x), dropoutSeed, 1));
     x = leaky(tf, dropout(tf, dense.get(2).apply(tf, x), dropoutSeed, 2));
@@ -59,9 +63,11 @@ public final class Discriminator {
     if (seed == null || rate == 0f) {
       return x;
     }
-    Operand<TInt64> layerSeed = tf.math.add(seed, tf.constant(new long[] {layer * 0x632BE59BD9B4E019L, 0}));
+    Operand<TInt64> layerSeed =
+        tf.math.add(seed, tf.constant(new long[] {layer * 0x632BE59BD9B4E019L, 0}));
     Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
-    Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
+    Operand<TFloat32> keep =
+        tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
     return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
   }
 

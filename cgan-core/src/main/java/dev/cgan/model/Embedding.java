@@ -13,8 +13,11 @@ public final class Embedding {
 
   public Embedding(Ops tf, String name, int classes, int dim, long seed) {
     Ops init = tf.withInitScope();
-    table = tf.withName(name).variable(new RandomNormal<TFloat32>(0.0, 1.0, seed)
-        .call(init, init.constant(new long[] {classes, dim}), TFloat32.class));
+    table =
+        tf.withName(name)
+            .variable(
+                new RandomNormal<TFloat32>(0.0, 1.0, seed)
+                    .call(init, init.constant(new long[] {classes, dim}), TFloat32.class));
   }
 
   /** labels int32 [batch] → [batch, dim]. */

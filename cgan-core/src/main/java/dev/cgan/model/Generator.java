@@ -32,31 +32,44 @@ public final class Generator {
 
   public Generator(Ops tf, CganConfig config, long seed) {
     this.config = config;
-    labelEmbedding = new Embedding(tf, "G_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 0));
+    labelEmbedding =
+        new Embedding(
+            tf, "G_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 0));
     int in = config.numClasses() + config.latentDim();
     for (int i = 0; i < WIDTHS.length; i++) {
       dense.add(new Dense(tf, "G_fc" + i, in, WIDTHS[i], Seeds.derive(seed, 10 + i)));
       if (i > 0) {
-        norms.add(new BatchNorm(tf, "G_bn" + i, WIDTHS[i], config.batchNormEps(), config.batchNormMomentum()));
+        norms.add(
+            new BatchNorm(
+                tf, "G_bn" + i, WIDTHS[i], config.batchNormEps(), config.batchNormMomentum()));
       }
       in = WIDTHS[i];
     }
-    dense.add(new Dense(tf, "G_fc" + WIDTHS.length, in, config.imagePixels(), Seeds.derive(seed, 10 + WIDTHS.length)));
+    dense.add(
+        new Dense(
+            tf,
+            "G_fc" + WIDTHS.length,
+            in,
+            config.imagePixels(),
+            Seeds.derive(seed, 10 + WIDTHS.length)));
   }
 
   /**
-   * noise float32 [batch, latent], labels int32 [batch] → images float32 [batch, H, W, C] in
-   * (−1, 1). With {@code training}, BatchNorm uses batch statistics and queues the running-average
+   * noise float32 [batch, latent], labels int32 [batch] → images float32 [batch, H, W, C] in (−1,
+   * 1). With {@code training}, BatchNorm uses batch statistics and queues the running-average
    * updates returned by {@link #batchNormUpdates()}.
    */
-  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> noise, Operand<TInt32> labels, boolean training) {
-    Operand<TFloat32> x = tf.concat(List.of(labelEmbedding.apply(tf, labels), noise), tf.constant(-1));
+  public Operand<TFloat32> apply(
+      Ops tf, Operand<TFloat32> noise, Operand<TInt32> labels, boolean training) {
+    Operand<TFloat32> x =
+        tf.concat(List.of(labelEmbedding.apply(tf, labels), noise), tf.constant(-1));
     x = leaky(tf, dense.get(0).apply(tf, x));
     for (int i = 1; i < WIDTHS.length; i++) {
       x = leaky(tf, norms.get(i - 1).apply(tf, dense.get(i).apply(tf, x), training));
     }
     x = tf.math.tanh(dense.get(WIDTHS.length).apply(tf, x));
-    return tf.reshape(x, tf.constant(new int[] {-1, config.imageSize(), config.imageSize(), config.channels()}));
+    return tf.reshape(
+        x, tf.constant(new int[] {-1, config.imageSize(), config.imageSize(), config.channels()}));
   }
 
   private Operand<TFloat32> leaky(Ops tf, Operand<TFloat32> x) {

@@ -45,8 +45,16 @@ public final class CganGenerator implements AutoCloseable {
   private final String pixelsName;
   private final String imagesName;
 
-  private CganGenerator(AutoCloseable owner, Session session, CganConfig config, long iterations, List<String> classNames,
-      String labelsName, String seedName, String pixelsName, String imagesName) {
+  private CganGenerator(
+      AutoCloseable owner,
+      Session session,
+      CganConfig config,
+      long iterations,
+      List<String> classNames,
+      String labelsName,
+      String seedName,
+      String pixelsName,
+      String imagesName) {
     this.owner = owner;
     this.session = session;
     this.config = config;
@@ -59,8 +67,8 @@ public final class CganGenerator implements AutoCloseable {
   }
 
   /**
-   * Loads a training run folder (with {@code run.json}) or a SavedModel folder (with
-   * {@code saved_model.pb}).
+   * Loads a training run folder (with {@code run.json}) or a SavedModel folder (with {@code
+   * saved_model.pb}).
    *
    * @throws IOException naming the path and what was expected when it is neither, or when its
    *     weights do not fit its configuration
@@ -75,13 +83,17 @@ public final class CganGenerator implements AutoCloseable {
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       return fromSavedModel(dir);
     }
-    throw new IOException(dir + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
+    throw new IOException(
+        dir + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
   }
 
   /** The newest checkpoint of a run, restored into a generator-only inference graph. */
   public static CganGenerator fromRun(RunFolder run) throws IOException {
-    Path prefix = run.checkpoints().latest()
-        .orElseThrow(() -> new IOException(run.root() + " has no checkpoint yet (train it first)"));
+    Path prefix =
+        run.checkpoints()
+            .latest()
+            .orElseThrow(
+                () -> new IOException(run.root() + " has no checkpoint yet (train it first)"));
     CganConfig config = run.config().spec().model();
     Graph graph = new Graph();
     try {
@@ -93,15 +105,29 @@ public final class CganGenerator implements AutoCloseable {
         // A shape mismatch arrives as TFInvalidArgumentException, an IllegalArgumentException and
         // no TensorFlowException; left open, the session would block graph.close() for ever.
         session.close();
-        throw new IOException("checkpoint " + prefix + " does not fit the model in " + run.root().resolve(RunFolder.CONFIG)
-            + ": " + TensorArrays.firstLine(e.getMessage()));
+        throw new IOException(
+            "checkpoint "
+                + prefix
+                + " does not fit the model in "
+                + run.root().resolve(RunFolder.CONFIG)
+                + ": "
+                + TensorArrays.firstLine(e.getMessage()));
       }
-      AutoCloseable owner = () -> {
-        session.close();
-        graph.close();
-      };
-      return new CganGenerator(owner, session, config, Checkpoints.iterationOf(prefix), run.config().classNames(),
-          name(gg.labels), name(gg.seed), name(gg.seededPixels), name(gg.seededImages));
+      AutoCloseable owner =
+          () -> {
+            session.close();
+            graph.close();
+          };
+      return new CganGenerator(
+          owner,
+          session,
+          config,
+          Checkpoints.iterationOf(prefix),
+          run.config().classNames(),
+          name(gg.labels),
+          name(gg.seed),
+          name(gg.seededPixels),
+          name(gg.seededImages));
     } catch (IOException | RuntimeException e) {
       graph.close();
       throw e;
@@ -116,22 +142,31 @@ public final class CganGenerator implements AutoCloseable {
       bundle = SavedModelBundle.load(dir.toString(), "serve");
     } catch (RuntimeException e) {
       // TensorFlow's errors are not all TensorFlowExceptions (see fromRun).
-      throw new IOException(dir + ": cannot load SavedModel: " + TensorArrays.firstLine(e.getMessage()), e);
+      throw new IOException(
+          dir + ": cannot load SavedModel: " + TensorArrays.firstLine(e.getMessage()), e);
     }
     SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("generate");
     if (sig == null) {
       bundle.close();
       throw new IOException(dir + ": the SavedModel has no 'generate' signature");
     }
-    return new CganGenerator(bundle, bundle.session(), meta.model(), meta.iterations(), meta.classNames(),
-        sig.getInputsOrThrow("labels").getName(), sig.getInputsOrThrow("seed").getName(),
-        sig.getOutputsOrThrow("pixels").getName(), sig.getOutputsOrThrow("images").getName());
+    return new CganGenerator(
+        bundle,
+        bundle.session(),
+        meta.model(),
+        meta.iterations(),
+        meta.classNames(),
+        sig.getInputsOrThrow("labels").getName(),
+        sig.getInputsOrThrow("seed").getName(),
+        sig.getOutputsOrThrow("pixels").getName(),
+        sig.getOutputsOrThrow("images").getName());
   }
 
   /** Raw generator output for each label: [n][H·W·C] floats in [−1, 1], row-major HWC. */
   public float[][] generate(int[] labels, long seed) {
     checkLabels(labels);
-    try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(seed);
         Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(imagesName).run()) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
@@ -140,7 +175,8 @@ public final class CganGenerator implements AutoCloseable {
   /** Grey levels for each label, uint8 [n, H, W, C] flattened: round((x + 1)·127.5). */
   public byte[] pixels(int[] labels, long seed) {
     checkLabels(labels);
-    try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(seed);
         Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(pixelsName).run()) {
       return TensorArrays.bytes((TUint8) r.get(0));
     }
@@ -148,7 +184,12 @@ public final class CganGenerator implements AutoCloseable {
 
   /** One row of tiles, left to right, one per label; no padding (W·n × H). */
   public BufferedImage render(int[] labels, long seed) {
-    return Tiles.strip(pixels(labels, seed), labels.length, config.imageSize(), config.imageSize(), config.channels());
+    return Tiles.strip(
+        pixels(labels, seed),
+        labels.length,
+        config.imageSize(),
+        config.imageSize(),
+        config.channels());
   }
 
   /** A digit string such as "2026112701" rendered as {@link #render} does. */

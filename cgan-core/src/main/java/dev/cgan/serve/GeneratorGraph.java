@@ -26,14 +26,19 @@ public final class GeneratorGraph {
 
   /** int32 [batch] class labels. */
   public final Placeholder<TInt32> labels;
+
   /** float32 [batch, latent] noise, for {@link #images}. */
   public final Placeholder<TFloat32> noise;
+
   /** int64 scalar seed, for {@link #seededPixels} and {@link #seededImages}. */
   public final Placeholder<TInt64> seed;
+
   /** G(noise, labels): float32 [batch, H, W, C] in [−1, 1]. */
   public final Operand<TFloat32> images;
+
   /** G(noise drawn from seed, labels): float32 [batch, H, W, C]. */
   public final Operand<TFloat32> seededImages;
+
   /** {@link #seededImages} as grey levels: uint8 [batch, H, W, C]. */
   public final Operand<TUint8> seededPixels;
 
@@ -41,22 +46,38 @@ public final class GeneratorGraph {
     Ops tf = Ops.create(graph);
     Generator g = new Generator(tf, config, 0L);
     labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-    noise = tf.withName("noise").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.latentDim())));
+    noise =
+        tf.withName("noise")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.latentDim())));
     seed = tf.withName("seed").placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
     images = tf.withName("images").identity(g.apply(tf, noise, labels, false));
-    seededImages = tf.withName("seeded_images").identity(g.apply(tf, Sampling.noise(tf, labels, seed, config.latentDim()), labels, false));
+    seededImages =
+        tf.withName("seeded_images")
+            .identity(
+                g.apply(tf, Sampling.noise(tf, labels, seed, config.latentDim()), labels, false));
     seededPixels = tf.withName("pixels").identity(Sampling.toPixels(tf, seededImages));
   }
 
   /** {@code serving_default}: labels int32 [batch], noise float32 [batch, latent] → images. */
   public Signature servingDefault() {
-    return Signature.builder().key(Signature.DEFAULT_KEY).methodName(PREDICT)
-        .input("labels", labels).input("noise", noise).output("images", images).build();
+    return Signature.builder()
+        .key(Signature.DEFAULT_KEY)
+        .methodName(PREDICT)
+        .input("labels", labels)
+        .input("noise", noise)
+        .output("images", images)
+        .build();
   }
 
   /** {@code generate}: labels int32 [batch], seed int64 → pixels uint8, images float32. */
   public Signature generate() {
-    return Signature.builder().key("generate").methodName(PREDICT)
-        .input("labels", labels).input("seed", seed).output("pixels", seededPixels).output("images", seededImages).build();
+    return Signature.builder()
+        .key("generate")
+        .methodName(PREDICT)
+        .input("labels", labels)
+        .input("seed", seed)
+        .output("pixels", seededPixels)
+        .output("images", seededImages)
+        .build();
   }
 }

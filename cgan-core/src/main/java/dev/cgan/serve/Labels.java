@@ -15,11 +15,12 @@ public final class Labels {
   }
 
   /**
-   * A list with commas ("3,1,4", any number of classes) or else a digit string ("2026"), as
-   * {@code train --digits} takes it; messages name {@code --digits} either way.
+   * A list with commas ("3,1,4", any number of classes) or else a digit string ("2026"), as {@code
+   * train --digits} takes it; messages name {@code --digits} either way.
    */
   public static int[] parse(String labels, int numClasses) {
-    return labels != null && labels.contains(",") ? parseList(labels, numClasses, "--digits")
+    return labels != null && labels.contains(",")
+        ? parseList(labels, numClasses, "--digits")
         : parseDigits(labels, numClasses, "--digits");
   }
 
@@ -30,13 +31,15 @@ public final class Labels {
 
   private static int[] parseDigits(String digits, int numClasses, String option) {
     if (digits == null || digits.isEmpty()) {
-      throw new IllegalArgumentException(option + " is empty: give at least one digit, e.g. 0123456789");
+      throw new IllegalArgumentException(
+          option + " is empty: give at least one digit, e.g. 0123456789");
     }
     int[] labels = new int[digits.length()];
     for (int i = 0; i < digits.length(); i++) {
       char c = digits.charAt(i);
       if (c < '0' || c > '9') {
-        throw new IllegalArgumentException("not a digit: '" + c + "' at position " + (i + 1) + " of " + option + " " + digits);
+        throw new IllegalArgumentException(
+            "not a digit: '" + c + "' at position " + (i + 1) + " of " + option + " " + digits);
       }
       labels[i] = c - '0';
       checkClass(labels[i], i, numClasses, option);
@@ -54,7 +57,15 @@ public final class Labels {
       try {
         labels[i] = Integer.parseInt(parts[i].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("not a class index: '" + parts[i] + "' at position " + (i + 1) + " of " + option + " " + list);
+        throw new IllegalArgumentException(
+            "not a class index: '"
+                + parts[i]
+                + "' at position "
+                + (i + 1)
+                + " of "
+                + option
+                + " "
+                + list);
       }
       checkClass(labels[i], i, numClasses, option);
     }
@@ -64,8 +75,15 @@ public final class Labels {
   /** Rejects a label outside 0..numClasses−1. */
   public static void checkClass(int label, int position, int numClasses, String what) {
     if (label < 0 || label >= numClasses) {
-      throw new IllegalArgumentException(what + ": class " + label + " at position " + (position + 1)
-          + " is not a class of this model (it has classes 0-" + (numClasses - 1) + ")");
+      throw new IllegalArgumentException(
+          what
+              + ": class "
+              + label
+              + " at position "
+              + (position + 1)
+              + " is not a class of this model (it has classes 0-"
+              + (numClasses - 1)
+              + ")");
     }
   }
 }

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a server operator needs to know about an export, kept as
- * {@code assets.extra/cgan.json} inside the SavedModel.
+ * What a server operator needs to know about an export, kept as {@code assets.extra/cgan.json}
+ * inside the SavedModel.
  *
  * @param format always {@code cgan-java/saved-model/1}
  * @param projectVersion cgan-java version that wrote it
@@ -45,14 +45,19 @@ public record ModelMetadata(
       throw new IOException(savedModelDir + " is not a cgan-java SavedModel (no " + FILE + ")");
     }
     try {
-      ModelMetadata m = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), ModelMetadata.class);
+      ModelMetadata m =
+          GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), ModelMetadata.class);
       if (m == null || !FORMAT.equals(m.format()) || m.model() == null) {
-        throw new IOException(file + ": expected format " + FORMAT + ", found " + (m == null ? "nothing" : m.format()));
+        throw new IOException(
+            file
+                + ": expected format "
+                + FORMAT
+                + ", found "
+                + (m == null ? "nothing" : m.format()));
       }
       return m;
     } catch (JsonParseException | IllegalArgumentException e) {
       throw new IOException(file + ": unreadable metadata (" + e.getMessage() + ")");
     }
   }
-
 }

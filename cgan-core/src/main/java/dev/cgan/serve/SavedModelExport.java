@@ -17,19 +17,24 @@ import org.tensorflow.TensorFlow;
 /**
  * Exports a run's generator as a SavedModel (tag {@code serve}) that TensorFlow Serving, Python
  * {@code tf.saved_model.load} and TF Java load: a generator-only inference graph restored from the
- * newest checkpoint, with the signatures {@code serving_default} and {@code generate} and
- * {@code assets.extra/cgan.json}. Written to a temporary sibling folder, then renamed into place.
+ * newest checkpoint, with the signatures {@code serving_default} and {@code generate} and {@code
+ * assets.extra/cgan.json}. Written to a temporary sibling folder, then renamed into place.
  */
 public final class SavedModelExport {
   private SavedModelExport() {}
 
   /** Exports {@code run}'s newest checkpoint into {@code target} (replacing an older export). */
   public static Path export(RunFolder run, Path target) throws IOException {
-    Path prefix = run.checkpoints().latest()
-        .orElseThrow(() -> new IOException(run.root() + " has no checkpoint to export (train it first)"));
+    Path prefix =
+        run.checkpoints()
+            .latest()
+            .orElseThrow(
+                () ->
+                    new IOException(run.root() + " has no checkpoint to export (train it first)"));
     Path parent = target.toAbsolutePath().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
-      throw new IOException("cannot export to " + target + ": directory " + parent + " does not exist");
+      throw new IOException(
+          "cannot export to " + target + ": directory " + parent + " does not exist");
     }
     Path tmp = parent.resolve(target.getFileName() + ".tmp" + ProcessHandle.current().pid());
     deleteRecursively(tmp);
@@ -37,13 +42,21 @@ public final class SavedModelExport {
       GeneratorGraph gg = new GeneratorGraph(graph, run.config().spec().model());
       try (Session session = new Session(graph)) {
         session.restore(prefix.toString());
-        SavedModelBundle.exporter(tmp.toString()).withTags("serve").withSession(session)
+        SavedModelBundle.exporter(tmp.toString())
+            .withTags("serve")
+            .withSession(session)
             .withFunction(SessionFunction.create(gg.servingDefault(), session))
             .withFunction(SessionFunction.create(gg.generate(), session))
             .export();
       }
-      new ModelMetadata(ModelMetadata.FORMAT, dev.cgan.Version.project(), TensorFlow.version(),
-          run.config().spec().model(), Checkpoints.iterationOf(prefix), run.config().classNames()).write(tmp);
+      new ModelMetadata(
+              ModelMetadata.FORMAT,
+              dev.cgan.Version.project(),
+              TensorFlow.version(),
+              run.config().spec().model(),
+              Checkpoints.iterationOf(prefix),
+              run.config().classNames())
+          .write(tmp);
       publish(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {

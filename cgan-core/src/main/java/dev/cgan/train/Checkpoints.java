@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 import org.tensorflow.Session;
 
 /**
- * TensorFlow checkpoints of a run, {@code ckpt-<iteration>.index} and
- * {@code ckpt-<iteration>.data-00000-of-00001}, published the way {@code tf.train} does: the
- * files are written under a temporary prefix, renamed, and only then named in the small
- * {@code checkpoint} index file, itself replaced by an atomic rename. The index is the truth: a
- * process killed at any moment, or a save that fails (a full disk), leaves the index naming only
- * complete checkpoints, and {@link #cleanUp} removes whatever a killed save left behind.
+ * TensorFlow checkpoints of a run, {@code ckpt-<iteration>.index} and {@code
+ * ckpt-<iteration>.data-00000-of-00001}, published the way {@code tf.train} does: the files are
+ * written under a temporary prefix, renamed, and only then named in the small {@code checkpoint}
+ * index file, itself replaced by an atomic rename. The index is the truth: a process killed at any
+ * moment, or a save that fails (a full disk), leaves the index naming only complete checkpoints,
+ * and {@link #cleanUp} removes whatever a killed save left behind.
  */
 public final class Checkpoints {
   private static final String INDEX = "checkpoint";
@@ -32,9 +32,9 @@ public final class Checkpoints {
   private static final String DATA_SUFFIX = ".data-00000-of-00001";
 
   /**
-   * Writes every variable of a graph under a prefix: {@code <prefix>.index} and
-   * {@code <prefix>.data-00000-of-00001}, as {@link Session#save} does. Tests substitute one that
-   * fails halfway, as a full disk does.
+   * Writes every variable of a graph under a prefix: {@code <prefix>.index} and {@code
+   * <prefix>.data-00000-of-00001}, as {@link Session#save} does. Tests substitute one that fails
+   * halfway, as a full disk does.
    */
   @FunctionalInterface
   public interface Writer {
@@ -59,19 +59,22 @@ public final class Checkpoints {
   /**
    * Saves every variable of {@code session}'s graph as the checkpoint of {@code iteration}.
    *
-   * @throws IOException when the files cannot be written; the index and the earlier checkpoints
-   *     are then unchanged and no partial file is left
+   * @throws IOException when the files cannot be written; the index and the earlier checkpoints are
+   *     then unchanged and no partial file is left
    */
   public Path save(Session session, long iteration) throws IOException {
-    return save(prefix -> {
-      try {
-        session.save(prefix);
-      } catch (RuntimeException e) {
-        // TensorFlow's errors are TensorFlowExceptions or, for some codes, IllegalArgumentException
-        // and UnsupportedOperationException; the first line of the message has the errno.
-        throw new IOException(TensorArrays.firstLine(e.getMessage()), e);
-      }
-    }, iteration);
+    return save(
+        prefix -> {
+          try {
+            session.save(prefix);
+          } catch (RuntimeException e) {
+            // TensorFlow's errors are TensorFlowExceptions or, for some codes,
+            // IllegalArgumentException
+            // and UnsupportedOperationException; the first line of the message has the errno.
+            throw new IOException(TensorArrays.firstLine(e.getMessage()), e);
+          }
+        },
+        iteration);
   }
 
   /** {@link #save(Session, long)} with the files written by {@code writer}. */
@@ -101,9 +104,12 @@ public final class Checkpoints {
       if (e instanceof RuntimeException bug) {
         throw bug;
       }
-      String previous = before.isEmpty() ? "there is no earlier checkpoint"
-          : "the previous checkpoint " + before.get(before.size() - 1) + " is intact";
-      throw new IOException("cannot save checkpoint " + name + " in " + dir + ": " + reason(e) + "; " + previous, e);
+      String previous =
+          before.isEmpty()
+              ? "there is no earlier checkpoint"
+              : "the previous checkpoint " + before.get(before.size() - 1) + " is intact";
+      throw new IOException(
+          "cannot save checkpoint " + name + " in " + dir + ": " + reason(e) + "; " + previous, e);
     }
     for (String old : before) {
       if (!kept.contains(old)) {
@@ -120,7 +126,8 @@ public final class Checkpoints {
     List<String> names = list();
     for (int i = names.size() - 1; i >= 0; i--) {
       Path prefix = dir.resolve(names.get(i));
-      if (Files.isRegularFile(Path.of(prefix + ".index")) && Files.isRegularFile(Path.of(prefix + DATA_SUFFIX))) {
+      if (Files.isRegularFile(Path.of(prefix + ".index"))
+          && Files.isRegularFile(Path.of(prefix + DATA_SUFFIX))) {
         return Optional.of(prefix);
       }
     }
@@ -141,7 +148,8 @@ public final class Checkpoints {
     Path index = dir.resolve(INDEX);
     List<String> names = new ArrayList<>();
     try (Stream<String> lines = Files.lines(index, StandardCharsets.UTF_8)) {
-      lines.map(l -> l.replaceAll("^all_model_checkpoint_paths: \"(.*)\"$", "$1"))
+      lines
+          .map(l -> l.replaceAll("^all_model_checkpoint_paths: \"(.*)\"$", "$1"))
           .filter(l -> ENTRY.matcher(l).matches())
           .forEach(names::add);
     } catch (NoSuchFileException e) {

@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code eval.csv}: the quality figures of each evaluation during training. Like
- * {@link MetricsLog}, opening it for a resumed run keeps only complete rows up to the checkpoint.
+ * {@code eval.csv}: the quality figures of each evaluation during training. Like {@link
+ * MetricsLog}, opening it for a resumed run keeps only complete rows up to the checkpoint.
  */
 final class EvaluationLog implements AutoCloseable {
-  static final String HEADER = "iteration,conditional_accuracy,frechet_distance,classifier_score,diversity_ratio";
+  static final String HEADER =
+      "iteration,conditional_accuracy,frechet_distance,classifier_score,diversity_ratio";
 
   private final BufferedWriter out;
 
@@ -40,8 +41,15 @@ final class EvaluationLog implements AutoCloseable {
   }
 
   void append(long iteration, Trainer.Scores s) throws IOException {
-    out.write(String.format(Locale.ROOT, "%d,%.5f,%.4f,%.4f,%.4f", iteration, s.conditionalAccuracy(), s.frechetDistance(),
-        s.classifierScore(), s.diversityRatio()));
+    out.write(
+        String.format(
+            Locale.ROOT,
+            "%d,%.5f,%.4f,%.4f,%.4f",
+            iteration,
+            s.conditionalAccuracy(),
+            s.frechetDistance(),
+            s.classifierScore(),
+            s.diversityRatio()));
     out.newLine();
     out.flush();
   }

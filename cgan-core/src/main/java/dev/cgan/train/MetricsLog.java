@@ -13,18 +13,19 @@ import java.util.Locale;
 
 /**
  * {@code metrics.csv}: a header and one row per logged iteration. Opening it for a resumed run
- * drops the rows after the checkpoint being resumed (they will be computed again) and any torn
- * last line, so the file never holds duplicated or partial rows.
+ * drops the rows after the checkpoint being resumed (they will be computed again) and any torn last
+ * line, so the file never holds duplicated or partial rows.
  */
 public final class MetricsLog implements AutoCloseable {
-  public static final String HEADER = "iteration,epoch,d_loss,g_loss,d_real,d_fake,images_per_sec,elapsed_sec";
+  public static final String HEADER =
+      "iteration,epoch,d_loss,g_loss,d_real,d_fake,images_per_sec,elapsed_sec";
 
   private final BufferedWriter out;
 
   /**
    * Opens {@code file}, keeping only complete rows with iteration ≤ {@code resumedAt}, in strictly
-   * increasing order. A last line without its newline was torn by a crash and is dropped even if
-   * it happens to parse. The file is replaced atomically, so a crash here loses nothing.
+   * increasing order. A last line without its newline was torn by a crash and is dropped even if it
+   * happens to parse. The file is replaced atomically, so a crash here loses nothing.
    */
   public MetricsLog(Path file, long resumedAt) throws IOException {
     List<String> kept = new ArrayList<>();
@@ -83,8 +84,17 @@ public final class MetricsLog implements AutoCloseable {
   }
 
   static String format(Metrics m) {
-    return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f", m.iteration(), m.epoch(),
-        m.discriminatorLoss(), m.generatorLoss(), m.meanRealScore(), m.meanFakeScore(), m.imagesPerSecond(), m.elapsedSeconds());
+    return String.format(
+        Locale.ROOT,
+        "%d,%d,%.6f,%.6f,%.6f,%.6f,%.1f,%.3f",
+        m.iteration(),
+        m.epoch(),
+        m.discriminatorLoss(),
+        m.generatorLoss(),
+        m.meanRealScore(),
+        m.meanFakeScore(),
+        m.imagesPerSecond(),
+        m.elapsedSeconds());
   }
 
   private static Metrics parse(String line) {
@@ -93,8 +103,15 @@ public final class MetricsLog implements AutoCloseable {
       return null;
     }
     try {
-      return new Metrics(Long.parseLong(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-          Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7]));
+      return new Metrics(
+          Long.parseLong(f[0]),
+          Long.parseLong(f[1]),
+          Double.parseDouble(f[2]),
+          Double.parseDouble(f[3]),
+          Double.parseDouble(f[4]),
+          Double.parseDouble(f[5]),
+          Double.parseDouble(f[6]),
+          Double.parseDouble(f[7]));
     } catch (NumberFormatException e) {
       return null;
     }

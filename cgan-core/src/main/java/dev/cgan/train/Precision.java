@@ -21,9 +21,11 @@ public enum Precision {
     ConfigProto.Builder b = base == null ? ConfigProto.newBuilder() : base.toBuilder();
     // The field is named auto_mixed_precision_mkl in this proto; TensorFlow 2.18 runs it as its
     // auto_mixed_precision_onednn_bfloat16 pass.
-    b.setGraphOptions(b.getGraphOptions().toBuilder()
-        .setRewriteOptions(b.getGraphOptions().getRewriteOptions().toBuilder().setAutoMixedPrecisionMkl(RewriterConfig.Toggle.ON)));
+    b.setGraphOptions(
+        b.getGraphOptions().toBuilder()
+            .setRewriteOptions(
+                b.getGraphOptions().getRewriteOptions().toBuilder()
+                    .setAutoMixedPrecisionMkl(RewriterConfig.Toggle.ON)));
     return b.build();
   }
-
 }

@@ -5,8 +5,8 @@ package dev.cgan.train;
  * {@code generate} rebuild exactly the same graph.
  *
  * @param spec the training hyperparameters and the network's shape
- * @param data where the training images came from: {@code embedded:mnist10k}, or a folder or
- *     file path
+ * @param data where the training images came from: {@code embedded:mnist10k}, or a folder or file
+ *     path
  * @param sampleInterval iterations between sample grids
  * @param checkpointInterval iterations between checkpoints
  * @param logInterval iterations between metrics rows
@@ -28,12 +28,19 @@ public record RunConfig(
 
   public RunConfig {
     if (sampleInterval < 1 || checkpointInterval < 1 || logInterval < 1) {
-      throw new IllegalArgumentException("intervals must be positive (sample " + sampleInterval
-          + ", checkpoint " + checkpointInterval + ", log " + logInterval + ")");
+      throw new IllegalArgumentException(
+          "intervals must be positive (sample "
+              + sampleInterval
+              + ", checkpoint "
+              + checkpointInterval
+              + ", log "
+              + logInterval
+              + ")");
     }
   }
 
   public RunConfig withSpec(TrainingSpec s) {
-    return new RunConfig(s, data, sampleInterval, checkpointInterval, logInterval, keep, digits, classNames);
+    return new RunConfig(
+        s, data, sampleInterval, checkpointInterval, logInterval, keep, digits, classNames);
   }
 }

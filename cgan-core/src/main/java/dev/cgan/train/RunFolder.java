@@ -11,13 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * The folder a training run owns: {@code run.json}, {@code checkpoints/}, {@code samples/},
- * {@code metrics.csv}, {@code losses.png}, {@code tensorboard/}, {@code result.png} and
- * {@code saved_model/}.
+ * The folder a training run owns: {@code run.json}, {@code checkpoints/}, {@code samples/}, {@code
+ * metrics.csv}, {@code losses.png}, {@code tensorboard/}, {@code result.png} and {@code
+ * saved_model/}.
  */
 public final class RunFolder {
   public static final String CONFIG = "run.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   private final Path root;
   private final RunConfig config;
@@ -30,7 +31,11 @@ public final class RunFolder {
   /** Creates {@code root} (or reuses an empty one) and writes its {@code run.json}. */
   public static RunFolder create(Path root, RunConfig config) throws IOException {
     if (Files.exists(root.resolve(CONFIG))) {
-      throw new IOException(root + " already holds a run; use --resume " + root + " to continue it or choose another --out");
+      throw new IOException(
+          root
+              + " already holds a run; use --resume "
+              + root
+              + " to continue it or choose another --out");
     }
     Files.createDirectories(root);
     RunFolder run = new RunFolder(root, config);
@@ -42,7 +47,8 @@ public final class RunFolder {
   public static RunFolder open(Path root) throws IOException {
     Path file = root.resolve(CONFIG);
     try {
-      RunConfig config = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunConfig.class);
+      RunConfig config =
+          GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunConfig.class);
       if (config == null || config.spec() == null || config.spec().model() == null) {
         throw new IOException(file + ": not a cgan-java run configuration");
       }
@@ -68,7 +74,11 @@ public final class RunFolder {
   private void save(RunConfig c) throws IOException {
     Path tmp = root.resolve(CONFIG + ".tmp");
     Files.writeString(tmp, GSON.toJson(c), StandardCharsets.UTF_8);
-    Files.move(tmp, root.resolve(CONFIG), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        root.resolve(CONFIG),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   public Path root() {

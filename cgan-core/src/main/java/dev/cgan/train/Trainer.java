@@ -49,9 +49,15 @@ public final class Trainer {
   }
 
   /** Quality figures of generated samples (see dev.cgan.eval.Evaluator). */
-  public record Scores(double conditionalAccuracy, double frechetDistance, double classifierScore, double diversityRatio) {}
+  public record Scores(
+      double conditionalAccuracy,
+      double frechetDistance,
+      double classifierScore,
+      double diversityRatio) {}
 
-  /** Scores samples drawn by the generator being trained: images [n][H·W·C] in [−1, 1], labels [n]. */
+  /**
+   * Scores samples drawn by the generator being trained: images [n][H·W·C] in [−1, 1], labels [n].
+   */
   public interface SampleScorer {
     Scores score(float[][] images, int[] labels) throws IOException;
   }
@@ -65,20 +71,26 @@ public final class Trainer {
   private int evalSamplesPerClass;
   private SampleScorer scorer;
 
-  /** Session options (threads, precision) for the training session; null for TensorFlow's defaults. */
+  /**
+   * Session options (threads, precision) for the training session; null for TensorFlow's defaults.
+   */
   public Trainer withSessionConfig(ConfigProto config) {
     this.sessionConfig = config;
     return this;
   }
 
   /**
-   * Scores {@code samplesPerClass} fresh samples of every class every {@code interval}
-   * iterations (and at the end), into {@code eval.csv}, TensorBoard and {@link Listener#evaluated}.
-   * The noise is the same at every evaluation, so the figures are comparable along the run.
+   * Scores {@code samplesPerClass} fresh samples of every class every {@code interval} iterations
+   * (and at the end), into {@code eval.csv}, TensorBoard and {@link Listener#evaluated}. The noise
+   * is the same at every evaluation, so the figures are comparable along the run.
    */
   public Trainer evaluateEvery(long interval, int samplesPerClass, SampleScorer scorer) {
     if (interval < 1 || samplesPerClass < 2) {
-      throw new IllegalArgumentException("evaluation needs an interval ≥ 1 and ≥ 2 samples per class, got " + interval + " and " + samplesPerClass);
+      throw new IllegalArgumentException(
+          "evaluation needs an interval ≥ 1 and ≥ 2 samples per class, got "
+              + interval
+              + " and "
+              + samplesPerClass);
     }
     this.evalInterval = interval;
     this.evalSamplesPerClass = samplesPerClass;
@@ -94,8 +106,8 @@ public final class Trainer {
   /**
    * Trains until the run's configured total, starting from its newest checkpoint if it has one.
    *
-   * @throws TrainingDivergedException when a loss becomes NaN or infinite; the newest checkpoint
-   *     is the last good state
+   * @throws TrainingDivergedException when a loss becomes NaN or infinite; the newest checkpoint is
+   *     the last good state
    */
   public Outcome train(RunFolder run, LabeledImages data, Listener listener) throws IOException {
     RunConfig cfg = run.config();
@@ -105,7 +117,8 @@ public final class Trainer {
     Files.createDirectories(run.samplesDir());
     try (Graph graph = new Graph()) {
       TrainingGraph tg = new TrainingGraph(graph, spec, data);
-      try (Session session = sessionConfig == null ? new Session(graph) : new Session(graph, sessionConfig)) {
+      try (Session session =
+          sessionConfig == null ? new Session(graph) : new Session(graph, sessionConfig)) {
         Optional<Path> latest = checkpoints.latest();
         long it;
         if (latest.isPresent()) {
@@ -120,7 +133,8 @@ public final class Trainer {
         Metrics last = null;
         long lastSaved = latest.isPresent() ? it : -1;
         try (MetricsLog log = new MetricsLog(run.metricsFile(), it);
-            EvaluationLog evalLog = scorer == null ? null : new EvaluationLog(run.evaluationFile(), it);
+            EvaluationLog evalLog =
+                scorer == null ? null : new EvaluationLog(run.evaluationFile(), it);
             TensorBoardLog board = new TensorBoardLog(run.tensorBoardDir())) {
           long t0 = System.nanoTime();
           long windowStart = t0;
@@ -138,32 +152,69 @@ public final class Trainer {
             listener.iterationDone(it, total);
             if (logNow) {
               long now = System.nanoTime();
-              double ips = windowIterations * (double) spec.batchSize() / ((now - windowStart) / 1e9);
-              last = new Metrics(it, (it - 1) / tg.iterationsPerEpoch, m[0], m[1], m[2], m[3], ips, (now - t0) / 1e9);
+              double ips =
+                  windowIterations * (double) spec.batchSize() / ((now - windowStart) / 1e9);
+              last =
+                  new Metrics(
+                      it,
+                      (it - 1) / tg.iterationsPerEpoch,
+                      m[0],
+                      m[1],
+                      m[2],
+                      m[3],
+                      ips,
+                      (now - t0) / 1e9);
               windowStart = now;
               windowIterations = 0;
               if (!last.isFinite()) {
                 throw new TrainingDivergedException(last, checkpoints.latest().orElse(null));
               }
               log.append(last);
-              board.scalars(it, Map.of(TensorBoardLog.DISCRIMINATOR_LOSS, m[0], TensorBoardLog.GENERATOR_LOSS, m[1],
-                  TensorBoardLog.REAL_SCORE, m[2], TensorBoardLog.FAKE_SCORE, m[3], TensorBoardLog.IMAGES_PER_SECOND, (float) ips));
+              board.scalars(
+                  it,
+                  Map.of(
+                      TensorBoardLog.DISCRIMINATOR_LOSS,
+                      m[0],
+                      TensorBoardLog.GENERATOR_LOSS,
+                      m[1],
+                      TensorBoardLog.REAL_SCORE,
+                      m[2],
+                      TensorBoardLog.FAKE_SCORE,
+                      m[3],
+                      TensorBoardLog.IMAGES_PER_SECOND,
+                      (float) ips));
               listener.logged(last);
             }
             if (it % cfg.sampleInterval() == 0 || it == total) {
               Path png = run.samplesDir().resolve(it + ".png");
               BufferedImage grid = sampleGrid(session, tg, spec);
               Png.write(grid, png);
-              board.image(it, TensorBoardLog.SAMPLES, ((DataBufferByte) grid.getRaster().getDataBuffer()).getData(),
-                  grid.getHeight(), grid.getWidth(), 1);
+              board.image(
+                  it,
+                  TensorBoardLog.SAMPLES,
+                  ((DataBufferByte) grid.getRaster().getDataBuffer()).getData(),
+                  grid.getHeight(),
+                  grid.getWidth(),
+                  1);
               listener.sampled(it, png);
             }
             if (scorer != null && (it % evalInterval == 0 || it == total)) {
-              Scores scores = scorer.score(sampleImages(session, tg, spec, evalSamplesPerClass), evaluationLabels(spec, evalSamplesPerClass));
+              Scores scores =
+                  scorer.score(
+                      sampleImages(session, tg, spec, evalSamplesPerClass),
+                      evaluationLabels(spec, evalSamplesPerClass));
               evalLog.append(it, scores);
-              board.scalars(it, Map.of("eval/conditional_accuracy", (float) scores.conditionalAccuracy(), "eval/frechet_distance",
-                  (float) scores.frechetDistance(), "eval/classifier_score", (float) scores.classifierScore(), "eval/diversity_ratio",
-                  (float) scores.diversityRatio()));
+              board.scalars(
+                  it,
+                  Map.of(
+                      "eval/conditional_accuracy",
+                      (float) scores.conditionalAccuracy(),
+                      "eval/frechet_distance",
+                      (float) scores.frechetDistance(),
+                      "eval/classifier_score",
+                      (float) scores.classifierScore(),
+                      "eval/diversity_ratio",
+                      (float) scores.diversityRatio()));
               listener.evaluated(it, scores);
             }
             if (it % cfg.checkpointInterval() == 0 || it == total) {
@@ -182,19 +233,24 @@ public final class Trainer {
   }
 
   /** One iteration; returns {d_loss, g_loss, mean D(x), mean D(G(z))} when asked, else null. */
-  private static float[] step(Session session, TrainingGraph tg, boolean twoStep, boolean fetchMetrics) {
+  private static float[] step(
+      Session session, TrainingGraph tg, boolean twoStep, boolean fetchMetrics) {
     if (!twoStep) {
       Session.Runner r = session.runner().addTarget(tg.trainStep);
       return fetchMetrics ? fetchScalars(addMetrics(r, tg)) : runTargets(r);
     }
     try (Result g = session.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
-      Session.Runner r = session.runner().feed(tg.fakeImages, g.get(0)).addTarget(tg.discriminatorStep);
+      Session.Runner r =
+          session.runner().feed(tg.fakeImages, g.get(0)).addTarget(tg.discriminatorStep);
       return fetchMetrics ? fetchScalars(addMetrics(r, tg)) : runTargets(r);
     }
   }
 
   private static Session.Runner addMetrics(Session.Runner r, TrainingGraph tg) {
-    return r.fetch(tg.discriminatorLoss).fetch(tg.generatorLoss).fetch(tg.meanRealScore).fetch(tg.meanFakeScore);
+    return r.fetch(tg.discriminatorLoss)
+        .fetch(tg.generatorLoss)
+        .fetch(tg.meanRealScore)
+        .fetch(tg.meanFakeScore);
   }
 
   private static float[] runTargets(Session.Runner r) {
@@ -218,16 +274,23 @@ public final class Trainer {
       session.restore(prefix.toString());
     } catch (RuntimeException e) {
       // A shape mismatch is a TFInvalidArgumentException, which is no TensorFlowException.
-      throw new IOException("checkpoint " + prefix + " does not fit the network and data of " + run.root().resolve(RunFolder.CONFIG)
-          + ": " + TensorArrays.firstLine(e.getMessage()), e);
+      throw new IOException(
+          "checkpoint "
+              + prefix
+              + " does not fit the network and data of "
+              + run.root().resolve(RunFolder.CONFIG)
+              + ": "
+              + TensorArrays.firstLine(e.getMessage()),
+          e);
     }
   }
 
   /**
-   * Saves a checkpoint only if the weights give finite losses: a loss is logged one update late
-   * and only every log interval, and a diverged checkpoint must never push a good one out.
+   * Saves a checkpoint only if the weights give finite losses: a loss is logged one update late and
+   * only every log interval, and a diverged checkpoint must never push a good one out.
    */
-  private static Path save(Checkpoints checkpoints, Session session, TrainingGraph tg, long it) throws IOException {
+  private static Path save(Checkpoints checkpoints, Session session, TrainingGraph tg, long it)
+      throws IOException {
     float[] m = fetchScalars(addMetrics(session.runner(), tg));
     Metrics now = new Metrics(it, it / tg.iterationsPerEpoch, m[0], m[1], m[2], m[3], 0, 0);
     if (!now.isFinite()) {
@@ -248,7 +311,9 @@ public final class Trainer {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("D loss", rows.stream().mapToDouble(Metrics::discriminatorLoss).toArray());
     series.put("G loss", rows.stream().mapToDouble(Metrics::generatorLoss).toArray());
-    Png.write(LossPlot.render(rows.stream().map(Metrics::iteration).toList(), series, 800, 400), run.lossPlot());
+    Png.write(
+        LossPlot.render(rows.stream().map(Metrics::iteration).toList(), series, 800, 400),
+        run.lossPlot());
   }
 
   /** A grid of {@link #GRID_ROWS} rows, each with classes 0..k−1, from fixed per-run noise. */
@@ -261,7 +326,13 @@ public final class Trainer {
     int size = spec.model().imageSize();
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 99));
-        Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.samplePixels).run()) {
+        Result r =
+            session
+                .runner()
+                .feed(tg.sampleLabels, l)
+                .feed(tg.sampleSeed, s)
+                .fetch(tg.samplePixels)
+                .run()) {
       byte[] pixels = TensorArrays.bytes((TUint8) r.get(0));
       return Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels());
     }
@@ -276,22 +347,34 @@ public final class Trainer {
     return labels;
   }
 
-  private static float[][] sampleImages(Session session, TrainingGraph tg, TrainingSpec spec, int samplesPerClass) {
+  private static float[][] sampleImages(
+      Session session, TrainingGraph tg, TrainingSpec spec, int samplesPerClass) {
     int[] labels = evaluationLabels(spec, samplesPerClass);
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 98));
-        Result r = session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(tg.sampleImages).run()) {
+        Result r =
+            session
+                .runner()
+                .feed(tg.sampleLabels, l)
+                .feed(tg.sampleSeed, s)
+                .fetch(tg.sampleImages)
+                .run()) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
 
-
   /** Throwable for a non-finite loss; names the last good checkpoint. */
   public static final class TrainingDivergedException extends IOException {
     public TrainingDivergedException(Metrics m, Path lastGood) {
-      super("training diverged at iteration " + m.iteration() + " (d_loss " + m.discriminatorLoss() + ", g_loss "
-          + m.generatorLoss() + "); the last good checkpoint is " + (lastGood == null ? "none" : lastGood.getFileName()));
+      super(
+          "training diverged at iteration "
+              + m.iteration()
+              + " (d_loss "
+              + m.discriminatorLoss()
+              + ", g_loss "
+              + m.generatorLoss()
+              + "); the last good checkpoint is "
+              + (lastGood == null ? "none" : lastGood.getFileName()));
     }
   }
-
 }

@@ -3,8 +3,8 @@ package dev.cgan.train;
 import dev.cgan.model.CganConfig;
 
 /**
- * Everything that decides what a training run computes. Stored in the run folder so that
- * {@code --resume} rebuilds the same graph.
+ * Everything that decides what a training run computes. Stored in the run folder so that {@code
+ * --resume} rebuilds the same graph.
  *
  * @param model the network's shape
  * @param batchSize images per iteration (reference: 64)
@@ -28,7 +28,8 @@ public record TrainingSpec(
 
   public TrainingSpec {
     if (batchSize < 2) {
-      throw new IllegalArgumentException("batch size must be at least 2 (BatchNorm needs a batch), got " + batchSize);
+      throw new IllegalArgumentException(
+          "batch size must be at least 2 (BatchNorm needs a batch), got " + batchSize);
     }
     if (iterations < 0) {
       throw new IllegalArgumentException("iterations must not be negative, got " + iterations);
@@ -52,6 +53,7 @@ public record TrainingSpec(
   }
 
   public TrainingSpec withTwoStep(boolean literal) {
-    return new TrainingSpec(model, batchSize, seed, iterations, learningRate, beta1, beta2, literal);
+    return new TrainingSpec(
+        model, batchSize, seed, iterations, learningRate, beta1, beta2, literal);
   }
 }

@@ -13,16 +13,27 @@ import org.junit.jupiter.api.Test;
 /** The report's layout, on made-up numbers; no timing is taken here. */
 class BenchReportTest {
   private static BenchReport sample() {
-    FlopCount flops = new FlopCount(List.of(new FlopCount.Dense("g0", 2, 3)), List.of(new FlopCount.Dense("d0", 3, 1)));
+    FlopCount flops =
+        new FlopCount(
+            List.of(new FlopCount.Dense("g0", 2, 3)), List.of(new FlopCount.Dense("d0", 3, 1)));
     return new BenchReport(
-        new BenchReport.Machine("2.18.0", "17", 2, "amd64", 0.5, 1.5, "default intra-op / default inter-op"),
-        5, 10,
+        new BenchReport.Machine(
+            "2.18.0", "17", 2, "amd64", 0.5, 1.5, "default intra-op / default inter-op"),
+        5,
+        10,
         List.of(new MatmulBench.Result(2048, 2048, 2048, Stats.of(290, 300, 310), 1)),
         new BenchReport.Flops(flops),
-        List.of(new BenchReport.Training("fused", 64, 50, Stats.of(1000, 1100, 1200), Stats.of(27, 30, 33), 0.1)),
+        List.of(
+            new BenchReport.Training(
+                "fused", 64, 50, Stats.of(1000, 1100, 1200), Stats.of(27, 30, 33), 0.1)),
         "run/saved_model",
         List.of(new GenerationBench.Result(10, 100, Stats.of(5000, 6000, 7000))),
-        List.of(new ColdStart.Result("generate 0123456789", List.of("java"), "TF_CPP_MIN_LOG_LEVEL=2", Stats.of(1.5, 2, 2.5))),
+        List.of(
+            new ColdStart.Result(
+                "generate 0123456789",
+                List.of("java"),
+                "TF_CPP_MIN_LOG_LEVEL=2",
+                Stats.of(1.5, 2, 2.5))),
         new BenchReport.Memory(true, 700L << 20, 650L << 20, 20, Benchmark.RSS_LIMIT_BYTES),
         List.of("a note"));
   }
@@ -44,10 +55,19 @@ class BenchReportTest {
   @Test
   void jsonHoldsEveryNumber() {
     JsonObject json = JsonParser.parseString(sample().toJson()).getAsJsonObject();
-    assertEquals(300.0, json.getAsJsonArray("matmul").get(0).getAsJsonObject().getAsJsonObject("gflops")
-        .get("median").getAsDouble());
-    assertEquals(2 * (3 * 6 + 8 * 3), json.getAsJsonObject("flops").get("referenceIterationFlops").getAsLong());
-    assertEquals(64, json.getAsJsonArray("training").get(0).getAsJsonObject().get("batchSize").getAsInt());
+    assertEquals(
+        300.0,
+        json.getAsJsonArray("matmul")
+            .get(0)
+            .getAsJsonObject()
+            .getAsJsonObject("gflops")
+            .get("median")
+            .getAsDouble());
+    assertEquals(
+        2 * (3 * 6 + 8 * 3),
+        json.getAsJsonObject("flops").get("referenceIterationFlops").getAsLong());
+    assertEquals(
+        64, json.getAsJsonArray("training").get(0).getAsJsonObject().get("batchSize").getAsInt());
     assertEquals(700L << 20, json.getAsJsonObject("memory").get("trainingBenchPeak").getAsLong());
   }
 
@@ -57,6 +77,8 @@ class BenchReportTest {
     Benchmark.Options o = new Benchmark.Options(5, 50, 10, 3, 20, null, null, 1, 2);
     assertEquals(1, o.sessionConfig().getIntraOpParallelismThreads());
     assertEquals(2, o.sessionConfig().getInterOpParallelismThreads());
-    assertThrows(IllegalArgumentException.class, () -> new Benchmark.Options(0, 50, 10, 3, 20, null, null, 0, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Benchmark.Options(0, 50, 10, 3, 20, null, null, 0, 0));
   }
 }

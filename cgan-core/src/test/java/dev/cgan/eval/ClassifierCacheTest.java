@@ -49,7 +49,8 @@ class ClassifierCacheTest {
       accuracy = Scores.accuracy(second.classes(), heldOut.labels());
     }
     ClassifierInfo info = again.info();
-    assertEquals(accuracy, info.heldOutAccuracy(), "the recorded accuracy is that of the cached weights");
+    assertEquals(
+        accuracy, info.heldOutAccuracy(), "the recorded accuracy is that of the cached weights");
     assertEquals(ClassifierNet.ARCHITECTURE, info.architecture());
     assertEquals(TinyClassifier.SPEC, info.spec());
     assertEquals(320, info.trainImages());
@@ -68,7 +69,8 @@ class ClassifierCacheTest {
     ClassifierCache.Entry e = open();
     e.classifier().close();
     assertTrue(e.trained());
-    assertTrue(log.stream().anyMatch(l -> l.contains("does not match its SHA-256")), log.toString());
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("does not match its SHA-256")), log.toString());
     assertFalse(open().trained(), "the retrained entry is cached again");
   }
 
@@ -89,8 +91,10 @@ class ClassifierCacheTest {
   void anAbandonedTemporaryFolderIsNeverUsedAndEventuallyRemoved() throws Exception {
     // What a process killed while training leaves: a hidden folder with a partial checkpoint.
     Files.createDirectories(dir().getParent());
-    Path young = Files.createDirectory(dir().getParent().resolve("." + dir().getFileName() + ".tmp-1"));
-    Path old = Files.createDirectory(dir().getParent().resolve("." + dir().getFileName() + ".tmp-2"));
+    Path young =
+        Files.createDirectory(dir().getParent().resolve("." + dir().getFileName() + ".tmp-1"));
+    Path old =
+        Files.createDirectory(dir().getParent().resolve("." + dir().getFileName() + ".tmp-2"));
     Files.write(young.resolve("classifier.index"), new byte[] {1, 2, 3});
     Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(7200)));
     ClassifierCache.Entry e = open();
@@ -104,7 +108,9 @@ class ClassifierCacheTest {
   void theKeyCoversTheRecipeAndTheData() {
     ClassifierCache cache = new ClassifierCache(root);
     Path base = cache.dirFor(TinyClassifier.SPEC, train, heldOut);
-    assertEquals(base, cache.dirFor(new ClassifierSpec(1, 0, 32, 2e-3f, 7), TinyClassifier.train(), heldOut));
+    assertEquals(
+        base,
+        cache.dirFor(new ClassifierSpec(1, 0, 32, 2e-3f, 7), TinyClassifier.train(), heldOut));
     assertNotEquals(base, cache.dirFor(new ClassifierSpec(1, 0, 32, 2e-3f, 8), train, heldOut));
     assertNotEquals(base, cache.dirFor(new ClassifierSpec(2, 0, 32, 2e-3f, 7), train, heldOut));
     assertNotEquals(base, cache.dirFor(TinyClassifier.SPEC, train.subset(0, 319), heldOut));
@@ -113,9 +119,10 @@ class ClassifierCacheTest {
 
   @Test
   void theDefaultRootIsTheUserCacheUnlessOverridden() {
-    Path expected = System.getenv(ClassifierCache.ENV) != null && !System.getenv(ClassifierCache.ENV).isBlank()
-        ? Path.of(System.getenv(ClassifierCache.ENV))
-        : Path.of(System.getProperty("user.home"), ".cache", "cgan-java");
+    Path expected =
+        System.getenv(ClassifierCache.ENV) != null && !System.getenv(ClassifierCache.ENV).isBlank()
+            ? Path.of(System.getenv(ClassifierCache.ENV))
+            : Path.of(System.getProperty("user.home"), ".cache", "cgan-java");
     assertEquals(expected, ClassifierCache.defaultRoot());
   }
 

@@ -36,8 +36,13 @@ class EvaluatorTest {
   @BeforeAll
   static void open() throws Exception {
     heldOut = TinyClassifier.heldOut();
-    evaluator = Evaluator.open(new ClassifierCache(tmp.resolve("cache")), TinyClassifier.SPEC, TinyClassifier.train(),
-        heldOut, line -> {});
+    evaluator =
+        Evaluator.open(
+            new ClassifierCache(tmp.resolve("cache")),
+            TinyClassifier.SPEC,
+            TinyClassifier.train(),
+            heldOut,
+            line -> {});
     heldOutImages = modelInputs(heldOut);
   }
 
@@ -81,7 +86,9 @@ class EvaluatorTest {
     assertEquals(0.0, three.diversity());
     assertEquals(0.0, three.diversityRatio());
     assertTrue(three.realDiversity() > 0);
-    assertTrue(r.frechetDistance() > 10 * r.real().frechetFloor(), r.frechetDistance() + " vs " + r.real().frechetFloor());
+    assertTrue(
+        r.frechetDistance() > 10 * r.real().frechetFloor(),
+        r.frechetDistance() + " vs " + r.real().frechetFloor());
     assertEquals(1.0, r.classifierScore(), 1e-6, "one image: p(y|x) = p(y)");
   }
 
@@ -106,16 +113,20 @@ class EvaluatorTest {
   @Test
   void onlyTenClassThirtyTwoPixelGreyModelsAreAccepted() {
     Evaluator.requireDigitModel(CganConfig.reference());
-    for (CganConfig other : new CganConfig[] {CganConfig.reference().withNumClasses(5),
-        CganConfig.reference().withImageSize(28)}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Evaluator.requireDigitModel(other));
+    for (CganConfig other :
+        new CganConfig[] {
+          CganConfig.reference().withNumClasses(5), CganConfig.reference().withImageSize(28)
+        }) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Evaluator.requireDigitModel(other));
       assertTrue(e.getMessage().contains("needs a 10-class 32x32"), e.getMessage());
     }
   }
 
   @Test
   void badLabelsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(heldOutImages, new int[3]));
+    assertThrows(
+        IllegalArgumentException.class, () -> evaluator.evaluate(heldOutImages, new int[3]));
     int[] labels = heldOut.labels().clone();
     labels[5] = 10;
     assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(heldOutImages, labels));
@@ -123,10 +134,14 @@ class EvaluatorTest {
 
   @Test
   void theReportRendersAsATableAndRoundTripsThroughJson() {
-    EvaluationReport r = evaluator.evaluate(heldOutImages, heldOut.labels()).withModel("real digits");
+    EvaluationReport r =
+        evaluator.evaluate(heldOutImages, heldOut.labels()).withModel("real digits");
     String table = r.toTable();
     assertTrue(table.startsWith("Evaluation of real digits\n"), table);
-    for (String row : new String[] {"conditional accuracy", "Frechet distance", "classifier score", "diversity"}) {
+    for (String row :
+        new String[] {
+          "conditional accuracy", "Frechet distance", "classifier score", "diversity"
+        }) {
       assertTrue(table.contains(row), row);
     }
     assertEquals(1 + 10, table.lines().dropWhile(l -> !l.startsWith("digit")).count(), table);
@@ -138,10 +153,17 @@ class EvaluatorTest {
     int n = real.count();
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var x = Preprocessing.toModelInput(tf,
-          tf.constant(Shape.of(n, real.height(), real.width()), DataBuffers.of(real.pixels(), true, false)),
-          real.height(), real.width(), 32);
-      try (Session s = new Session(g); Result r = s.runner().fetch(x).run()) {
+      var x =
+          Preprocessing.toModelInput(
+              tf,
+              tf.constant(
+                  Shape.of(n, real.height(), real.width()),
+                  DataBuffers.of(real.pixels(), true, false)),
+              real.height(),
+              real.width(),
+              32);
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(x).run()) {
         float[] flat = new float[n * 1024];
         ((TFloat32) r.get(0)).copyTo(DataBuffers.of(flat, false, false));
         float[][] out = new float[n][];

@@ -33,7 +33,8 @@ class FrechetTest {
       s2[i] = i % 10 == 0 ? 0 : 0.1 + 3 * rnd.nextDouble(); // some zero variances: a singular Σ₂
       expected += sq(mu1[i] - mu2[i]) + sq(s1[i] - s2[i]);
     }
-    double fd = Frechet.distance(new Frechet.Gaussian(mu1, diag(s1)), new Frechet.Gaussian(mu2, diag(s2)));
+    double fd =
+        Frechet.distance(new Frechet.Gaussian(mu1, diag(s1)), new Frechet.Gaussian(mu2, diag(s2)));
     assertEquals(expected, fd, 1e-9 * expected);
   }
 
@@ -64,7 +65,8 @@ class FrechetTest {
     for (int i = 0; i < d; i++) {
       expected += sq(mu1[i] - mu2[i]) + sq(s1[i] - s2[i]);
     }
-    assertEquals(expected, Frechet.distance(sample(n, mu1, s1), sample(n, mu2, s2)), 0.05 * expected);
+    assertEquals(
+        expected, Frechet.distance(sample(n, mu1, s1), sample(n, mu2, s2)), 0.05 * expected);
   }
 
   @Test

@@ -76,6 +76,7 @@ class ScoresTest {
       same[i] = new float[] {1, 2, 3, 4};
     }
     assertEquals(0.0, Scores.meanPairwiseDistance(same));
-    assertThrows(IllegalArgumentException.class, () -> Scores.meanPairwiseDistance(new float[1][4]));
+    assertThrows(
+        IllegalArgumentException.class, () -> Scores.meanPairwiseDistance(new float[1][4]));
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The claim the evaluation rests on: the standard classifier reads real held-out digits at least
- * 98 % correctly. Trains it from scratch (about half a minute on two cores), so it runs only with
+ * The claim the evaluation rests on: the standard classifier reads real held-out digits at least 98
+ * % correctly. Trains it from scratch (about half a minute on two cores), so it runs only with
  * {@code -Dcgan.slowTests=true}.
  */
 @EnabledIfSystemProperty(named = "cgan.slowTests", matches = "true")
@@ -30,7 +30,9 @@ class StandardClassifierTest {
     }
     log.clear();
     try (Evaluator ev = Evaluator.open(cache, log::add)) {
-      assertFalse(log.stream().anyMatch(l -> l.contains("training")), "the second open uses the cache: " + log);
+      assertFalse(
+          log.stream().anyMatch(l -> l.contains("training")),
+          "the second open uses the cache: " + log);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 final class TinyClassifier {
   /** One epoch of 320 digits, no fine-tuning. */
   static final ClassifierSpec SPEC = new ClassifierSpec(1, 0, 32, 2e-3f, 7);
+
   private static LabeledImages all;
 
   private TinyClassifier() {}

@@ -14,7 +14,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 class BatchNormTest {
-  // Two features over a batch of 4: feature 0 = {1, 2, 3, 6} (mean 3, biased var 3.5, unbiased 14/3),
+  // Two features over a batch of 4: feature 0 = {1, 2, 3, 6} (mean 3, biased var 3.5, unbiased
+  // 14/3),
   // feature 1 = {0, 0, 4, 4} (mean 2, biased var 4, unbiased 16/3).
   private static final float[][] X = {{1, 0}, {2, 0}, {3, 4}, {6, 4}};
 
@@ -26,19 +27,29 @@ class BatchNormTest {
       Operand<TFloat32> y = bn.apply(tf, tf.constant(X), true);
       try (Session s = new Session(g)) {
         float[] out;
-        try (Result r = s.runner().fetch(y).addTarget(bn.updates().get(0)).addTarget(bn.updates().get(1)).run()) {
+        try (Result r =
+            s.runner()
+                .fetch(y)
+                .addTarget(bn.updates().get(0))
+                .addTarget(bn.updates().get(1))
+                .run()) {
           out = ModelShapesTest.floats((TFloat32) r.get(0));
         }
         double sd0 = Math.sqrt(3.5 + 0.8), sd1 = Math.sqrt(4 + 0.8);
         float[] expected = {
-            (float) ((1 - 3) / sd0), (float) (-2 / sd1),
-            (float) ((2 - 3) / sd0), (float) (-2 / sd1),
-            (float) (0 / sd0), (float) (2 / sd1),
-            (float) ((6 - 3) / sd0), (float) (2 / sd1)};
+          (float) ((1 - 3) / sd0), (float) (-2 / sd1),
+          (float) ((2 - 3) / sd0), (float) (-2 / sd1),
+          (float) (0 / sd0), (float) (2 / sd1),
+          (float) ((6 - 3) / sd0), (float) (2 / sd1)
+        };
         assertArrayEquals(expected, out, 1e-6f);
         try (Result r = s.runner().fetch("bn_mean").fetch("bn_var").run()) {
-          assertArrayEquals(new float[] {0.3f, 0.2f}, ModelShapesTest.floats((TFloat32) r.get(0)), 1e-6f);
-          assertArrayEquals(new float[] {0.9f + 0.1f * 14 / 3f, 0.9f + 0.1f * 16 / 3f}, ModelShapesTest.floats((TFloat32) r.get(1)), 1e-6f);
+          assertArrayEquals(
+              new float[] {0.3f, 0.2f}, ModelShapesTest.floats((TFloat32) r.get(0)), 1e-6f);
+          assertArrayEquals(
+              new float[] {0.9f + 0.1f * 14 / 3f, 0.9f + 0.1f * 16 / 3f},
+              ModelShapesTest.floats((TFloat32) r.get(1)),
+              1e-6f);
         }
       }
     }
@@ -50,11 +61,24 @@ class BatchNormTest {
       Ops tf = Ops.create(g);
       BatchNorm bn = new BatchNorm(tf, "bn", 2, 0.8f, 0.1f);
       Operand<TFloat32> y = bn.apply(tf, tf.constant(X), false);
-      try (Session s = new Session(g); Result r = s.runner().fetch(y).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(y).run()) {
         // Fresh running stats: mean 0, var 1 → x / sqrt(1.8).
         float[] out = ModelShapesTest.floats((TFloat32) r.get(0));
         double k = 1 / Math.sqrt(1.8);
-        assertArrayEquals(new float[] {(float) k, 0, (float) (2 * k), 0, (float) (3 * k), (float) (4 * k), (float) (6 * k), (float) (4 * k)}, out, 1e-6f);
+        assertArrayEquals(
+            new float[] {
+              (float) k,
+              0,
+              (float) (2 * k),
+              0,
+              (float) (3 * k),
+              (float) (4 * k),
+              (float) (6 * k),
+              (float) (4 * k)
+            },
+            out,
+            1e-6f);
       }
       assertEquals(0, bn.updates().size());
     }
@@ -68,11 +92,15 @@ class BatchNormTest {
       Ops tf = Ops.create(g);
       BatchNorm bn = new BatchNorm(tf, "bn", 2, 0.8f, 0.1f);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class);
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(bn.apply(tf, x, true), tf.constant(weights)), tf.constant(new int[] {0, 1}));
+      Operand<TFloat32> loss =
+          tf.reduceSum(
+              tf.math.mul(bn.apply(tf, x, true), tf.constant(weights)),
+              tf.constant(new int[] {0, 1}));
       Output<?> grad = g.addGradients(loss.asOutput(), new Output<?>[] {x.asOutput()})[0];
       try (Session s = new Session(g)) {
         float[] analytic;
-        try (TFloat32 xt = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(X)); Result r = s.runner().feed(x, xt).fetch(grad).run()) {
+        try (TFloat32 xt = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(X));
+            Result r = s.runner().feed(x, xt).fetch(grad).run()) {
           analytic = ModelShapesTest.floats((TFloat32) r.get(0));
         }
         float h = 1e-2f;
@@ -86,13 +114,15 @@ class BatchNormTest {
     }
   }
 
-  private static double eval(Session s, Placeholder<TFloat32> x, Operand<TFloat32> loss, int i, int j, float delta) {
+  private static double eval(
+      Session s, Placeholder<TFloat32> x, Operand<TFloat32> loss, int i, int j, float delta) {
     float[][] xs = new float[4][];
     for (int k = 0; k < 4; k++) {
       xs[k] = X[k].clone();
     }
     xs[i][j] += delta;
-    try (TFloat32 xt = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(xs)); Result r = s.runner().feed(x, xt).fetch(loss).run()) {
+    try (TFloat32 xt = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(xs));
+        Result r = s.runner().feed(x, xt).fetch(loss).run()) {
       return ((TFloat32) r.get(0)).getFloat();
     }
   }

@@ -24,15 +24,30 @@ class ModelShapesTest {
   void generatorHasTheReferenceLayers() {
     try (Graph g = new Graph()) {
       Generator gen = new Generator(Ops.create(g), REF, 1);
-      List<String> shapes = gen.trainableVariables().stream()
-          .map(v -> v.op().name() + v.shape()).collect(Collectors.toList());
-      assertEquals(List.of(
-          "G_label_emb[10, 10]",
-          "G_fc0_w[110, 128]", "G_fc0_b[128]",
-          "G_fc1_w[128, 256]", "G_fc1_b[256]", "G_bn1_gamma[256]", "G_bn1_beta[256]",
-          "G_fc2_w[256, 512]", "G_fc2_b[512]", "G_bn2_gamma[512]", "G_bn2_beta[512]",
-          "G_fc3_w[512, 1024]", "G_fc3_b[1024]", "G_bn3_gamma[1024]", "G_bn3_beta[1024]",
-          "G_fc4_w[1024, 1024]", "G_fc4_b[1024]"), shapes);
+      List<String> shapes =
+          gen.trainableVariables().stream()
+              .map(v -> v.op().name() + v.shape())
+              .collect(Collectors.toList());
+      assertEquals(
+          List.of(
+              "G_label_emb[10, 10]",
+              "G_fc0_w[110, 128]",
+              "G_fc0_b[128]",
+              "G_fc1_w[128, 256]",
+              "G_fc1_b[256]",
+              "G_bn1_gamma[256]",
+              "G_bn1_beta[256]",
+              "G_fc2_w[256, 512]",
+              "G_fc2_b[512]",
+              "G_bn2_gamma[512]",
+              "G_bn2_beta[512]",
+              "G_fc3_w[512, 1024]",
+              "G_fc3_b[1024]",
+              "G_bn3_gamma[1024]",
+              "G_bn3_beta[1024]",
+              "G_fc4_w[1024, 1024]",
+              "G_fc4_b[1024]"),
+          shapes);
     }
   }
 
@@ -40,14 +55,22 @@ class ModelShapesTest {
   void discriminatorHasTheReferenceLayers() {
     try (Graph g = new Graph()) {
       Discriminator d = new Discriminator(Ops.create(g), REF, 1);
-      List<String> shapes = d.trainableVariables().stream()
-          .map(v -> v.op().name() + v.shape()).collect(Collectors.toList());
-      assertEquals(List.of(
-          "D_label_emb[10, 10]",
-          "D_fc0_w[1034, 512]", "D_fc0_b[512]",
-          "D_fc1_w[512, 512]", "D_fc1_b[512]",
-          "D_fc2_w[512, 512]", "D_fc2_b[512]",
-          "D_fc3_w[512, 1]", "D_fc3_b[1]"), shapes);
+      List<String> shapes =
+          d.trainableVariables().stream()
+              .map(v -> v.op().name() + v.shape())
+              .collect(Collectors.toList());
+      assertEquals(
+          List.of(
+              "D_label_emb[10, 10]",
+              "D_fc0_w[1034, 512]",
+              "D_fc0_b[512]",
+              "D_fc1_w[512, 512]",
+              "D_fc1_b[512]",
+              "D_fc2_w[512, 512]",
+              "D_fc2_b[512]",
+              "D_fc3_w[512, 1]",
+              "D_fc3_b[1]"),
+          shapes);
     }
   }
 
@@ -58,11 +81,14 @@ class ModelShapesTest {
       Generator gen = new Generator(tf, REF, 3);
       Discriminator d = new Discriminator(tf, REF, 3);
       Operand<TInt32> labels = tf.constant(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1});
-      Operand<TFloat32> z = tf.random.statelessRandomNormal(tf.constant(new int[] {12, 100}), tf.constant(new long[] {1, 2}), TFloat32.class);
+      Operand<TFloat32> z =
+          tf.random.statelessRandomNormal(
+              tf.constant(new int[] {12, 100}), tf.constant(new long[] {1, 2}), TFloat32.class);
       Operand<TFloat32> train = gen.apply(tf, z, labels, true);
       Operand<TFloat32> infer = gen.apply(tf, z, labels, false);
       Operand<TFloat32> scores = d.apply(tf, train, labels, tf.constant(new long[] {5, 6}));
-      try (Session s = new Session(g); Result r = s.runner().fetch(train).fetch(infer).fetch(scores).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(train).fetch(infer).fetch(scores).run()) {
         TFloat32 img = (TFloat32) r.get(0);
         assertEquals(org.tensorflow.ndarray.Shape.of(12, 32, 32, 1), img.shape());
         assertEquals(org.tensorflow.ndarray.Shape.of(12, 32, 32, 1), r.get(1).shape());
@@ -76,7 +102,8 @@ class ModelShapesTest {
   void denseStartsUniformWithinOneOverSqrtFanIn() {
     try (Graph g = new Graph()) {
       Dense dense = new Dense(Ops.create(g), "fc", 400, 300, 9);
-      try (Session s = new Session(g); Result r = s.runner().fetch(dense.weight()).fetch(dense.bias()).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(dense.weight()).fetch(dense.bias()).run()) {
         float[] w = floats((TFloat32) r.get(0));
         float bound = 1f / 20f;
         double mean = 0, max = 0;
@@ -111,7 +138,8 @@ class ModelShapesTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       var px = Sampling.toPixels(tf, tf.constant(new float[] {-1f, -2f, 0f, 1f, 3f, 0.5f}));
-      try (Session s = new Session(g); Result r = s.runner().fetch(px).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(px).run()) {
         org.tensorflow.types.TUint8 t = (org.tensorflow.types.TUint8) r.get(0);
         int[] got = new int[6];
         for (int i = 0; i < 6; i++) {
@@ -139,7 +167,8 @@ class ModelShapesTest {
   }
 
   private static float[] run(Session s, Operand<TFloat32> z, Operand<TInt64> seed, long value) {
-    try (TInt64 v = TInt64.scalarOf(value); Result r = s.runner().feed(seed, v).fetch(z).run()) {
+    try (TInt64 v = TInt64.scalarOf(value);
+        Result r = s.runner().feed(seed, v).fetch(z).run()) {
       return floats((TFloat32) r.get(0));
     }
   }
@@ -148,7 +177,8 @@ class ModelShapesTest {
     try (Graph g = new Graph()) {
       Generator gen = new Generator(Ops.create(g), REF, seed);
       Variable<TFloat32> w = gen.trainableVariables().get(1);
-      try (Session s = new Session(g); Result r = s.runner().fetch(w).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(w).run()) {
         return floats((TFloat32) r.get(0));
       }
     }

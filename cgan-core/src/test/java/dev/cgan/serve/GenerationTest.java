@@ -37,7 +37,9 @@ class GenerationTest {
       for (int tile = 0; tile < 10; tile++) {
         for (int y = 0; y < 32; y += 5) {
           for (int x = 0; x < 32; x += 5) {
-            assertEquals(pixels[tile * 1024 + y * 32 + x] & 0xFF, strip.getRaster().getSample(tile * 32 + x, y, 0));
+            assertEquals(
+                pixels[tile * 1024 + y * 32 + x] & 0xFF,
+                strip.getRaster().getSample(tile * 32 + x, y, 0));
           }
         }
       }
@@ -77,7 +79,8 @@ class GenerationTest {
   @Test
   void badLabelsAreNamed() throws Exception {
     try (CganGenerator g = CganGenerator.load(run.root())) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.renderDigits("12a4", 1));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> g.renderDigits("12a4", 1));
       assertEquals("not a digit: 'a' at position 3 of --digits 12a4", e.getMessage());
       assertThrows(IllegalArgumentException.class, () -> g.renderDigits("", 1));
       assertThrows(IllegalArgumentException.class, () -> g.generate(new int[] {10}, 1));

@@ -80,13 +80,17 @@ class SavedModelExportTest {
     try (SavedModelBundle b = SavedModelBundle.load(export.toString(), "serve")) {
       Set<String> types = new HashSet<>();
       List<GraphOperation> variables = new ArrayList<>();
-      b.graph().operations().forEachRemaining(op -> {
-        types.add(op.type());
-        if (op.type().equals("VariableV2")) {
-          variables.add(op);
-        }
-      });
-      for (String banned : List.of("ApplyAdam", "AssignAdd", "RandomUniform", "StatelessRandomUniformV2")) {
+      b.graph()
+          .operations()
+          .forEachRemaining(
+              op -> {
+                types.add(op.type());
+                if (op.type().equals("VariableV2")) {
+                  variables.add(op);
+                }
+              });
+      for (String banned :
+          List.of("ApplyAdam", "AssignAdd", "RandomUniform", "StatelessRandomUniformV2")) {
         assertFalse(types.contains(banned), banned);
       }
       assertTrue(variables.stream().allMatch(v -> v.name().startsWith("G_")), variables.toString());
@@ -99,7 +103,8 @@ class SavedModelExportTest {
       // The trainable generator variables plus the BatchNorm running statistics, nothing else.
       Set<String> expected = new HashSet<>();
       try (Graph g = new Graph()) {
-        new dev.cgan.model.Generator(Ops.create(g), CganConfig.reference(), 0).trainableVariables()
+        new dev.cgan.model.Generator(Ops.create(g), CganConfig.reference(), 0)
+            .trainableVariables()
             .forEach(v -> expected.add(v.op().name()));
       }
       for (int i = 1; i <= 3; i++) {
@@ -109,9 +114,14 @@ class SavedModelExportTest {
       assertEquals(expected, names);
       long onDisk;
       try (Stream<Path> files = Files.list(export.resolve("variables"))) {
-        onDisk = files.filter(f -> f.getFileName().toString().startsWith("variables.data")).mapToLong(f -> f.toFile().length()).sum();
+        onDisk =
+            files
+                .filter(f -> f.getFileName().toString().startsWith("variables.data"))
+                .mapToLong(f -> f.toFile().length())
+                .sum();
       }
-      assertEquals(4 * params, onDisk, "variables.data holds the generator's float32 parameters only");
+      assertEquals(
+          4 * params, onDisk, "variables.data holds the generator's float32 parameters only");
     }
   }
 
@@ -132,7 +142,9 @@ class SavedModelExportTest {
       assertEquals(Shape.of(5, 32, 32, 1), images.shape());
       for (int i = 0; i < labels.length; i++) {
         float[] got = new float[1024];
-        images.slice(org.tensorflow.ndarray.index.Indices.at(i)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
+        images
+            .slice(org.tensorflow.ndarray.index.Indices.at(i))
+            .copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(got, false, false));
         assertArrayEquals(expected[i], got, 0f);
       }
     }
@@ -211,13 +223,15 @@ class SavedModelExportTest {
     SavedModelExport.export(run, target);
     SavedModelExport.export(run, target);
     try (Stream<Path> siblings = Files.list(tmp)) {
-      assertTrue(siblings.noneMatch(p -> p.getFileName().toString().matches("again\\.(tmp|old).*")));
+      assertTrue(
+          siblings.noneMatch(p -> p.getFileName().toString().matches("again\\.(tmp|old).*")));
     }
     assertTrue(Files.isRegularFile(target.resolve("saved_model.pb")));
   }
 
   private static byte[] call(SavedModelBundle b, int[] labels, long seed) {
-    try (TInt32 l = TInt32.vectorOf(labels); TInt64 s = TInt64.scalarOf(seed);
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(seed);
         Result r = b.function("generate").call(Map.of("labels", l, "seed", s))) {
       TUint8 px = (TUint8) r.get("pixels").orElseThrow();
       assertEquals(Shape.of(labels.length, 32, 32, 1), px.shape());
@@ -229,7 +243,8 @@ class SavedModelExportTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       var z = dev.cgan.model.Sampling.noise(tf, tf.constant(labels), tf.constant(seed), 100);
-      try (Session s = new Session(g); Result r = s.runner().fetch(z).run()) {
+      try (Session s = new Session(g);
+          Result r = s.runner().fetch(z).run()) {
         float[][] out = new float[labels.length][100];
         StdArrays.copyFrom((TFloat32) r.get(0), out);
         return out;
@@ -246,5 +261,4 @@ class SavedModelExportTest {
     }
     assertEquals(want, got, info.getName());
   }
-
 }

@@ -30,8 +30,8 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Publication of checkpoints: keep-K pruning, an index that only ever names complete checkpoints,
- * a save that fails halfway (a full disk), clean-up after a killed save, and a diverging run that
+ * Publication of checkpoints: keep-K pruning, an index that only ever names complete checkpoints, a
+ * save that fails halfway (a full disk), clean-up after a killed save, and a diverging run that
  * keeps its last good checkpoint.
  */
 class CheckpointsTest {
@@ -112,7 +112,8 @@ class CheckpointsTest {
     }
     assertEquals(List.of("ckpt-30"), checkpoints.list());
     assertEquals(files("checkpoint", "ckpt-30"), listing(dir));
-    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> new Checkpoints(dir, 0));
+    IllegalArgumentException zero =
+        assertThrows(IllegalArgumentException.class, () -> new Checkpoints(dir, 0));
     assertEquals("--keep must be at least 1, got 0", zero.getMessage());
   }
 
@@ -127,17 +128,21 @@ class CheckpointsTest {
       byte[] index = Files.readAllBytes(dir.resolve("checkpoint"));
 
       net.set(4);
-      Checkpoints.Writer diskFull = prefix -> {
-        net.session.save(prefix);
-        try (RandomAccessFile data = new RandomAccessFile(prefix + DATA, "rw")) {
-          data.setLength(data.length() / 2);
-        }
-        // TensorFlow writes through "<file>.tempstate<n>" and renames; a failure strands one.
-        Files.writeString(Path.of(prefix + DATA + ".tempstate42"), "partial");
-        throw new IOException("No space left on device");
-      };
+      Checkpoints.Writer diskFull =
+          prefix -> {
+            net.session.save(prefix);
+            try (RandomAccessFile data = new RandomAccessFile(prefix + DATA, "rw")) {
+              data.setLength(data.length() / 2);
+            }
+            // TensorFlow writes through "<file>.tempstate<n>" and renames; a failure strands one.
+            Files.writeString(Path.of(prefix + DATA + ".tempstate42"), "partial");
+            throw new IOException("No space left on device");
+          };
       IOException e = assertThrows(IOException.class, () -> checkpoints.save(diskFull, 4));
-      assertEquals("cannot save checkpoint ckpt-4 in " + dir + ": No space left on device; the previous checkpoint ckpt-2 is intact",
+      assertEquals(
+          "cannot save checkpoint ckpt-4 in "
+              + dir
+              + ": No space left on device; the previous checkpoint ckpt-2 is intact",
           e.getMessage());
 
       assertArrayEquals(index, Files.readAllBytes(dir.resolve("checkpoint")));
@@ -157,11 +162,19 @@ class CheckpointsTest {
   void aFirstSaveThatFailsLeavesNothing() throws Exception {
     Path dir = tmp.resolve("checkpoints");
     Checkpoints checkpoints = new Checkpoints(dir, 3);
-    IOException e = assertThrows(IOException.class, () -> checkpoints.save(prefix -> {
-      Files.writeString(Path.of(prefix + ".index"), "x");
-      throw new IOException("No space left on device");
-    }, 1));
-    assertTrue(e.getMessage().endsWith("No space left on device; there is no earlier checkpoint"), e.getMessage());
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                checkpoints.save(
+                    prefix -> {
+                      Files.writeString(Path.of(prefix + ".index"), "x");
+                      throw new IOException("No space left on device");
+                    },
+                    1));
+    assertTrue(
+        e.getMessage().endsWith("No space left on device; there is no earlier checkpoint"),
+        e.getMessage());
     assertEquals(Set.of(), listing(dir));
     assertTrue(checkpoints.latest().isEmpty());
   }
@@ -178,8 +191,15 @@ class CheckpointsTest {
       checkpoints.save(net.session, 3);
     }
     // Killed inside TensorFlow's write, between the renames, and before the old ones were pruned.
-    for (String stray : List.of("ckpt-5.tmp999.index.tempstate7", "ckpt-5.tmp999" + DATA, "checkpoint.tmp999", "ckpt-4" + DATA,
-        "ckpt-4.index", "ckpt-1.index", "ckpt-1" + DATA)) {
+    for (String stray :
+        List.of(
+            "ckpt-5.tmp999.index.tempstate7",
+            "ckpt-5.tmp999" + DATA,
+            "checkpoint.tmp999",
+            "ckpt-4" + DATA,
+            "ckpt-4.index",
+            "ckpt-1.index",
+            "ckpt-1" + DATA)) {
       Files.writeString(dir.resolve(stray), "stray");
     }
     Files.createDirectories(dir.resolve("ckpt-6.tmp999_temp"));
@@ -224,14 +244,28 @@ class CheckpointsTest {
     RunFolder run = RunFolder.create(tmp.resolve("run"), small(4));
     new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
     TrainingSpec sane = run.config().spec();
-    TrainingSpec wild = new TrainingSpec(sane.model(), sane.batchSize(), sane.seed(), 40, 1e10f, sane.beta1(), sane.beta2(),
-        sane.twoStep());
+    TrainingSpec wild =
+        new TrainingSpec(
+            sane.model(),
+            sane.batchSize(),
+            sane.seed(),
+            40,
+            1e10f,
+            sane.beta1(),
+            sane.beta2(),
+            sane.twoStep());
     RunFolder resumed = run.update(run.config().withSpec(wild));
 
-    Trainer.TrainingDivergedException e = assertThrows(Trainer.TrainingDivergedException.class,
-        () -> new Trainer().train(resumed, TinyData.digits(), new Trainer.Listener() {}));
-    assertTrue(e.getMessage().matches("training diverged at iteration \\d+ \\(d_loss .*, g_loss .*\\); "
-        + "the last good checkpoint is ckpt-4"), e.getMessage());
+    Trainer.TrainingDivergedException e =
+        assertThrows(
+            Trainer.TrainingDivergedException.class,
+            () -> new Trainer().train(resumed, TinyData.digits(), new Trainer.Listener() {}));
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "training diverged at iteration \\d+ \\(d_loss .*, g_loss .*\\); "
+                    + "the last good checkpoint is ckpt-4"),
+        e.getMessage());
     assertEquals(List.of("ckpt-4"), run.checkpoints().list());
     try (CganGenerator g = CganGenerator.fromRun(RunFolder.open(run.root()))) {
       assertEquals(4, g.iterations());
@@ -255,19 +289,35 @@ class CheckpointsTest {
   void aFullDiskDuringTrainingKeepsThePreviousCheckpoint() throws Exception {
     Path mount = tmp.resolve("tmpfs");
     Files.createDirectories(mount);
-    assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()), "cannot mount a tmpfs here");
+    assumeTrue(
+        sh("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", mount.toString()),
+        "cannot mount a tmpfs here");
     try {
       RunFolder run = RunFolder.create(mount.resolve("run"), small(4));
       new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
       long checkpoint = Files.size(run.root().resolve("checkpoints/ckpt-4" + DATA));
       // Room for what is there and half a checkpoint more: the next save runs out of space.
       long used = usedBytes(mount);
-      assumeTrue(sh("mount", "-o", "remount,size=" + ((used + checkpoint / 2) >> 10) + "k", mount.toString()), "cannot resize the tmpfs");
+      assumeTrue(
+          sh(
+              "mount",
+              "-o",
+              "remount,size=" + ((used + checkpoint / 2) >> 10) + "k",
+              mount.toString()),
+          "cannot resize the tmpfs");
       RunFolder longer = run.update(run.config().withSpec(run.config().spec().withIterations(8)));
 
-      IOException e = assertThrows(IOException.class, () -> new Trainer().train(longer, TinyData.digits(), new Trainer.Listener() {}));
-      assertTrue(e.getMessage().startsWith("cannot save checkpoint ckpt-8 in " + run.root().resolve("checkpoints") + ": "), e.getMessage());
-      assertTrue(e.getMessage().endsWith("; the previous checkpoint ckpt-4 is intact"), e.getMessage());
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> new Trainer().train(longer, TinyData.digits(), new Trainer.Listener() {}));
+      assertTrue(
+          e.getMessage()
+              .startsWith(
+                  "cannot save checkpoint ckpt-8 in " + run.root().resolve("checkpoints") + ": "),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().endsWith("; the previous checkpoint ckpt-4 is intact"), e.getMessage());
       assertEquals(1, e.getMessage().lines().count(), e.getMessage());
       assertEquals(List.of("ckpt-4"), run.checkpoints().list());
       assertEquals(files("checkpoint", "ckpt-4"), listing(run.root().resolve("checkpoints")));
@@ -281,11 +331,14 @@ class CheckpointsTest {
 
   /** The reference network at 8×8 pixels and batch 16: checkpoints every 4, metrics every 2. */
   private static RunConfig small(long iterations) {
-    TrainingSpec spec = new TrainingSpec(CganConfig.reference().withImageSize(8), 16, 5, iterations, 2e-4f, 0.5f, 0.999f, false);
+    TrainingSpec spec =
+        new TrainingSpec(
+            CganConfig.reference().withImageSize(8), 16, 5, iterations, 2e-4f, 0.5f, 0.999f, false);
     return new RunConfig(spec, RunConfig.EMBEDDED, 100, 4, 2, 3, "0123456789", null);
   }
 
-  private static void assertIndexNamesCompleteCheckpoints(Checkpoints checkpoints, Path dir) throws IOException {
+  private static void assertIndexNamesCompleteCheckpoints(Checkpoints checkpoints, Path dir)
+      throws IOException {
     for (String name : checkpoints.list()) {
       assertTrue(Files.isRegularFile(dir.resolve(name + ".index")), name);
       assertTrue(Files.isRegularFile(dir.resolve(name + DATA)), name);
@@ -311,7 +364,9 @@ class CheckpointsTest {
       return Set.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+      return files
+          .map(p -> p.getFileName().toString())
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 

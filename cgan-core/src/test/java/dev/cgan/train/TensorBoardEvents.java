@@ -12,9 +12,9 @@ import java.util.zip.CRC32C;
 import org.tensorflow.proto.Event;
 
 /**
- * Reads TensorBoard event files back for tests. An event file is a TFRecord file: each record is
- * a little-endian uint64 length, a uint32 masked CRC-32C of those 8 bytes, the data (one
- * serialized {@link Event}), and a uint32 masked CRC-32C of the data. Both checksums are verified.
+ * Reads TensorBoard event files back for tests. An event file is a TFRecord file: each record is a
+ * little-endian uint64 length, a uint32 masked CRC-32C of those 8 bytes, the data (one serialized
+ * {@link Event}), and a uint32 masked CRC-32C of the data. Both checksums are verified.
  */
 final class TensorBoardEvents {
   private TensorBoardEvents() {}
@@ -22,7 +22,9 @@ final class TensorBoardEvents {
   /** The event files of {@code dir}, in the name order TensorBoard reads them in. */
   static List<Path> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents."))
+          .sorted()
+          .toList();
     }
   }
 
@@ -57,14 +59,16 @@ final class TensorBoardEvents {
     return events;
   }
 
-  private static void checkCrc(Path file, byte[] bytes, int offset, int length, int stored, String what)
-      throws IOException {
+  private static void checkCrc(
+      Path file, byte[] bytes, int offset, int length, int stored, String what) throws IOException {
     CRC32C crc = new CRC32C();
     crc.update(bytes, offset, length);
     int expected = mask((int) crc.getValue());
     if (expected != stored) {
-      throw new IOException(String.format("%s: bad %s checksum at byte %d: stored %08x, computed %08x", file, what,
-          offset, stored, expected));
+      throw new IOException(
+          String.format(
+              "%s: bad %s checksum at byte %d: stored %08x, computed %08x",
+              file, what, offset, stored, expected));
     }
   }
 

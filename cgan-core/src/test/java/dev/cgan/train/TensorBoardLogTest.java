@@ -24,7 +24,9 @@ import org.tensorflow.proto.Summary;
 class TensorBoardLogTest {
   @TempDir Path tmp;
 
-  /** The values logged at step {@code step}: distinct per tag and step, some not exact in decimal. */
+  /**
+   * The values logged at step {@code step}: distinct per tag and step, some not exact in decimal.
+   */
   private static Map<String, Float> values(long step) {
     Map<String, Float> v = new LinkedHashMap<>();
     v.put(TensorBoardLog.DISCRIMINATOR_LOSS, 1.3862944f / step);
@@ -87,7 +89,10 @@ class TensorBoardLogTest {
           images.add(v);
           imageSteps.add(e.getStep());
         } else {
-          assertEquals(null, scalars.put(v.getTag() + "@" + e.getStep(), scalarOf(v)), "duplicate " + v.getTag());
+          assertEquals(
+              null,
+              scalars.put(v.getTag() + "@" + e.getStep(), scalarOf(v)),
+              "duplicate " + v.getTag());
         }
       }
     }
@@ -101,7 +106,8 @@ class TensorBoardLogTest {
     assertEquals(expected.keySet(), scalars.keySet());
     for (String key : expected.keySet()) {
       // Bit-exact: float32 in, float32 out.
-      assertEquals(Float.floatToIntBits(expected.get(key)), Float.floatToIntBits(scalars.get(key)), key);
+      assertEquals(
+          Float.floatToIntBits(expected.get(key)), Float.floatToIntBits(scalars.get(key)), key);
     }
 
     assertEquals(List.of(2L), imageSteps);
@@ -110,14 +116,18 @@ class TensorBoardLogTest {
     assertEquals(320, image.getImage().getHeight());
     assertEquals(320, image.getImage().getWidth());
     assertEquals(1, image.getImage().getColorspace());
-    BufferedImage png = ImageIO.read(new ByteArrayInputStream(image.getImage().getEncodedImageString().toByteArray()));
+    BufferedImage png =
+        ImageIO.read(
+            new ByteArrayInputStream(image.getImage().getEncodedImageString().toByteArray()));
     assertEquals(320, png.getWidth());
     assertEquals(320, png.getHeight());
     assertEquals(1, png.getRaster().getNumBands());
-    for (int[] xy : new int[][] {{0, 0}, {1, 0}, {0, 1}, {319, 0}, {0, 319}, {200, 100}, {319, 319}}) {
+    for (int[] xy :
+        new int[][] {{0, 0}, {1, 0}, {0, 1}, {319, 0}, {0, 319}, {200, 100}, {319, 319}}) {
       int x = xy[0];
       int y = xy[1];
-      assertEquals(pixels[y * 320 + x] & 0xff, png.getRaster().getSample(x, y, 0), "pixel " + x + "," + y);
+      assertEquals(
+          pixels[y * 320 + x] & 0xff, png.getRaster().getSample(x, y, 0), "pixel " + x + "," + y);
     }
   }
 
@@ -142,8 +152,8 @@ class TensorBoardLogTest {
 
   /**
    * A resumed run appends a second file and leaves the first as it was. Read in name order, the
-   * resumed run's step 4 comes after the old step 5, which TensorBoard takes as a restart: it
-   * drops the old step 5 of that tag.
+   * resumed run's step 4 comes after the old step 5, which TensorBoard takes as a restart: it drops
+   * the old step 5 of that tag.
    */
   @Test
   void aSecondLogInTheSameFolderStartsANewFile() throws IOException {
@@ -167,7 +177,11 @@ class TensorBoardLogTest {
     assertEquals(2, files.size(), files.toString());
     assertTrue(files.contains(first));
     assertArrayEquals(before, Files.readAllBytes(first));
-    List<Long> steps = TensorBoardEvents.readAll(dir).stream().filter(Event::hasSummary).map(Event::getStep).toList();
+    List<Long> steps =
+        TensorBoardEvents.readAll(dir).stream()
+            .filter(Event::hasSummary)
+            .map(Event::getStep)
+            .toList();
     assertEquals(List.of(5L, 4L), steps);
   }
 

@@ -20,7 +20,8 @@ class TrainerTest {
   @Test
   void writesSamplesMetricsAndCheckpointsIntoTheRunFolder() throws Exception {
     RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(6)));
-    Trainer.Outcome outcome = new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
+    Trainer.Outcome outcome =
+        new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
     assertEquals(6, outcome.iterations());
     assertFalse(outcome.stoppedEarly());
 
@@ -49,14 +50,19 @@ class TrainerTest {
       for (org.tensorflow.proto.Summary.Value v : e.getSummary().getValueList()) {
         if (v.getTag().equals(TensorBoardLog.DISCRIMINATOR_LOSS)) {
           dLossSteps.add(e.getStep());
-          Metrics row = rows.stream().filter(m -> m.iteration() == e.getStep()).findFirst().orElseThrow();
+          Metrics row =
+              rows.stream().filter(m -> m.iteration() == e.getStep()).findFirst().orElseThrow();
           assertEquals(row.discriminatorLoss(), v.getSimpleValue(), 1e-6);
         }
       }
     }
     assertEquals(List.of(2L, 4L, 6L), dLossSteps);
-    assertEquals(2, events.stream().flatMap(e -> e.getSummary().getValueList().stream())
-        .filter(v -> v.getTag().startsWith(TensorBoardLog.SAMPLES) && v.hasImage()).count());
+    assertEquals(
+        2,
+        events.stream()
+            .flatMap(e -> e.getSummary().getValueList().stream())
+            .filter(v -> v.getTag().startsWith(TensorBoardLog.SAMPLES) && v.hasImage())
+            .count());
   }
 
   /** Stopping after 3 and resuming to 6 gives the weights of 6 straight iterations. */
@@ -68,15 +74,19 @@ class TrainerTest {
     RunFolder split = RunFolder.create(tmp.resolve("split"), TinyData.run(TinyData.spec(5)));
     new Trainer().train(split, TinyData.digits(), new Trainer.Listener() {});
     split = split.update(split.config().withSpec(split.config().spec().withIterations(14)));
-    Trainer.Outcome resumed = new Trainer().train(RunFolder.open(split.root()), TinyData.digits(), new Trainer.Listener() {});
+    Trainer.Outcome resumed =
+        new Trainer()
+            .train(RunFolder.open(split.root()), TinyData.digits(), new Trainer.Listener() {});
     assertEquals(14, resumed.iterations());
 
     int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
-    try (CganGenerator a = CganGenerator.load(straight.root()); CganGenerator b = CganGenerator.load(split.root())) {
+    try (CganGenerator a = CganGenerator.load(straight.root());
+        CganGenerator b = CganGenerator.load(split.root())) {
       assertArrayEquals(a.pixels(labels, 3), b.pixels(labels, 3));
     }
     // Rows after the resumed checkpoint are never duplicated.
-    assertEquals(List.of(2L, 4L, 5L, 6L, 8L, 10L, 12L, 14L),
+    assertEquals(
+        List.of(2L, 4L, 5L, 6L, 8L, 10L, 12L, 14L),
         MetricsLog.read(split.metricsFile()).stream().map(Metrics::iteration).toList());
   }
 
@@ -84,33 +94,52 @@ class TrainerTest {
   void evaluatesFixedSamplesOfEveryClassAtTheIntervalAndAtTheEnd() throws Exception {
     RunFolder run = RunFolder.create(tmp.resolve("eval"), TinyData.run(TinyData.spec(5)));
     List<float[][]> seen = new java.util.ArrayList<>();
-    Trainer trainer = new Trainer().evaluateEvery(2, 3, (images, labels) -> {
-      assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8, 8, 8, 9, 9, 9}, labels);
-      assertEquals(1024, images[0].length);
-      seen.add(images);
-      return new Trainer.Scores(0.5, 12.25, 3.5, 0.75);
-    });
+    Trainer trainer =
+        new Trainer()
+            .evaluateEvery(
+                2,
+                3,
+                (images, labels) -> {
+                  assertArrayEquals(
+                      new int[] {
+                        0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 8,
+                        8, 8, 9, 9, 9
+                      },
+                      labels);
+                  assertEquals(1024, images[0].length);
+                  seen.add(images);
+                  return new Trainer.Scores(0.5, 12.25, 3.5, 0.75);
+                });
     trainer.train(run, TinyData.digits(), new Trainer.Listener() {});
     assertEquals(3, seen.size());
     // Same noise each time, different weights: the samples change between evaluations.
     assertFalse(java.util.Arrays.equals(seen.get(0)[0], seen.get(1)[0]));
     List<String> rows = Files.readAllLines(run.evaluationFile());
-    assertEquals(List.of(EvaluationLog.HEADER, "2,0.50000,12.2500,3.5000,0.7500", "4,0.50000,12.2500,3.5000,0.7500",
-        "5,0.50000,12.2500,3.5000,0.7500"), rows);
+    assertEquals(
+        List.of(
+            EvaluationLog.HEADER,
+            "2,0.50000,12.2500,3.5000,0.7500",
+            "4,0.50000,12.2500,3.5000,0.7500",
+            "5,0.50000,12.2500,3.5000,0.7500"),
+        rows);
   }
 
   @Test
   void stopRequestCheckpointsTheIterationReached() throws Exception {
     RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(100)));
     Trainer trainer = new Trainer();
-    Trainer.Outcome outcome = trainer.train(run, TinyData.digits(), new Trainer.Listener() {
-      @Override
-      public void iterationDone(long iteration, long total) {
-        if (iteration == 7) {
-          trainer.requestStop();
-        }
-      }
-    });
+    Trainer.Outcome outcome =
+        trainer.train(
+            run,
+            TinyData.digits(),
+            new Trainer.Listener() {
+              @Override
+              public void iterationDone(long iteration, long total) {
+                if (iteration == 7) {
+                  trainer.requestStop();
+                }
+              }
+            });
     assertTrue(outcome.stoppedEarly());
     assertEquals(7, outcome.iterations());
     assertEquals(7, Checkpoints.iterationOf(run.checkpoints().latest().orElseThrow()));

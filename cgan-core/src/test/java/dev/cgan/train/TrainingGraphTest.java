@@ -21,18 +21,23 @@ class TrainingGraphTest {
   @Test
   void generatorStepMovesOnlyGeneratorWeightsAndDiscriminatorStepOnlyDiscriminatorWeights() {
     try (Graph g = new Graph()) {
-      TrainingGraph tg = new TrainingGraph(g, TinyData.spec(1).withTwoStep(true), TinyData.digits());
+      TrainingGraph tg =
+          new TrainingGraph(g, TinyData.spec(1).withTwoStep(true), TinyData.digits());
       try (Session s = new Session(g)) {
         s.run(tg.reshuffle);
-        List<float[]> g0 = values(s, tg.generator.trainableVariables()), d0 = values(s, tg.discriminator.trainableVariables());
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()),
+            d0 = values(s, tg.discriminator.trainableVariables());
         try (Result fake = s.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
-          List<float[]> g1 = values(s, tg.generator.trainableVariables()), d1 = values(s, tg.discriminator.trainableVariables());
+          List<float[]> g1 = values(s, tg.generator.trainableVariables()),
+              d1 = values(s, tg.discriminator.trainableVariables());
           assertAllChanged(g0, g1, "G step, G variables");
           assertNoneChanged(d0, d1, "G step, D variables");
           assertEquals(0, step(s, tg));
           s.runner().feed(tg.fakeImages, fake.get(0)).addTarget(tg.discriminatorStep).run().close();
-          assertNoneChanged(g1, values(s, tg.generator.trainableVariables()), "D step, G variables");
-          assertAllChanged(d1, values(s, tg.discriminator.trainableVariables()), "D step, D variables");
+          assertNoneChanged(
+              g1, values(s, tg.generator.trainableVariables()), "D step, G variables");
+          assertAllChanged(
+              d1, values(s, tg.discriminator.trainableVariables()), "D step, D variables");
           assertEquals(1, step(s, tg));
         }
       }
@@ -45,7 +50,8 @@ class TrainingGraphTest {
       TrainingGraph tg = new TrainingGraph(g, TinyData.spec(1), TinyData.digits());
       try (Session s = new Session(g)) {
         s.run(tg.reshuffle);
-        List<float[]> g0 = values(s, tg.generator.trainableVariables()), d0 = values(s, tg.discriminator.trainableVariables());
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()),
+            d0 = values(s, tg.discriminator.trainableVariables());
         s.run(tg.trainStep);
         assertAllChanged(g0, values(s, tg.generator.trainableVariables()), "G variables");
         assertAllChanged(d0, values(s, tg.discriminator.trainableVariables()), "D variables");
@@ -58,11 +64,21 @@ class TrainingGraphTest {
   @Test
   void fusedAndTwoStepOrdersGiveTheSameWeights() {
     for (float dropout : new float[] {0f, 0.4f}) {
-      TrainingSpec spec = new TrainingSpec(CganConfig.reference().withDropoutRate(dropout), 32, 9, 3, 2e-4f, 0.5f, 0.999f, false);
+      TrainingSpec spec =
+          new TrainingSpec(
+              CganConfig.reference().withDropoutRate(dropout),
+              32,
+              9,
+              3,
+              2e-4f,
+              0.5f,
+              0.999f,
+              false);
       List<float[]> fused = trainAndRead(spec, 3);
       List<float[]> literal = trainAndRead(spec.withTwoStep(true), 3);
       for (int i = 0; i < fused.size(); i++) {
-        assertArrayEquals(fused.get(i), literal.get(i), 1e-5f, "variable " + i + " with dropout " + dropout);
+        assertArrayEquals(
+            fused.get(i), literal.get(i), 1e-5f, "variable " + i + " with dropout " + dropout);
       }
     }
   }
@@ -70,8 +86,11 @@ class TrainingGraphTest {
   @Test
   void rejectsABatchLargerThanTheData() {
     try (Graph g = new Graph()) {
-      TrainingSpec spec = new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainingGraph(g, spec, TinyData.digits()));
+      TrainingSpec spec =
+          new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new TrainingGraph(g, spec, TinyData.digits()));
       assertEquals("batch size 512 is larger than the data set (320 images)", e.getMessage());
     }
   }
@@ -115,7 +134,11 @@ class TrainingGraphTest {
         for (int i = 0; i < iterations; i++) {
           if (spec.twoStep()) {
             try (Result fake = s.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
-              s.runner().feed(tg.fakeImages, fake.get(0)).addTarget(tg.discriminatorStep).run().close();
+              s.runner()
+                  .feed(tg.fakeImages, fake.get(0))
+                  .addTarget(tg.discriminatorStep)
+                  .run()
+                  .close();
             }
           } else {
             s.run(tg.trainStep);
@@ -149,13 +172,17 @@ class TrainingGraphTest {
 
   private static void assertAllChanged(List<float[]> before, List<float[]> after, String what) {
     for (int i = 0; i < before.size(); i++) {
-      assertFalse(java.util.Arrays.equals(before.get(i), after.get(i)), what + ": variable " + i + " did not change");
+      assertFalse(
+          java.util.Arrays.equals(before.get(i), after.get(i)),
+          what + ": variable " + i + " did not change");
     }
   }
 
   private static void assertNoneChanged(List<float[]> before, List<float[]> after, String what) {
     for (int i = 0; i < before.size(); i++) {
-      assertTrue(java.util.Arrays.equals(before.get(i), after.get(i)), what + ": variable " + i + " changed");
+      assertTrue(
+          java.util.Arrays.equals(before.get(i), after.get(i)),
+          what + ": variable " + i + " changed");
     }
   }
 }

@@ -22,7 +22,9 @@ public final class DigitsApp {
       BufferedImage strip = g.renderDigits(args[1], 7L);
       float[][] raw = g.generate(new int[] {3, 1, 4}, 7L);
       Png.write(strip, Path.of(args[2]));
-      System.out.printf("%s: %d×%d strip; raw images: %d of %d values%n", args[2], strip.getWidth(), strip.getHeight(), raw.length, raw[0].length);
+      System.out.printf(
+          "%s: %d×%d strip; raw images: %d of %d values%n",
+          args[2], strip.getWidth(), strip.getHeight(), raw.length, raw[0].length);
     }
   }
 }

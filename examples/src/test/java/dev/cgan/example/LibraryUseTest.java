@@ -23,7 +23,10 @@ class LibraryUseTest {
   @Test
   void trainExportAndGenerateThroughThePublicApi() throws Exception {
     TrainingSpec spec = TrainingSpec.reference(CganConfig.reference(), 3, 42).withBatchSize(32);
-    RunFolder run = RunFolder.create(tmp.resolve("run"), new RunConfig(spec, RunConfig.EMBEDDED, 1000, 1000, 1, 1, "0123456789", null));
+    RunFolder run =
+        RunFolder.create(
+            tmp.resolve("run"),
+            new RunConfig(spec, RunConfig.EMBEDDED, 1000, 1000, 1, 1, "0123456789", null));
     new Trainer().train(run, EmbeddedMnist.load().subset(0, 64), new Trainer.Listener() {});
     Path exported = SavedModelExport.export(run, tmp.resolve("saved_model"));
 
