@@ -267,8 +267,8 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "fp32",
       description =
           "fp32 (the reference) or bf16: TensorFlow's mixed-precision rewrite runs the matmuls in"
-              + " bfloat16 on CPUs with AMX/AVX512-BF16; faster, other numerics (default:"
-              + " ${DEFAULT-VALUE}).")
+              + " bfloat16 on CPUs with AMX/AVX512-BF16; faster, other numerics. Applies to this"
+              + " invocation only: give it again with --resume (default: ${DEFAULT-VALUE}).")
   String precision;
 
   @Option(
