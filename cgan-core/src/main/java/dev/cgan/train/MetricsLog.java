@@ -1,12 +1,7 @@
 package dev.cgan.train;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,67 +15,31 @@ public final class MetricsLog implements AutoCloseable {
   public static final String HEADER =
       "iteration,epoch,d_loss,g_loss,d_real,d_fake,images_per_sec,elapsed_sec";
 
-  private final BufferedWriter out;
+  private final CsvLog log;
 
   /**
    * Opens {@code file}, keeping only complete rows with iteration ≤ {@code resumedAt}, in strictly
-   * increasing order. A last line without its newline was torn by a crash and is dropped even if it
-   * happens to parse. The file is replaced atomically, so a crash here loses nothing.
+   * increasing order (see {@link CsvLog}).
    */
   public MetricsLog(Path file, long resumedAt) throws IOException {
-    List<String> kept = new ArrayList<>();
-    kept.add(HEADER);
-    if (Files.exists(file)) {
-      long previous = Long.MIN_VALUE;
-      for (String line : completeLines(file)) {
-        Metrics m = parse(line);
-        if (m != null && m.iteration() <= resumedAt && m.iteration() > previous) {
-          kept.add(line);
-          previous = m.iteration();
-        }
-      }
-    }
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      Files.write(tmp, kept, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    log = new CsvLog(file, HEADER, resumedAt, line -> parse(line) != null);
   }
 
   /** Appends one row and flushes it, so a crash loses at most the row being written. */
   public void append(Metrics m) throws IOException {
-    out.write(format(m));
-    out.newLine();
-    out.flush();
+    log.append(format(m));
   }
 
   /** Reads every complete row of a metrics file. */
   public static List<Metrics> read(Path file) throws IOException {
     List<Metrics> rows = new ArrayList<>();
-    for (String line : completeLines(file)) {
+    for (String line : CsvLog.completeLines(file)) {
       Metrics m = parse(line);
       if (m != null) {
         rows.add(m);
       }
     }
     return rows;
-  }
-
-  /** The lines that end in a newline; the header does not parse as a row and falls out later. */
-  private static List<String> completeLines(Path file) throws IOException {
-    // Rows are ASCII; Latin-1 decodes any bytes a crash may leave, where UTF-8 would throw.
-    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-    List<String> lines = new ArrayList<>();
-    int start = 0;
-    for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      lines.add(text.substring(start, nl).stripTrailing());
-      start = nl + 1;
-    }
-    return lines;
   }
 
   static String format(Metrics m) {
@@ -119,6 +78,6 @@ public final class MetricsLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    out.close();
+    log.close();
   }
 }

@@ -21,7 +21,8 @@ class PrecisionTest {
     ConfigProto bf16 = Precision.MIXED_BF16.sessionConfig(threads);
     assertEquals(1, bf16.getIntraOpParallelismThreads());
     assertEquals(
-        RewriterConfig.Toggle.ON, bf16.getGraphOptions().getRewriteOptions().getAutoMixedPrecisionMkl());
+        RewriterConfig.Toggle.ON,
+        bf16.getGraphOptions().getRewriteOptions().getAutoMixedPrecisionMkl());
   }
 
   @Test
