@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -324,15 +325,7 @@ public final class Trainer {
       labels[i] = i % classes;
     }
     int size = spec.model().imageSize();
-    try (TInt32 l = TInt32.vectorOf(labels);
-        TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 99));
-        Result r =
-            session
-                .runner()
-                .feed(tg.sampleLabels, l)
-                .feed(tg.sampleSeed, s)
-                .fetch(tg.samplePixels)
-                .run()) {
+    try (Result r = sample(session, tg, labels, Seeds.derive(spec.seed(), 99), tg.samplePixels)) {
       byte[] pixels = TensorArrays.bytes((TUint8) r.get(0));
       return Tiles.grid(pixels, GRID_ROWS, classes, size, size, spec.model().channels());
     }
@@ -350,16 +343,19 @@ public final class Trainer {
   private static float[][] sampleImages(
       Session session, TrainingGraph tg, TrainingSpec spec, int samplesPerClass) {
     int[] labels = evaluationLabels(spec, samplesPerClass);
-    try (TInt32 l = TInt32.vectorOf(labels);
-        TInt64 s = TInt64.scalarOf(Seeds.derive(spec.seed(), 98));
-        Result r =
-            session
-                .runner()
-                .feed(tg.sampleLabels, l)
-                .feed(tg.sampleSeed, s)
-                .fetch(tg.sampleImages)
-                .run()) {
+    try (Result r = sample(session, tg, labels, Seeds.derive(spec.seed(), 98), tg.sampleImages)) {
       return TensorArrays.rows((TFloat32) r.get(0));
+    }
+  }
+
+  /**
+   * The inference-mode generator on {@code labels} with the noise of {@code seed}; caller closes.
+   */
+  private static Result sample(
+      Session session, TrainingGraph tg, int[] labels, long seed, Operand<?> output) {
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(seed)) {
+      return session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(output).run();
     }
   }
 
