@@ -9,8 +9,12 @@ import dev.cgan.model.Seeds;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +115,33 @@ public final class Trainer {
    *     the last good state
    */
   public Outcome train(RunFolder run, LabeledImages data, Listener listener) throws IOException {
+    // One trainer per run folder: two would interleave checkpoints and metrics. The OS releases
+    // the lock when the process dies, so a crash never leaves the run locked.
+    try (FileChannel channel =
+            FileChannel.open(
+                run.root().resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = tryLock(channel, run)) {
+      return trainLocked(run, data, listener);
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel, RunFolder run) throws IOException {
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameProcess) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new IOException(
+          run.root()
+              + " is being trained by another process; wait for it to finish or stop it first");
+    }
+    return lock;
+  }
+
+  private Outcome trainLocked(RunFolder run, LabeledImages data, Listener listener)
+      throws IOException {
     RunConfig cfg = run.config();
     TrainingSpec spec = cfg.spec();
     Checkpoints checkpoints = run.checkpoints();

@@ -125,6 +125,26 @@ class TrainerTest {
   }
 
   @Test
+  void aRunFolderIsTrainedByOneTrainerAtATime() throws Exception {
+    RunFolder run = RunFolder.create(tmp.resolve("locked"), TinyData.run(TinyData.spec(2)));
+    try (java.nio.channels.FileChannel other =
+            java.nio.channels.FileChannel.open(
+                run.root().resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = other.lock()) {
+      java.io.IOException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.io.IOException.class,
+              () -> new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {}));
+      assertTrue(e.getMessage().contains("is being trained by another process"), e.getMessage());
+    }
+    // Released: training goes ahead.
+    assertEquals(
+        2, new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {}).iterations());
+  }
+
+  @Test
   void stopRequestCheckpointsTheIterationReached() throws Exception {
     RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(100)));
     Trainer trainer = new Trainer();
