@@ -46,6 +46,7 @@ public final class Main {
     if (QuietLauncher.needed()) {
       System.exit(QuietLauncher.relaunch(args));
     }
+    QuietLauncher.followParent();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

@@ -19,6 +19,10 @@ import java.util.List;
  */
 final class QuietLauncher {
   static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
+
+  /** Set for the relaunched child: the launching process, whose death the child follows. */
+  static final String PARENT_PID = "CGAN_PARENT_PID";
+
   private static final String[] NOISE = {
     "All log messages before absl::InitializeLog() is called are written to STDERR",
     "MLIR V1 optimization pass is not enabled",
@@ -47,6 +51,7 @@ final class QuietLauncher {
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().put(LOG_LEVEL, "2");
+    pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     Process child = pb.start();
     // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can
     // checkpoint, and this one waits for it.
@@ -68,6 +73,26 @@ final class QuietLauncher {
     int code = child.waitFor();
     copier.join();
     return code;
+  }
+
+  /**
+   * In a relaunched child: when the launching process dies (even by SIGKILL), exit as if
+   * terminated, so that training checkpoints and stops instead of running on unseen.
+   */
+  static void followParent() {
+    String pid = System.getenv(PARENT_PID);
+    if (pid == null) {
+      return;
+    }
+    Thread watch =
+        new Thread(
+            () -> {
+              ProcessHandle.of(Long.parseLong(pid)).ifPresent(p -> p.onExit().join());
+              System.exit(143);
+            },
+            "parent-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   private static void filter(Process child, PrintStream err) {
