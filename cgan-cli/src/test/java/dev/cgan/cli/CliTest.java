@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cgan.data.EmbeddedMnist;
-import dev.cgan.data.IdxFile;
-import dev.cgan.data.LabeledImages;
 import dev.cgan.image.Png;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -35,15 +32,7 @@ class CliTest {
 
   @BeforeAll
   static void trainATinyRun() throws Exception {
-    LabeledImages digits = EmbeddedMnist.load().subset(0, 256);
-    data = tmp.resolve("data");
-    IdxFile.writeUbyte(
-        data.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {256, 28, 28}, true);
-    byte[] labels = new byte[256];
-    for (int i = 0; i < 256; i++) {
-      labels[i] = (byte) digits.label(i);
-    }
-    IdxFile.writeUbyte(data.resolve("train-labels-idx1-ubyte"), labels, new int[] {256}, false);
+    data = CrashResumeTest.writeDigits(tmp.resolve("data"), 256);
     run = tmp.resolve("run");
     Outcome o =
         cgan(
