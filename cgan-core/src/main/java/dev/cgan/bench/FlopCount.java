@@ -4,8 +4,11 @@ import dev.cgan.model.CganConfig;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tensorflow.Graph;
 import org.tensorflow.ndarray.Shape;
@@ -40,8 +43,11 @@ import org.tensorflow.types.TFloat32;
  * @param discriminatorLayers the discriminator's dense layers, input to output
  */
 public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLayers) {
-  /** Dense weights are named {@code <network>_fc<i>_w} by {@link dev.cgan.model.Dense}. */
-  private static final Pattern DENSE_WEIGHT = Pattern.compile("[GD]_fc\\d+_w");
+  /**
+   * Dense kernels are named {@code <network>_fc<i>_w} by {@link dev.cgan.model.Dense}, or {@code
+   * <network>_fc<i>_w_part_<j>} for its row blocks.
+   */
+  private static final Pattern DENSE_KERNEL = Pattern.compile("([GD]_fc\\d+_w)(_part_\\d+)?");
 
   /** One dense layer's weight shape [in, out]. */
   public record Dense(String name, long in, long out) {
@@ -72,17 +78,22 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
   }
 
   private static List<Dense> denseLayers(List<Variable<TFloat32>> variables) {
-    List<Dense> layers = new ArrayList<>();
+    Map<String, long[]> shapes = new LinkedHashMap<>();
     for (Variable<TFloat32> v : variables) {
       String name = v.op().name();
-      if (DENSE_WEIGHT.matcher(name).matches()) {
+      Matcher m = DENSE_KERNEL.matcher(name);
+      if (m.matches()) {
         Shape s = v.shape();
         if (s.numDimensions() != 2 || s.isUnknown() || s.hasUnknownDimension()) {
           throw new IllegalStateException(name + " is not a known [in, out] matrix: " + s);
         }
-        layers.add(new Dense(name, s.get(0), s.get(1)));
+        // Row blocks stack: their rows add up to the layer's inputs.
+        long[] inOut = shapes.computeIfAbsent(m.group(1), k -> new long[] {0, s.get(1)});
+        inOut[0] += s.get(0);
       }
     }
+    List<Dense> layers = new ArrayList<>();
+    shapes.forEach((name, inOut) -> layers.add(new Dense(name, inOut[0], inOut[1])));
     return layers;
   }
 

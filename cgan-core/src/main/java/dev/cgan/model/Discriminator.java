@@ -80,8 +80,7 @@ public final class Discriminator {
     List<Variable<TFloat32>> vars = new ArrayList<>();
     vars.add(labelEmbedding.table());
     for (Dense d : dense) {
-      vars.add(d.weight());
-      vars.add(d.bias());
+      vars.addAll(d.trainableVariables());
     }
     return vars;
   }

@@ -81,8 +81,7 @@ public final class Generator {
     List<Variable<TFloat32>> vars = new ArrayList<>();
     vars.add(labelEmbedding.table());
     for (int i = 0; i < dense.size(); i++) {
-      vars.add(dense.get(i).weight());
-      vars.add(dense.get(i).bias());
+      vars.addAll(dense.get(i).trainableVariables());
       if (i >= 1 && i < WIDTHS.length) {
         vars.addAll(norms.get(i - 1).trainableVariables());
       }

@@ -37,15 +37,18 @@ class ModelShapesTest {
               "G_fc1_b[256]",
               "G_bn1_gamma[256]",
               "G_bn1_beta[256]",
-              "G_fc2_w[256, 512]",
+              "G_fc2_w_part_0[128, 512]",
+              "G_fc2_w_part_1[128, 512]",
               "G_fc2_b[512]",
               "G_bn2_gamma[512]",
               "G_bn2_beta[512]",
-              "G_fc3_w[512, 1024]",
+              "G_fc3_w_part_0[256, 1024]",
+              "G_fc3_w_part_1[256, 1024]",
               "G_fc3_b[1024]",
               "G_bn3_gamma[1024]",
               "G_bn3_beta[1024]",
-              "G_fc4_w[1024, 1024]",
+              "G_fc4_w_part_0[512, 1024]",
+              "G_fc4_w_part_1[512, 1024]",
               "G_fc4_b[1024]"),
           shapes);
     }
@@ -62,11 +65,14 @@ class ModelShapesTest {
       assertEquals(
           List.of(
               "D_label_emb[10, 10]",
-              "D_fc0_w[1034, 512]",
+              "D_fc0_w_part_0[517, 512]",
+              "D_fc0_w_part_1[517, 512]",
               "D_fc0_b[512]",
-              "D_fc1_w[512, 512]",
+              "D_fc1_w_part_0[256, 512]",
+              "D_fc1_w_part_1[256, 512]",
               "D_fc1_b[512]",
-              "D_fc2_w[512, 512]",
+              "D_fc2_w_part_0[256, 512]",
+              "D_fc2_w_part_1[256, 512]",
               "D_fc2_b[512]",
               "D_fc3_w[512, 1]",
               "D_fc3_b[1]"),
@@ -101,9 +107,10 @@ class ModelShapesTest {
   @Test
   void denseStartsUniformWithinOneOverSqrtFanIn() {
     try (Graph g = new Graph()) {
-      Dense dense = new Dense(Ops.create(g), "fc", 400, 300, 9);
+      Ops tf = Ops.create(g);
+      Dense dense = new Dense(tf, "fc", 400, 300, 9);
       try (Session s = new Session(g);
-          Result r = s.runner().fetch(dense.weight()).fetch(dense.bias()).run()) {
+          Result r = s.runner().fetch(dense.fullKernel(tf)).fetch(dense.bias()).run()) {
         float[] w = floats((TFloat32) r.get(0));
         float bound = 1f / 20f;
         double mean = 0, max = 0;
@@ -121,6 +128,43 @@ class ModelShapesTest {
         assertEquals(bound * bound / 3, var, 0.02 * bound * bound / 3);
         for (float x : floats((TFloat32) r.get(1))) {
           assertTrue(Math.abs(x) <= bound);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aBlockedKernelStartsAndMultipliesAsTheWholeKernel() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      // 1001·300 weights: blocked, with an odd row count (500 + 501).
+      Dense dense = new Dense(tf, "fc", 1001, 300, 9);
+      assertEquals(
+          List.of("fc_w_part_0[500, 300]", "fc_w_part_1[501, 300]"),
+          dense.kernel().stream().map(v -> v.op().name() + v.shape()).toList());
+      Operand<TFloat32> whole =
+          new org.tensorflow.framework.initializers.RandomUniform<TFloat32>(
+                  -1 / Math.sqrt(1001), 1 / Math.sqrt(1001), 9)
+              .call(tf, tf.constant(new long[] {1001, 300}), TFloat32.class);
+      Operand<TFloat32> x =
+          tf.random.statelessRandomNormal(
+              tf.constant(new int[] {64, 1001}), tf.constant(new long[] {3, 4}), TFloat32.class);
+      Operand<TFloat32> expected = tf.math.add(tf.linalg.matMul(x, whole), dense.bias());
+      try (Session s = new Session(g)) {
+        s.initialize();
+        try (Result r =
+            s.runner()
+                .fetch(dense.fullKernel(tf))
+                .fetch(whole)
+                .fetch(dense.apply(tf, x))
+                .fetch(expected)
+                .run()) {
+          assertArrayEquals(floats((TFloat32) r.get(1)), floats((TFloat32) r.get(0)));
+          float[] y = floats((TFloat32) r.get(2)), want = floats((TFloat32) r.get(3));
+          assertEquals(64 * 300, y.length);
+          for (int i = 0; i < y.length; i++) {
+            assertEquals(want[i], y[i], 1e-4f * (1 + Math.abs(want[i])), "element " + i);
+          }
         }
       }
     }
