@@ -164,9 +164,15 @@ public final class TrainingGraph {
     meanFakeScore =
         tf.withName("d_fake").identity(tf.math.mean(fakeScores, tf.constant(new int[] {0, 1})));
 
-    // "Tape": each loss differentiated with respect to its own network's variables only.
-    Output<?>[] gGrads =
-        graph.addGradients(generatorLoss.asOutput(), outputs(generator.trainableVariables()));
+    // "Tape": each loss differentiated with respect to its own network's variables only; L_G also
+    // with respect to the fake images, where G's backward pass leaves D.
+    List<Variable<TFloat32>> gVars = generator.trainableVariables();
+    Output<?>[] gGradsAndFake =
+        graph.addGradients(
+            generatorLoss.asOutput(),
+            concat(outputs(gVars), new Output<?>[] {fakeImages.asOutput()}));
+    Output<?>[] gGrads = Arrays.copyOf(gGradsAndFake, gVars.size());
+    Output<?> fakeGrad = gGradsAndFake[gVars.size()];
     Output<?>[] dGrads =
         graph.addGradients(
             discriminatorLoss.asOutput(), outputs(discriminator.trainableVariables()));
@@ -175,8 +181,7 @@ public final class TrainingGraph {
 
     List<Op> bnUpdates = generator.batchNormUpdates();
     if (spec.twoStep()) {
-      Op applyG =
-          adamG.applyGradients(pairs(tf, gGrads, gGrads, generator.trainableVariables()), "G_step");
+      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
       generatorStep = tf.withControlDependencies(concat(List.of(applyG), bnUpdates)).noOp();
       Op applyD =
           adamD.applyGradients(
@@ -185,16 +190,23 @@ public final class TrainingGraph {
           tf.withControlDependencies(List.of(applyD)).assignAdd(step, tf.constant(1L));
       trainStep = null;
     } else {
-      // Both updates wait until every gradient is computed: G's gradient flows through D and
-      // must see D's weights of this iteration, exactly as in the reference's G-then-D order.
-      Output<?>[] all = concat(gGrads, dGrads);
-      Op applyG =
-          adamG.applyGradients(pairs(tf, gGrads, all, generator.trainableVariables()), "G_step");
+      // Variables are updated in place, so an update must wait for the last read of the weights
+      // it overwrites, but need not wait longer. D's weights are last read by D's own gradients
+      // and by L_G's gradient on its way to the fake images; from there on, D's update
+      // (memory-bound) overlaps G's backward pass (compute-bound). G's gradient still sees D's
+      // weights of this iteration, as in the reference's G-then-D order. (The optimizer makes each
+      // update of a network wait for all of that network's gradients.)
       Op applyD =
           adamD.applyGradients(
-              pairs(tf, dGrads, all, discriminator.trainableVariables()), "D_step");
+              pairs(
+                  tf,
+                  dGrads,
+                  concat(dGrads, new Output<?>[] {fakeGrad}),
+                  discriminator.trainableVariables()),
+              "D_step");
+      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
       trainStep =
-          tf.withControlDependencies(concat(List.of(applyG, applyD), bnUpdates))
+          tf.withControlDependencies(concat(List.of(applyD, applyG), bnUpdates))
               .assignAdd(step, tf.constant(1L));
       generatorStep = null;
       discriminatorStep = null;

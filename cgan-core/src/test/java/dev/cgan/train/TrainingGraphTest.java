@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.core.Variable;
@@ -83,6 +88,78 @@ class TrainingGraphTest {
     }
   }
 
+  /**
+   * Variables are updated in place while the fused step runs ops side by side, so every update must
+   * come after every op of the step that reads the variable it overwrites: checked on the graph
+   * itself, which is what the schedule obeys, since a race need not show in a short run.
+   */
+  @Test
+  void everyFusedUpdateWaitsForEveryReadOfItsVariable() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, TinyData.spec(3), TinyData.digits());
+      Set<GraphOperation> step = ancestors((GraphOperation) tg.trainStep.op());
+      int updates = 0;
+      for (GraphOperation op : step) {
+        if (!op.type().equals("ApplyAdam")) {
+          continue;
+        }
+        updates++;
+        GraphOperation variable = (GraphOperation) op.input(0).op();
+        Set<GraphOperation> before = ancestors(op);
+        for (GraphOperation reader : readers(variable)) {
+          if (!reader.equals(op) && step.contains(reader)) {
+            assertTrue(
+                before.contains(reader),
+                op.name()
+                    + " may overwrite "
+                    + variable.name()
+                    + " before "
+                    + reader.name()
+                    + " reads it");
+          }
+        }
+      }
+      assertEquals(
+          tg.generator.trainableVariables().size() + tg.discriminator.trainableVariables().size(),
+          updates);
+    }
+  }
+
+  /** The ops that read a variable, looking through the Identity ops that pass its reference on. */
+  private static Set<GraphOperation> readers(GraphOperation variable) {
+    Set<GraphOperation> readers = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>(variable.consumers());
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      if (readers.add(op) && op.type().equals("Identity")) {
+        todo.addAll(op.consumers());
+      }
+    }
+    return readers;
+  }
+
+  /** Every op that must run before {@code op}: data and control inputs, transitively. */
+  private static Set<GraphOperation> ancestors(GraphOperation op) {
+    Set<GraphOperation> seen = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>();
+    todo.push(op);
+    while (!todo.isEmpty()) {
+      GraphOperation o = todo.pop();
+      for (int i = 0; i < o.numInputs(); i++) {
+        GraphOperation in = (GraphOperation) o.input(i).op();
+        if (seen.add(in)) {
+          todo.push(in);
+        }
+      }
+      for (GraphOperation in : o.controlInputs()) {
+        if (seen.add(in)) {
+          todo.push(in);
+        }
+      }
+    }
+    return seen;
+  }
+
   @Test
   void rejectsABatchLargerThanTheData() {
     try (Graph g = new Graph()) {
@@ -127,9 +204,14 @@ class TrainingGraphTest {
   }
 
   private static List<float[]> trainAndRead(TrainingSpec spec, int iterations) {
+    return trainAndRead(spec, iterations, null);
+  }
+
+  private static List<float[]> trainAndRead(
+      TrainingSpec spec, int iterations, org.tensorflow.proto.ConfigProto config) {
     try (Graph g = new Graph()) {
       TrainingGraph tg = new TrainingGraph(g, spec, TinyData.digits());
-      try (Session s = new Session(g)) {
+      try (Session s = config == null ? new Session(g) : new Session(g, config)) {
         s.run(tg.reshuffle);
         for (int i = 0; i < iterations; i++) {
           if (spec.twoStep()) {
