@@ -64,14 +64,18 @@ final class BenchCommand implements Callable<Integer> {
       names = "--intra-op-threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "TensorFlow intra-op threads, 0 for its default (default: ${DEFAULT-VALUE}).")
+      description =
+          "TensorFlow intra-op threads for every measurement; 0: TensorFlow's default for the"
+              + " matmul, the trainer's (half the cores) for training (default: ${DEFAULT-VALUE}).")
   int intraOpThreads;
 
   @Option(
       names = "--inter-op-threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "TensorFlow inter-op threads, 0 for its default (default: ${DEFAULT-VALUE}).")
+      description =
+          "TensorFlow inter-op threads for every measurement; 0: TensorFlow's default for the"
+              + " matmul, the trainer's (2) for training (default: ${DEFAULT-VALUE}).")
   int interOpThreads;
 
   @Option(names = "--json", description = "Print the report as JSON instead of a table.")

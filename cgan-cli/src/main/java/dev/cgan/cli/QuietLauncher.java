@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.train.TrainingThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps TensorFlow's native start-up log away from users. The native library reads {@code
- * TF_CPP_MIN_LOG_LEVEL} once, when it loads, and Java cannot set an environment variable of its own
- * process; so when the variable is unset, the CLI runs itself once more as a child with it set, and
- * drops from the child's stderr the two lines that survive level 2. Setting the variable yourself
- * skips the extra process.
+ * Starts TensorFlow with the environment the CLI needs. The native library reads its environment
+ * once, when it loads, and Java cannot set an environment variable of its own process; so when a
+ * variable is unset, the CLI runs itself once more as a child with it set. {@code
+ * TF_CPP_MIN_LOG_LEVEL=2} keeps TensorFlow's native start-up log away from users (the two lines
+ * that survive it are dropped from the child's stderr); {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1}
+ * gives every session the threads its options ask for (see {@link TrainingThreads}), so that {@code
+ * bench} can measure the matmul peak on all cores and training with the training pools in one
+ * process. Setting both yourself skips the extra process.
  */
 final class QuietLauncher {
   static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
@@ -30,9 +34,10 @@ final class QuietLauncher {
 
   private QuietLauncher() {}
 
-  /** Whether this process should relaunch itself: the variable is unset. */
+  /** Whether this process should relaunch itself: a variable is unset. */
   static boolean needed() {
-    return System.getenv(LOG_LEVEL) == null;
+    return System.getenv(LOG_LEVEL) == null
+        || System.getenv(TrainingThreads.PER_SESSION_POOLS) == null;
   }
 
   /**
@@ -50,7 +55,8 @@ final class QuietLauncher {
         new ProcessBuilder(cmd)
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT);
-    pb.environment().put(LOG_LEVEL, "2");
+    pb.environment().putIfAbsent(LOG_LEVEL, "2");
+    pb.environment().putIfAbsent(TrainingThreads.PER_SESSION_POOLS, "1");
     pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     Process child = pb.start();
     // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can

@@ -16,6 +16,7 @@ import dev.cgan.train.RunConfig;
 import dev.cgan.train.RunFolder;
 import dev.cgan.train.Trainer;
 import dev.cgan.train.TrainingSpec;
+import dev.cgan.train.TrainingThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -297,7 +298,8 @@ final class TrainCommand implements Callable<Integer> {
         cfg.spec().iterations(),
         cfg.spec().batchSize(),
         cfg.spec().seed());
-    Trainer trainer = new Trainer().withSessionConfig(precision().sessionConfig(null));
+    Trainer trainer =
+        new Trainer().withSessionConfig(precision().sessionConfig(TrainingThreads.config()));
     try (Evaluator evaluator = evalInterval > 0 ? openEvaluator(cfg.spec().model(), out) : null) {
       if (evaluator != null) {
         trainer.evaluateEvery(

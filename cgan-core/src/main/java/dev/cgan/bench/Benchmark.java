@@ -10,6 +10,7 @@ import dev.cgan.train.RunConfig;
 import dev.cgan.train.RunFolder;
 import dev.cgan.train.Trainer;
 import dev.cgan.train.TrainingSpec;
+import dev.cgan.train.TrainingThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,6 +99,12 @@ public final class Benchmark {
           .setInterOpParallelismThreads(interOpThreads)
           .build();
     }
+
+    /** The training sessions' options: these thread counts, or the Trainer's default. */
+    public ConfigProto trainingConfig() {
+      ConfigProto explicit = sessionConfig();
+      return explicit == null ? TrainingThreads.config() : explicit;
+    }
   }
 
   private final Options options;
@@ -119,11 +126,17 @@ public final class Benchmark {
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("os.arch"),
             loadAverage(),
-            threads(options.intraOpThreads())
-                + " intra-op / "
-                + threads(options.interOpThreads())
-                + " inter-op");
+            threads(options.sessionConfig())
+                + " for matmul, "
+                + threads(options.trainingConfig())
+                + " for training");
 
+    if (!TrainingThreads.perSessionPools()) {
+      notes.add(
+          TrainingThreads.PER_SESSION_POOLS
+              + " is unset: every session ran on the intra-op threads of the first one (the"
+              + " matmul's), not on those its options ask for");
+    }
     List<MatmulBench.Result> matmul = matmul();
     FlopCount flops = FlopCount.of(CganConfig.reference());
     LabeledImages data = EmbeddedMnist.load();
@@ -254,7 +267,7 @@ public final class Benchmark {
             options.warmupIterations(),
             options.iterations(),
             options.repeats(),
-            precision.sessionConfig(options.sessionConfig()));
+            precision.sessionConfig(options.trainingConfig()));
     Stats gflops = r.imagesPerSecond().times(flops.referenceIterationFlops() / 1e9);
     return new BenchReport.Training(
         label,
@@ -282,7 +295,7 @@ public final class Benchmark {
    * the relaunch skipped.
    */
   private List<ColdStart.Result> coldStart(Path modelDir, Path png) throws IOException {
-    Map<String, String> quiet = Map.of(LOG_LEVEL, "2");
+    Map<String, String> quiet = Map.of(LOG_LEVEL, "2", TrainingThreads.PER_SESSION_POOLS, "1");
     Map<String, String> unset = new HashMap<>();
     unset.put(LOG_LEVEL, null);
     List<String> generate =
@@ -349,7 +362,17 @@ public final class Benchmark {
     }
   }
 
-  private static String threads(int n) {
+  private static String threads(ConfigProto config) {
+    if (config == null) {
+      return "TensorFlow's default";
+    }
+    return count(config.getIntraOpParallelismThreads())
+        + " intra-op / "
+        + count(config.getInterOpParallelismThreads())
+        + " inter-op";
+  }
+
+  private static String count(int n) {
     return n == 0 ? "default" : Integer.toString(n);
   }
 

@@ -71,13 +71,14 @@ public final class Trainer {
   public record Outcome(long iterations, boolean stoppedEarly, Metrics lastMetrics) {}
 
   private final AtomicBoolean stopRequested = new AtomicBoolean();
-  private ConfigProto sessionConfig;
+  private ConfigProto sessionConfig = TrainingThreads.config();
   private long evalInterval;
   private int evalSamplesPerClass;
   private SampleScorer scorer;
 
   /**
-   * Session options (threads, precision) for the training session; null for TensorFlow's defaults.
+   * Session options (threads, precision) for the training session: {@link TrainingThreads#config()}
+   * unless set; null for TensorFlow's defaults.
    */
   public Trainer withSessionConfig(ConfigProto config) {
     this.sessionConfig = config;
