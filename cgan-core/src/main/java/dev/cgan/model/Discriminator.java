@@ -32,7 +32,8 @@ public final class Discriminator {
     labelEmbedding =
         new Embedding(
             tf, "D_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 100));
-    int[] in = {config.imagePixels() + config.numClasses(), 512, 512, 512};
+    // The first layer reads the image and the label embedding: Linear(C·H·W + classes, 512).
+    int[][] in = {{config.imagePixels(), config.numClasses()}, {512}, {512}, {512}};
     int[] out = {512, 512, 512, 1};
     for (int i = 0; i < in.length; i++) {
       dense.add(new Dense(tf, "D_fc" + i, in[i], out[i], Seeds.derive(seed, 110 + i)));
@@ -50,8 +51,7 @@ public final class Discriminator {
       Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
     Operand<TFloat32> flat = tf.reshape(images, tf.constant(new int[] {-1, config.imagePixels()}));
     Operand<TFloat32> x =
-        tf.concat(List.of(flat, labelEmbedding.apply(tf, labels)), tf.constant(-1));
-    x = leaky(tf, dense.get(0).apply(tf, x));
+        leaky(tf, dense.get(0).apply(tf, List.of(flat, labelEmbedding.apply(tf, labels))));
     x = leaky(tf, dropout(tf, dense.get(1).apply(tf, x), dropoutSeed, 1));
     x = leaky(tf, dropout(tf, dense.get(2).apply(tf, x), dropoutSeed, 2));
     return dense.get(3).apply(tf, x);

@@ -2,6 +2,7 @@ package dev.cgan.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -65,8 +66,9 @@ class ModelShapesTest {
       assertEquals(
           List.of(
               "D_label_emb[10, 10]",
-              "D_fc0_w_part_0[517, 512]",
-              "D_fc0_w_part_1[517, 512]",
+              "D_fc0_w_part_0[512, 512]",
+              "D_fc0_w_part_1[512, 512]",
+              "D_fc0_w_part_2[10, 512]",
               "D_fc0_b[512]",
               "D_fc1_w_part_0[256, 512]",
               "D_fc1_w_part_1[256, 512]",
@@ -134,29 +136,30 @@ class ModelShapesTest {
   }
 
   @Test
-  void aBlockedKernelStartsAndMultipliesAsTheWholeKernel() {
+  void aBlockedKernelOnTwoInputsStartsAndMultipliesAsTheWholeKernelOnTheirConcatenation() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      // 1001·300 weights: blocked, with an odd row count (500 + 501).
-      Dense dense = new Dense(tf, "fc", 1001, 300, 9);
+      // Inputs of 1001 and 7 columns: the first one's 300,300 weights are cut in two blocks with an
+      // odd row count (500 + 501), the second one's 2,100 are one block.
+      Dense dense = new Dense(tf, "fc", new int[] {1001, 7}, 300, 9);
       assertEquals(
-          List.of("fc_w_part_0[500, 300]", "fc_w_part_1[501, 300]"),
+          List.of("fc_w_part_0[500, 300]", "fc_w_part_1[501, 300]", "fc_w_part_2[7, 300]"),
           dense.kernel().stream().map(v -> v.op().name() + v.shape()).toList());
       Operand<TFloat32> whole =
           new org.tensorflow.framework.initializers.RandomUniform<TFloat32>(
-                  -1 / Math.sqrt(1001), 1 / Math.sqrt(1001), 9)
-              .call(tf, tf.constant(new long[] {1001, 300}), TFloat32.class);
-      Operand<TFloat32> x =
-          tf.random.statelessRandomNormal(
-              tf.constant(new int[] {64, 1001}), tf.constant(new long[] {3, 4}), TFloat32.class);
-      Operand<TFloat32> expected = tf.math.add(tf.linalg.matMul(x, whole), dense.bias());
+                  -1 / Math.sqrt(1008), 1 / Math.sqrt(1008), 9)
+              .call(tf, tf.constant(new long[] {1008, 300}), TFloat32.class);
+      Operand<TFloat32> a = normal(tf, 64, 1001, 3), b = normal(tf, 64, 7, 4);
+      Operand<TFloat32> expected =
+          tf.math.add(
+              tf.linalg.matMul(tf.concat(List.of(a, b), tf.constant(1)), whole), dense.bias());
       try (Session s = new Session(g)) {
         s.initialize();
         try (Result r =
             s.runner()
                 .fetch(dense.fullKernel(tf))
                 .fetch(whole)
-                .fetch(dense.apply(tf, x))
+                .fetch(dense.apply(tf, List.of(a, b)))
                 .fetch(expected)
                 .run()) {
           assertArrayEquals(floats((TFloat32) r.get(1)), floats((TFloat32) r.get(0)));
@@ -167,7 +170,15 @@ class ModelShapesTest {
           }
         }
       }
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> dense.apply(tf, a));
+      assertEquals("the layer takes 2 inputs, got 1", e.getMessage());
     }
+  }
+
+  private static Operand<TFloat32> normal(Ops tf, int rows, int cols, long seed) {
+    return tf.random.statelessRandomNormal(
+        tf.constant(new int[] {rows, cols}), tf.constant(new long[] {seed, 0}), TFloat32.class);
   }
 
   @Test
