@@ -181,13 +181,14 @@ public record BenchReport(
     for (Training t : training) {
       line(
           sb,
-          "  %-10s %5d %6d  %-28s %-26s %5.1f %%",
+          "  %-10s %5d %6d  %-28s %-26s %5.1f %%%s",
           t.mode(),
           t.batchSize(),
           t.iterationsPerRepeat(),
           stats(t.imagesPerSecond(), 0),
           stats(t.gflops(), 1),
-          100 * t.fractionOfPeak());
+          100 * t.fractionOfPeak(),
+          t.mode().contains("bf16") ? " (bfloat16 work against the float32 peak)" : "");
     }
 
     section(sb, "Generation (CganGenerator.pixels; " + generationModel + ")");

@@ -176,18 +176,20 @@ public final class Benchmark {
       }
 
       machine = machine.withLoadAfter(loadAverage());
-      double load = Math.max(machine.loadBefore(), machine.loadAfter());
+      // The load after includes this benchmark's own minutes on every core; only the load it
+      // started into tells of competing processes.
+      double load = machine.loadBefore();
       if (load > 0.5 * machine.cpus()) {
         notes.add(
             String.format(
                 Locale.ROOT,
-                "the machine was busy (load average up to %.1f on %d CPUs): other processes"
-                    + " competed for the cores, so the timings are lower bounds and their ratios"
-                    + " are unreliable",
+                "the machine was busy when the benchmark started (load average %.1f on %d CPUs):"
+                    + " other processes competed for the cores, so the timings are lower bounds and"
+                    + " their ratios are unreliable",
                 load,
                 machine.cpus()));
       }
-      if (training.stream().anyMatch(t -> t.fractionOfPeak() > 1)) {
+      if (training.stream().anyMatch(t -> !t.mode().contains("bf16") && t.fractionOfPeak() > 1)) {
         notes.add(
             "training above 100 % of the matmul peak means the peak was measured while the machine"
                 + " was busier");
