@@ -32,9 +32,10 @@ final class ClassifierNet {
 
   /**
    * Names the layers and their variable names. Change it whenever either changes: it is part of the
-   * cache key, so a cached checkpoint of another network is never restored into this one.
+   * cache key, so a cached checkpoint of another network is never restored into this one. (v2:
+   * fc128's kernel is stored as two row blocks, see {@link dev.cgan.model.Dense}.)
    */
-  static final String ARCHITECTURE = "lenet(conv5x5x32,pool2,conv5x5x64,pool2,fc128,fc10)/v1";
+  static final String ARCHITECTURE = "lenet(conv5x5x32,pool2,conv5x5x64,pool2,fc128,fc10)/v2";
 
   private static final int FLAT = 5 * 5 * 64;
 
