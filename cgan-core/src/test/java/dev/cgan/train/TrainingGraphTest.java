@@ -204,14 +204,9 @@ class TrainingGraphTest {
   }
 
   private static List<float[]> trainAndRead(TrainingSpec spec, int iterations) {
-    return trainAndRead(spec, iterations, null);
-  }
-
-  private static List<float[]> trainAndRead(
-      TrainingSpec spec, int iterations, org.tensorflow.proto.ConfigProto config) {
     try (Graph g = new Graph()) {
       TrainingGraph tg = new TrainingGraph(g, spec, TinyData.digits());
-      try (Session s = config == null ? new Session(g) : new Session(g, config)) {
+      try (Session s = new Session(g)) {
         s.run(tg.reshuffle);
         for (int i = 0; i < iterations; i++) {
           if (spec.twoStep()) {
