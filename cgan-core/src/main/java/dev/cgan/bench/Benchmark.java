@@ -189,7 +189,7 @@ public final class Benchmark {
                 load,
                 machine.cpus()));
       }
-      if (training.stream().anyMatch(t -> !t.mode().contains("bf16") && t.fractionOfPeak() > 1)) {
+      if (training.stream().anyMatch(t -> !t.bfloat16() && t.fractionOfPeak() > 1)) {
         notes.add(
             "training above 100 % of the matmul peak means the peak was measured while the machine"
                 + " was busier");
