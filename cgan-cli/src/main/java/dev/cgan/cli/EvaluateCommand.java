@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.eval.EvaluationReport;
 import dev.cgan.eval.Evaluator;
 import dev.cgan.serve.CganGenerator;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,12 +35,7 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "DIR",
-      description = "A training run folder or an exported SavedModel.")
-  Path model;
+  @Mixin Options.Model model;
 
   @Option(
       names = "--samples",
@@ -47,14 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Generated samples per class, so 10 x N in all (default: ${DEFAULT-VALUE}).")
   int samples;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "7",
-      description =
-          "Noise seed; the same model, N and seed give the same figures (default:"
-              + " ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin Options.Seed seed;
 
   @Option(names = "--json", description = "Print the report as JSON instead of a table.")
   boolean json;
@@ -69,24 +59,25 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (samples < 2) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--samples must be at least 2 (diversity compares pairs), got " + samples);
+    try {
+      Evaluator.checkSamplesPerClass(samples);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), e.messageNaming("--samples"));
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (CganGenerator g = CganGenerator.load(model)) {
+    try (CganGenerator g = CganGenerator.load(model.dir)) {
       try {
         Evaluator.requireDigitModel(g.config());
       } catch (IllegalArgumentException e) {
         // Checked before the classifier is loaded or trained, so a wrong model fails at once.
-        throw new ParameterException(spec.commandLine(), e.getMessage() + ": " + model);
+        throw new ParameterException(spec.commandLine(), e.getMessage() + ": " + model.dir);
       }
       try (Evaluator evaluator =
           Evaluator.open(
               cacheDir != null ? cacheDir : Evaluator.defaultCacheRoot(), err::println)) {
-        EvaluationReport report = evaluator.evaluate(g, samples, seed).withModel(model.toString());
+        EvaluationReport report =
+            evaluator.evaluate(g, samples, seed.value).withModel(model.dir.toString());
         out.print(json ? report.toJson() + "\n" : report.toTable());
         out.flush();
       }

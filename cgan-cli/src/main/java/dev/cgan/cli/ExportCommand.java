@@ -1,11 +1,11 @@
 package dev.cgan.cli;
 
 import dev.cgan.serve.SavedModelExport;
-import dev.cgan.train.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,23 +20,20 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "RUN",
-      description = "The training run folder.")
-  Path model;
+  @Mixin Options.Run model;
 
   @Option(
       names = "--out",
       required = true,
       paramLabel = "DIR",
-      description = "SavedModel folder to write (replaced atomically).")
+      description =
+          "SavedModel folder to write: a new or empty folder, or an earlier export (replaced"
+              + " atomically); anything else is refused.")
   Path out;
 
   @Override
   public Integer call() throws IOException {
-    SavedModelExport.export(RunFolder.open(model), out);
+    SavedModelExport.export(model.dir, out);
     spec.commandLine()
         .getOut()
         .println("exported " + out + " (signatures: serving_default, generate)");

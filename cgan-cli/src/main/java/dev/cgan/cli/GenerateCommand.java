@@ -1,13 +1,14 @@
 package dev.cgan.cli;
 
 import dev.cgan.image.Png;
+import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.Labels;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,12 +28,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      required = true,
-      paramLabel = "DIR",
-      description = "A training run folder or an exported SavedModel.")
-  Path model;
+  @Mixin Options.Model model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   What what;
@@ -53,28 +49,24 @@ final class GenerateCommand implements Callable<Integer> {
     String labels;
   }
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "7",
-      description =
-          "Noise seed; the same model, digits and seed give the same PNG (default:"
-              + " ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin Options.Seed seed;
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
       defaultValue = "result.png",
-      description = "PNG to write (default: ${DEFAULT-VALUE}).")
+      description =
+          "PNG to write (default: ${DEFAULT-VALUE}): a regular file is replaced atomically, a"
+              + " symbolic link is written through to its target, a FIFO or device is written"
+              + " to.")
   Path output;
 
   @Override
   public Integer call() throws IOException {
     // The spelling first, so that a typo is reported without waiting for TensorFlow to load.
     parse(Integer.MAX_VALUE);
-    try (CganGenerator g = CganGenerator.load(model)) {
-      Png.write(g.render(parse(g.config().numClasses()), seed), output);
+    try (CganGenerator g = CganGenerator.load(model.dir)) {
+      Png.write(g.render(parse(g.config().numClasses()), seed.value), output);
     }
     spec.commandLine().getOut().println("wrote " + output);
     return Main.OK;

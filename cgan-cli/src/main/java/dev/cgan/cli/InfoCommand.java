@@ -1,7 +1,7 @@
 package dev.cgan.cli;
 
-import dev.cgan.Devices;
 import dev.cgan.Version;
+import dev.cgan.internal.Devices;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -74,7 +74,22 @@ public final class Main {
                   + " --help' for usage.");
           return USAGE;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (LinkageError e) {
+      // TensorFlow's native library is unpacked into JavaCPP's cache (~/.javacpp/cache) and
+      // java.io.tmpdir on first use; without a writable one, the JVM says so in 37 lines.
+      err.println(
+          "error: cannot load TensorFlow's native library ("
+              + describe(e)
+              + "); it is unpacked on first use into ~/.javacpp/cache or java.io.tmpdir: make one"
+              + " of them writable, or point one elsewhere with"
+              + " -Dorg.bytedeco.javacpp.cachedir=DIR or -Djava.io.tmpdir=DIR");
+      if (System.getenv("CGAN_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
+    }
   }
 
   /**

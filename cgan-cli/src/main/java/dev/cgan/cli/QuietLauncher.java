@@ -1,6 +1,6 @@
 package dev.cgan.cli;
 
-import dev.cgan.train.TrainingThreads;
+import dev.cgan.train.internal.TrainingThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,31 +1,27 @@
 package dev.cgan.cli;
 
-import dev.cgan.data.DataSources;
-import dev.cgan.data.LabeledImages;
+import dev.cgan.InvalidSettingException;
+import dev.cgan.data.DataSource;
 import dev.cgan.data.MnistDownloader;
-import dev.cgan.eval.EvaluationReport;
+import dev.cgan.eval.EvaluationListener;
 import dev.cgan.eval.Evaluator;
-import dev.cgan.image.Png;
 import dev.cgan.model.CganConfig;
-import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.Labels;
-import dev.cgan.serve.SavedModelExport;
-import dev.cgan.train.Metrics;
+import dev.cgan.serve.RunProducts;
+import dev.cgan.train.Listeners;
 import dev.cgan.train.Precision;
-import dev.cgan.train.RunConfig;
-import dev.cgan.train.RunFolder;
-import dev.cgan.train.Trainer;
-import dev.cgan.train.TrainingSpec;
-import dev.cgan.train.TrainingThreads;
+import dev.cgan.train.RunSettings;
+import dev.cgan.train.TrainingListener;
+import dev.cgan.train.TrainingRun;
+import dev.cgan.train.internal.TrainingThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,34 +45,8 @@ import picocli.CommandLine.Spec;
       "  java -jar cgan-cli.jar train --resume run --iterations 20000"
     })
 final class TrainCommand implements Callable<Integer> {
-  /**
-   * Default length: 150 epochs of the embedded 10k digits, 23,400 iterations at batch 64. Measured
-   * (README "Quality"): conditional accuracy ≥ 97 % and Fréchet distance within 3× the real floor
-   * are reached from about 100 epochs on; 150 leaves a margin for the run-to-run spread.
-   */
-  static final int DEFAULT_EPOCHS = 150;
-
   /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
   static final int INTERRUPTED = 130;
-
-  /** Options that define a run; a resumed run keeps the values it was started with. */
-  private static final String[] FIXED_ON_RESUME = {
-    "--data",
-    "--images",
-    "--labels",
-    "--dataset",
-    "--batch",
-    "--seed",
-    "--lr",
-    "--classes",
-    "--img-size",
-    "--class-names",
-    "--dropout",
-    "--bn-eps",
-    "--two-step",
-    "--digits",
-    "--out"
-  };
 
   @Spec CommandSpec spec;
 
@@ -143,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--epochs",
         paramLabel = "N",
-        description = "Epochs over the data (default: " + DEFAULT_EPOCHS + ").")
+        description = "Epochs over the data (default: " + RunSettings.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
     @Option(
@@ -278,44 +248,174 @@ final class TrainCommand implements Callable<Integer> {
           "Run the reference's G step and D step as two session runs (slower; same mathematics).")
   boolean twoStep;
 
+  /** Library settings by the options that set them, for messages. */
+  private static final Map<String, String> OPTION_OF =
+      Map.ofEntries(
+          Map.entry("data", "--data/--images/--dataset"),
+          Map.entry("batchSize", "--batch"),
+          Map.entry("epochs", "--epochs"),
+          Map.entry("iterations", "--iterations"),
+          Map.entry("seed", "--seed"),
+          Map.entry("learningRate", "--lr"),
+          Map.entry("classes", "--classes"),
+          Map.entry("imageSize", "--img-size"),
+          Map.entry("classNames", "--class-names"),
+          Map.entry("dropoutRate", "--dropout"),
+          Map.entry("batchNormEps", "--bn-eps"),
+          Map.entry("network", "--img-size/--dropout/--bn-eps"),
+          Map.entry("twoStep", "--two-step"),
+          Map.entry("resultLabels", "--digits"),
+          Map.entry("sampleInterval", "--sample-interval"),
+          Map.entry("checkpointInterval", "--checkpoint-interval"),
+          Map.entry("logInterval", "--log-interval"),
+          Map.entry("keep", "--keep"));
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    checkCounts();
-    RunFolder run = resume != null ? resumeRun() : newRun();
-    RunConfig cfg = run.config();
-    LabeledImages images = load(cfg.data(), cfg.spec().model().numClasses());
-    checkFits(run, images);
-    out.printf(
-        Locale.ROOT,
-        "training %s on %s (%d images of %dx%d, %d classes): %d iterations, batch %d, seed %d%n",
-        run.root(),
-        cfg.data(),
-        images.count(),
-        images.height(),
-        images.width(),
-        cfg.spec().model().numClasses(),
-        cfg.spec().iterations(),
-        cfg.spec().batchSize(),
-        cfg.spec().seed());
-    Trainer trainer =
-        new Trainer().withSessionConfig(precision().sessionConfig(TrainingThreads.config()));
-    try (Evaluator evaluator = evalInterval > 0 ? openEvaluator(cfg.spec().model(), out) : null) {
-      if (evaluator != null) {
-        trainer.evaluateEvery(
-            evalInterval,
-            evalSamples,
-            (imgs, labels) -> {
-              EvaluationReport r = evaluator.evaluate(imgs, labels);
-              return new Trainer.Scores(
-                  r.conditionalAccuracy(),
-                  r.frechetDistance(),
-                  r.classifierScore(),
-                  r.diversityRatio());
-            });
-      }
-      return finish(run, trainUntilDoneOrStopped(trainer, run, images, out), out);
+    Precision precision = precision();
+    if (resume != null && given("--out")) {
+      throw new ParameterException(spec.commandLine(), "--out cannot be given with --resume");
     }
+    try (TrainingRun run = open(out)) {
+      RunSettings s = run.settings();
+      out.printf(
+          Locale.ROOT,
+          "training %s on %s (%d images of %dx%d, %d classes): %d iterations, batch %d, seed %d%n",
+          run.folder(),
+          s.data().id(),
+          run.data().count(),
+          run.data().height(),
+          run.data().width(),
+          s.network().numClasses(),
+          s.iterations(),
+          s.batchSize(),
+          s.seed());
+      run.withSessionConfig(precision.sessionConfig(TrainingThreads.config()));
+      TrainingProgress progress = new TrainingProgress(out);
+      List<TrainingListener> listeners = Listeners.standard();
+      listeners.add(progress);
+      try (Evaluator evaluator = evalInterval > 0 ? openEvaluator(s, out) : null) {
+        if (evaluator != null) {
+          listeners.add(
+              new EvaluationListener(evaluator, evalInterval, evalSamples, progress::evaluated));
+        }
+        TrainingRun.Outcome outcome = Signals.untilDoneOrStopped(run, listeners);
+        if (outcome.stoppedEarly()) {
+          out.printf(
+              "stopped at iteration %d and saved a checkpoint; continue with: train --resume %s%n",
+              outcome.iterations(), run.folder());
+          return INTERRUPTED;
+        }
+        RunProducts.write(run.folder());
+        out.printf(
+            "done: %d iterations; wrote %s, %s and %s%n",
+            outcome.iterations(),
+            run.folder().resolve("result.png"),
+            run.folder().resolve("losses.png"),
+            run.folder().resolve("saved_model"));
+        return Main.OK;
+      }
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(
+          spec.commandLine(), e.messageNaming(OPTION_OF.getOrDefault(e.setting(), e.setting())));
+    }
+  }
+
+  private TrainingRun open(PrintWriter console) throws IOException {
+    MnistDownloader.Progress downloads = TrainingProgress.downloads(console);
+    if (resume != null) {
+      return TrainingRun.resume(resume, this::applyGiven, downloads)
+          .withWarnings(spec.commandLine().getErr()::println);
+    }
+    CganConfig network =
+        CganConfig.reference()
+            .withImageSize(imageSize)
+            .withDropoutRate(dropout)
+            .withBatchNormEps(batchNormEps);
+    return TrainingRun.create(
+            out,
+            applyGiven(RunSettings.builder(source()))
+                .network(network)
+                .classes(classes)
+                .batchSize(batch)
+                .seed(seed)
+                .learningRate(learningRate)
+                .twoStep(twoStep)
+                .resultLabels(digits)
+                .classNames(classNames)
+                .sampleInterval(sampleInterval)
+                .checkpointInterval(checkpointInterval)
+                .logInterval(logInterval)
+                .keep(keep)
+                .build(),
+            downloads)
+        .withWarnings(spec.commandLine().getErr()::println);
+  }
+
+  /**
+   * The options given on this command line, onto {@code b}: for a resumed run, the library refuses
+   * those that would change what defines it.
+   */
+  private RunSettings.Builder applyGiven(RunSettings.Builder b) {
+    if (length != null && length.epochs != null) {
+      b.epochs(length.epochs);
+    }
+    if (length != null && length.iterations != null) {
+      b.iterations(length.iterations);
+    }
+    if (resume == null) {
+      return b;
+    }
+    if (given("--data") || given("--images") || given("--labels") || given("--dataset")) {
+      b.data(source());
+    }
+    if (given("--img-size") || given("--dropout") || given("--bn-eps")) {
+      b.network(
+          b.build()
+              .network()
+              .withImageSize(imageSize)
+              .withDropoutRate(dropout)
+              .withBatchNormEps(batchNormEps));
+    }
+    if (given("--classes")) {
+      b.classes(classes);
+    }
+    if (given("--batch")) {
+      b.batchSize(batch);
+    }
+    if (given("--seed")) {
+      b.seed(seed);
+    }
+    if (given("--lr")) {
+      b.learningRate(learningRate);
+    }
+    if (given("--two-step")) {
+      b.twoStep(twoStep);
+    }
+    if (given("--digits")) {
+      b.resultLabels(digits);
+    }
+    if (given("--class-names")) {
+      b.classNames(classNames);
+    }
+    if (given("--sample-interval")) {
+      b.sampleInterval(sampleInterval);
+    }
+    if (given("--checkpoint-interval")) {
+      b.checkpointInterval(checkpointInterval);
+    }
+    if (given("--log-interval")) {
+      b.logInterval(logInterval);
+    }
+    if (given("--keep")) {
+      b.keep(keep);
+    }
+    return b;
+  }
+
+  private boolean given(String option) {
+    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 
   private Precision precision() {
@@ -328,245 +428,16 @@ final class TrainCommand implements Callable<Integer> {
     };
   }
 
-  private static Evaluator openEvaluator(CganConfig model, PrintWriter out) throws IOException {
-    Evaluator.requireDigitModel(model);
+  private static Evaluator openEvaluator(RunSettings s, PrintWriter out) throws IOException {
+    Evaluator.requireDigitModel(s.network());
     return Evaluator.open(Evaluator.defaultCacheRoot(), out::println);
   }
 
-  /** After training: result.png and the SavedModel, unless the run was stopped early. */
-  private static int finish(RunFolder run, Trainer.Outcome outcome, PrintWriter out)
-      throws IOException {
-    RunConfig cfg = run.config();
-    if (outcome.stoppedEarly()) {
-      return INTERRUPTED;
-    }
-    try (CganGenerator g = CganGenerator.fromRun(run)) {
-      Png.write(
-          g.render(Labels.parse(cfg.digits(), g.config().numClasses()), cfg.spec().seed()),
-          run.resultImage());
-    }
-    SavedModelExport.export(run, run.savedModelDir());
-    out.printf(
-        "done: %d iterations; wrote %s, %s and %s%n",
-        outcome.iterations(), run.resultImage(), run.lossPlot(), run.savedModelDir());
-    return Main.OK;
-  }
-
-  /**
-   * Trains with a progress line; Ctrl-C or SIGTERM asks the trainer to stop, and the JVM's shutdown
-   * waits until the checkpoint of the iteration reached is written.
-   */
-  private static Trainer.Outcome trainUntilDoneOrStopped(
-      Trainer trainer, RunFolder run, LabeledImages images, PrintWriter out) throws IOException {
-    ProgressLine bar = new ProgressLine(out, ProgressLine.terminal(), "it");
-    int batch = run.config().spec().batchSize();
-    Trainer.Listener listener =
-        new Trainer.Listener() {
-          long from;
-          Metrics last;
-
-          @Override
-          public void started(long fromIteration, long total) {
-            from = fromIteration;
-          }
-
-          @Override
-          public void iterationDone(long it, long total) {
-            String status =
-                last == null
-                    ? ""
-                    : String.format(
-                        Locale.ROOT,
-                        "D %.3f G %.3f",
-                        last.discriminatorLoss(),
-                        last.generatorLoss());
-            bar.update(it, from, total, last == null ? 0 : last.imagesPerSecond(), "img/s", status);
-          }
-
-          @Override
-          public void evaluated(long it, Trainer.Scores s) {
-            bar.clear();
-            out.printf(
-                Locale.ROOT,
-                "eval %6d  conditional accuracy %.2f %%  Frechet distance %.2f  classifier score"
-                    + " %.3f  diversity %.2f%n",
-                it,
-                100 * s.conditionalAccuracy(),
-                s.frechetDistance(),
-                s.classifierScore(),
-                s.diversityRatio());
-          }
-
-          @Override
-          public void logged(Metrics m) {
-            last = m;
-            if (!ProgressLine.terminal()) {
-              out.printf(
-                  Locale.ROOT,
-                  "iter %6d  epoch %3d  D loss %.4f  G loss %.4f  D(x) %.3f  D(G(z)) %.3f  %6.0f"
-                      + " img/s%n",
-                  m.iteration(),
-                  m.epoch(),
-                  m.discriminatorLoss(),
-                  m.generatorLoss(),
-                  m.meanRealScore(),
-                  m.meanFakeScore(),
-                  m.imagesPerSecond());
-            }
-          }
-        };
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread onSignal =
-        new Thread(
-            () -> {
-              trainer.requestStop();
-              try {
-                finished.await(2, TimeUnit.MINUTES);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    Runtime.getRuntime().addShutdownHook(onSignal);
-    try {
-      Trainer.Outcome outcome = trainer.train(run, images, listener);
-      bar.finish();
-      if (outcome.stoppedEarly()) {
-        out.printf(
-            "stopped at iteration %d and saved a checkpoint; continue with: train --resume %s%n",
-            outcome.iterations(), run.root());
-      }
-      return outcome;
-    } finally {
-      bar.finish();
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is already running; it returns now that training has ended.
-      }
-    }
-  }
-
-  /** Counts the run could not use are refused as given, before anything is written. */
-  private void checkCounts() {
-    if (length != null && length.epochs != null && length.epochs < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "--epochs must not be negative, got " + length.epochs);
-    }
-    if (length != null && length.iterations != null && length.iterations < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "--iterations must not be negative, got " + length.iterations);
-    }
-    if (keep < 1) {
-      throw new ParameterException(spec.commandLine(), "--keep must be at least 1, got " + keep);
-    }
-  }
-
-  private RunFolder newRun() throws IOException {
-    String source = source();
-    LabeledImages images = load(source, classes);
-    CganConfig model =
-        new CganConfig(
-            Math.max(images.numClasses(), 2), 100, imageSize, 1, batchNormEps, 0.1f, dropout, 0.2f);
-    if (classNames != null && classNames.size() != model.numClasses()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--class-names has "
-              + classNames.size()
-              + " names but the data has "
-              + model.numClasses()
-              + " classes");
-    }
-    if (batch < 2) {
-      throw new ParameterException(
-          spec.commandLine(), "--batch must be at least 2 (BatchNorm needs a batch), got " + batch);
-    }
-    long perEpoch = images.count() / batch;
-    if (perEpoch == 0) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--batch " + batch + " is larger than the data (" + images.count() + " images)");
-    }
-    long iterations =
-        length != null && length.iterations != null
-            ? length.iterations
-            : (length != null && length.epochs != null ? length.epochs : DEFAULT_EPOCHS) * perEpoch;
-    if (iterations < 0) {
-      throw new ParameterException(
-          spec.commandLine(), "--iterations/--epochs must not be negative, got " + iterations);
-    }
-    String resultLabels = digits != null ? digits : defaultLabels(model.numClasses());
-    Labels.parse(resultLabels, model.numClasses());
-    TrainingSpec ts =
-        new TrainingSpec(model, batch, seed, iterations, learningRate, 0.5f, 0.999f, twoStep);
-    return RunFolder.create(
-        out,
-        new RunConfig(
-            ts,
-            source,
-            sampleInterval,
-            checkpointInterval,
-            logInterval,
-            keep,
-            resultLabels,
-            classNames));
-  }
-
-  private RunFolder resumeRun() throws IOException {
-    for (String name : FIXED_ON_RESUME) {
-      if (spec.commandLine().getParseResult().hasMatchedOption(name)) {
-        throw new ParameterException(
-            spec.commandLine(),
-            name
-                + " cannot be given with --resume: a resumed run keeps the settings in "
-                + resume.resolve(RunFolder.CONFIG));
-      }
-    }
-    RunFolder run = RunFolder.open(resume);
-    if (length != null) {
-      TrainingSpec ts = run.config().spec();
-      long total =
-          length.iterations != null
-              ? length.iterations
-              : length.epochs
-                  * (load(run.config().data(), ts.model().numClasses()).count() / ts.batchSize());
-      long reached =
-          run.checkpoints().latest().map(dev.cgan.train.Checkpoints::iterationOf).orElse(0L);
-      if (total < reached) {
-        throw new ParameterException(
-            spec.commandLine(),
-            run.root()
-                + " is already at iteration "
-                + reached
-                + "; --iterations "
-                + total
-                + " would go back");
-      }
-      run = run.update(run.config().withSpec(ts.withIterations(total)));
-    }
-    return run;
-  }
-
-  /** The data must match the network the run was built for. */
-  private static void checkFits(RunFolder run, LabeledImages images) throws IOException {
-    int classes = run.config().spec().model().numClasses();
-    if (images.numClasses() > classes) {
-      throw new IOException(
-          run.config().data()
-              + " has "
-              + images.numClasses()
-              + " classes but the run "
-              + run.root()
-              + " was built for "
-              + classes);
-    }
-  }
-
-  private String source() {
+  private DataSource source() {
     int given =
         (data != null ? 1 : 0)
             + (imagesFile != null || labelsFile != null ? 1 : 0)
-            + (spec.commandLine().getParseResult().hasMatchedOption("--dataset") ? 1 : 0);
+            + (given("--dataset") ? 1 : 0);
     if (given > 1) {
       throw new ParameterException(
           spec.commandLine(), "give one of --data, --images/--labels or --dataset");
@@ -575,54 +446,20 @@ final class TrainCommand implements Callable<Integer> {
       if (imagesFile == null || labelsFile == null) {
         throw new ParameterException(spec.commandLine(), "--images and --labels go together");
       }
-      return DataSources.files(imagesFile, labelsFile);
+      return DataSource.idxFiles(imagesFile, labelsFile);
     }
     if (data != null) {
-      return DataSources.directory(data);
+      return DataSource.idxFolder(data);
     }
     return switch (dataset) {
-      case "embedded" -> DataSources.EMBEDDED;
+      case "embedded" -> DataSource.embedded();
       case "mnist" ->
-          DataSources.mnist(cacheDir != null ? cacheDir : MnistDownloader.defaultCacheDir());
+          new DataSource.Mnist(
+              cacheDir != null ? cacheDir : MnistDownloader.defaultCacheDir(),
+              mirrors.stream().map(URI::create).toList());
       default ->
           throw new ParameterException(
               spec.commandLine(), "--dataset must be embedded or mnist, got '" + dataset + "'");
     };
-  }
-
-  private LabeledImages load(String source, int numClasses) throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    ProgressLine bar = new ProgressLine(out, ProgressLine.terminal(), "MB");
-    MnistDownloader.Builder download =
-        MnistDownloader.builder()
-            .progress(
-                (file, bytes, total) -> {
-                  if (bytes == total && !ProgressLine.terminal()) {
-                    out.printf(Locale.ROOT, "%s: %.1f MB%n", file, bytes / 1e6);
-                  }
-                  bar.update(bytes >> 20, 0, Math.max(total, bytes) >> 20, 0, "", file);
-                  if (bytes == total) {
-                    bar.finish();
-                  }
-                });
-    if (!mirrors.isEmpty()) {
-      download.baseUrls(mirrors.toArray(String[]::new));
-    }
-    return DataSources.load(source, numClasses, download);
-  }
-
-  static String defaultLabels(int numClasses) {
-    if (numClasses <= 10) {
-      StringBuilder s = new StringBuilder();
-      for (int i = 0; i < numClasses; i++) {
-        s.append(i);
-      }
-      return s.toString();
-    }
-    List<String> all = new ArrayList<>();
-    for (int i = 0; i < numClasses; i++) {
-      all.add(Integer.toString(i));
-    }
-    return String.join(",", all);
   }
 }

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.cgan.data.DataSources;
+import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.IdxFile;
 import dev.cgan.data.InvalidDataException;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.data.MnistDownloader;
+import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.Labels;
-import dev.cgan.train.RunFolder;
+import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,7 +174,7 @@ class BadInputTest {
     assertFailure(o, Main.FAILED, data + ": labels go up to 2, expected 0..1 for 2 classes");
     assertThrows(
         InvalidDataException.class,
-        () -> DataSources.load(DataSources.directory(data), 2, MnistDownloader.builder()));
+        () -> DataSource.idxFolder(data).load(2, MnistDownloader.Progress.NONE));
   }
 
   @Test
@@ -416,8 +416,8 @@ class BadInputTest {
         copyRun(
             run,
             tmp.resolve("run-more-classes"),
-            DataSources.directory(data),
-            DataSources.directory(moreClasses));
+            DataSource.idxFolder(data).id(),
+            DataSource.idxFolder(moreClasses).id());
     assertFailure(
         cgan("train", "--resume", runA.toString()),
         Main.FAILED,
@@ -430,8 +430,8 @@ class BadInputTest {
         copyRun(
             run,
             tmp.resolve("run-fewer"),
-            DataSources.directory(data),
-            DataSources.directory(fewer));
+            DataSource.idxFolder(data).id(),
+            DataSource.idxFolder(fewer).id());
     assertFailure(
         cgan("train", "--resume", runB.toString()),
         Main.FAILED,

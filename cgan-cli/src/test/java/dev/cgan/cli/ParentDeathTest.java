@@ -3,8 +3,8 @@ package dev.cgan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cgan.train.Checkpoints;
-import dev.cgan.train.RunFolder;
+import dev.cgan.train.internal.Checkpoints;
+import dev.cgan.train.internal.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -265,6 +265,32 @@ public final class LabeledImages {
         numClasses);
   }
 
+  /**
+   * Writes the set into {@code dir} (created if missing) as {@code train-images-idx3-ubyte.gz} and
+   * {@code train-labels-idx1-ubyte.gz}, the pair {@link #fromDirectory(Path)} and {@link
+   * DataSource#idxFolder(Path)} read; existing files of those names are replaced.
+   *
+   * @return {@code dir}
+   */
+  public Path writeIdx(Path dir) throws IOException {
+    java.nio.file.Files.createDirectories(dir);
+    byte[] bytes = new byte[labels.length];
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i] > 255) {
+        throw new IllegalStateException("label " + labels[i] + " does not fit an IDX ubyte");
+      }
+      bytes[i] = (byte) labels[i];
+    }
+    IdxFile.writeUbyte(
+        dir.resolve("train-images-idx3-ubyte.gz"),
+        pixels,
+        new int[] {labels.length, height, width},
+        true);
+    IdxFile.writeUbyte(
+        dir.resolve("train-labels-idx1-ubyte.gz"), bytes, new int[] {labels.length}, true);
+    return dir;
+  }
+
   @Override
   public String toString() {
     return "LabeledImages["

@@ -1,8 +1,8 @@
 package dev.cgan.eval;
 
 import dev.cgan.data.LabeledImages;
-import dev.cgan.model.Preprocessing;
-import dev.cgan.model.Seeds;
+import dev.cgan.model.internal.Preprocessing;
+import dev.cgan.model.internal.Seeds;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;

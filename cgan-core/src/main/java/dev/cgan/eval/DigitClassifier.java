@@ -1,8 +1,8 @@
 package dev.cgan.eval;
 
-import dev.cgan.TensorArrays;
 import dev.cgan.data.LabeledImages;
-import dev.cgan.model.Preprocessing;
+import dev.cgan.internal.TensorArrays;
+import dev.cgan.model.internal.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

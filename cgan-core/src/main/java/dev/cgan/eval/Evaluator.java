@@ -1,9 +1,10 @@
 package dev.cgan.eval;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.CganConfig;
-import dev.cgan.model.Seeds;
+import dev.cgan.model.internal.Seeds;
 import dev.cgan.serve.CganGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,6 +37,12 @@ import java.util.function.Consumer;
 public final class Evaluator implements AutoCloseable {
   /** Generated samples per class when the caller has no reason to choose. */
   public static final int DEFAULT_SAMPLES_PER_CLASS = 1000;
+
+  /**
+   * The most samples per class one evaluation draws: 10 × 20,000 images of 32×32 floats are 800 MB
+   * in memory at once.
+   */
+  public static final int MAX_SAMPLES_PER_CLASS = 20_000;
 
   /** Images of the embedded set the classifier trains on; the rest are held out. */
   public static final int TRAIN_IMAGES = 8000;
@@ -138,6 +145,22 @@ public final class Evaluator implements AutoCloseable {
   }
 
   /**
+   * Refuses a sample count {@link #evaluate(CganGenerator, int, long)} cannot use.
+   *
+   * @throws InvalidSettingException naming {@code samplesPerClass}
+   */
+  public static void checkSamplesPerClass(int samplesPerClass) {
+    if (samplesPerClass < 2 || samplesPerClass > MAX_SAMPLES_PER_CLASS) {
+      throw new InvalidSettingException(
+          "samplesPerClass",
+          "must be between 2 (diversity compares pairs) and "
+              + MAX_SAMPLES_PER_CLASS
+              + ", got "
+              + samplesPerClass);
+    }
+  }
+
+  /**
    * Generates {@code samplesPerClass} images of every digit and scores them. Class y is drawn in
    * one batch with seed {@code Seeds.derive(seed, y)}, so the same generator, count and seed give
    * the same report.
@@ -147,10 +170,7 @@ public final class Evaluator implements AutoCloseable {
    */
   public EvaluationReport evaluate(CganGenerator generator, int samplesPerClass, long seed) {
     requireDigitModel(generator.config());
-    if (samplesPerClass < 2) {
-      throw new IllegalArgumentException(
-          "samples per class must be at least 2, got " + samplesPerClass);
-    }
+    checkSamplesPerClass(samplesPerClass);
     long t0 = System.nanoTime();
     float[][] images = new float[CLASSES * samplesPerClass][];
     int[] labels = new int[images.length];

@@ -1,22 +1,17 @@
 package dev.cgan.image;
 
+import dev.cgan.internal.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
@@ -35,10 +30,12 @@ public final class Png {
   private Png() {}
 
   /**
-   * Writes {@code image} as a PNG to {@code target}, replacing any existing file.
+   * Writes {@code image} as a PNG to {@code target}.
    *
-   * <p>The bytes go to a hidden temporary file in the target's directory, are flushed to disk, and
-   * are then renamed onto {@code target}; on failure the temporary file is removed.
+   * <p>A new or regular file is replaced atomically: the bytes go to a hidden temporary file in the
+   * target's directory, are flushed to disk, and are then renamed onto {@code target}; on failure
+   * the temporary file is removed. A symbolic link is followed (the file it points to is replaced,
+   * the link stays); a FIFO or a device is written through; a folder is refused.
    *
    * @param image the picture; a {@link BufferedImage#TYPE_BYTE_GRAY} image is stored as 8-bit grey
    * @param target the file to write; its directory must already exist
@@ -68,34 +65,16 @@ public final class Png {
     }
 
     byte[] png = encode(image);
-    Path temp =
-        dir.resolve(
-            "."
-                + file.getFileName()
-                + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
     try {
-      try (FileChannel channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-        // Without this a power cut after the rename can leave an empty file under the name.
-        channel.force(true);
-      }
-      move(temp, file);
+      AtomicFiles.write(target, png);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException cleanup) {
-        e.addSuppressed(cleanup);
-      }
       if (e instanceof AccessDeniedException) {
         NotWritable denied = new NotWritable(dir, what + "directory " + dir + " is not writable");
         denied.initCause(e);
         throw denied;
+      }
+      if (e.getMessage() != null && e.getMessage().startsWith("cannot write ")) {
+        throw e;
       }
       throw new IOException(what + detail(e), e);
     }
@@ -139,16 +118,6 @@ public final class Png {
       }
     }
     return bytes.toByteArray();
-  }
-
-  private static void move(Path temp, Path file) throws IOException {
-    try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so this only happens on unusual file systems; a plain replace is
-      // still better than refusing to write the result.
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
   }
 
   // The JDK's file-system exceptions print as "file: reason"; these print the reason alone,

@@ -1,5 +1,7 @@
 package dev.cgan.model;
 
+import dev.cgan.InvalidSettingException;
+
 /**
  * Shape and regularisation of one conditional GAN. The defaults are the reference network
  * (PyTorch-GAN {@code cgan.py}, as ported by the Jittor tutorial): 10 classes, 100-dim noise,
@@ -25,16 +27,19 @@ public record CganConfig(
     float leakySlope) {
 
   public CganConfig {
-    require(numClasses >= 2, "numClasses must be at least 2, got " + numClasses);
-    require(latentDim >= 1, "latentDim must be positive, got " + latentDim);
-    require(imageSize >= 1, "imageSize must be positive, got " + imageSize);
-    require(channels >= 1, "channels must be positive, got " + channels);
-    require(batchNormEps > 0, "batchNormEps must be positive, got " + batchNormEps);
+    require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
+    require(latentDim >= 1, "latentDim", "must be positive, got " + latentDim);
+    require(imageSize >= 1, "imageSize", "must be positive, got " + imageSize);
+    require(channels >= 1, "channels", "must be positive, got " + channels);
+    require(batchNormEps > 0, "batchNormEps", "must be positive, got " + batchNormEps);
     require(
         batchNormMomentum > 0 && batchNormMomentum <= 1,
-        "batchNormMomentum must be in (0, 1], got " + batchNormMomentum);
+        "batchNormMomentum",
+        "must be in (0, 1], got " + batchNormMomentum);
     require(
-        dropoutRate >= 0 && dropoutRate < 1, "dropoutRate must be in [0, 1), got " + dropoutRate);
+        dropoutRate >= 0 && dropoutRate < 1,
+        "dropoutRate",
+        "must be in [0, 1), got " + dropoutRate);
   }
 
   /** The reference network for MNIST. */
@@ -71,6 +76,18 @@ public record CganConfig(
         leakySlope);
   }
 
+  public CganConfig withBatchNormEps(float eps) {
+    return new CganConfig(
+        numClasses,
+        latentDim,
+        imageSize,
+        channels,
+        eps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope);
+  }
+
   public CganConfig withDropoutRate(float rate) {
     return new CganConfig(
         numClasses,
@@ -83,9 +100,9 @@ public record CganConfig(
         leakySlope);
   }
 
-  private static void require(boolean ok, String message) {
+  private static void require(boolean ok, String field, String problem) {
     if (!ok) {
-      throw new IllegalArgumentException(message);
+      throw new InvalidSettingException(field, problem);
     }
   }
 }

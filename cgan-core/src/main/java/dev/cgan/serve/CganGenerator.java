@@ -1,10 +1,11 @@
 package dev.cgan.serve;
 
-import dev.cgan.TensorArrays;
 import dev.cgan.image.Tiles;
+import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
-import dev.cgan.train.Checkpoints;
-import dev.cgan.train.RunFolder;
+import dev.cgan.model.Labels;
+import dev.cgan.train.internal.Checkpoints;
+import dev.cgan.train.internal.RunFolder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,7 +79,7 @@ public final class CganGenerator implements AutoCloseable {
       throw new IOException(dir + " does not exist");
     }
     if (RunFolder.isRun(dir)) {
-      return fromRun(RunFolder.open(dir));
+      return fromRun(dir);
     }
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       return fromSavedModel(dir);
@@ -87,31 +88,24 @@ public final class CganGenerator implements AutoCloseable {
         dir + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
   }
 
-  /** The newest checkpoint of a run, restored into a generator-only inference graph. */
-  public static CganGenerator fromRun(RunFolder run) throws IOException {
-    Path prefix =
-        run.checkpoints()
-            .latest()
-            .orElseThrow(
-                () -> new IOException(run.root() + " has no checkpoint yet (train it first)"));
+  /**
+   * The newest checkpoint of the run in {@code runDir} that restores (an older one when the newest
+   * is corrupt, with a warning on standard error), in a generator-only inference graph.
+   */
+  public static CganGenerator fromRun(Path runDir) throws IOException {
+    RunFolder run = RunFolder.open(runDir);
     CganConfig config = run.config().spec().model();
     Graph graph = new Graph();
     try {
       GeneratorGraph gg = new GeneratorGraph(graph, config);
       Session session = new Session(graph);
+      Path prefix;
       try {
-        session.restore(prefix.toString());
-      } catch (RuntimeException e) {
-        // A shape mismatch arrives as TFInvalidArgumentException, an IllegalArgumentException and
-        // no TensorFlowException; left open, the session would block graph.close() for ever.
+        prefix = RunCheckpoint.restore(run, session);
+      } catch (IOException | RuntimeException e) {
+        // Left open, the session would block graph.close() for ever.
         session.close();
-        throw new IOException(
-            "checkpoint "
-                + prefix
-                + " does not fit the model in "
-                + run.root().resolve(RunFolder.CONFIG)
-                + ": "
-                + TensorArrays.firstLine(e.getMessage()));
+        throw e;
       }
       AutoCloseable owner =
           () -> {

@@ -2,7 +2,7 @@ package dev.cgan.serve;
 
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Generator;
-import dev.cgan.model.Sampling;
+import dev.cgan.model.internal.Sampling;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;

@@ -2,7 +2,6 @@ package dev.cgan.serve;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import dev.cgan.model.CganConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +55,13 @@ public record ModelMetadata(
                 + (m == null ? "nothing" : m.format()));
       }
       return m;
-    } catch (JsonParseException | IllegalArgumentException e) {
-      throw new IOException(file + ": unreadable metadata (" + e.getMessage() + ")");
+    } catch (RuntimeException e) {
+      // Gson wraps a record constructor's refusal in "Failed to invoke constructor"; unwrap it.
+      Throwable t = e;
+      while (t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      throw new IOException(file + ": unreadable metadata (" + t.getMessage() + ")");
     }
   }
 }

@@ -1,12 +1,11 @@
 package dev.cgan.serve;
 
-import dev.cgan.train.Checkpoints;
-import dev.cgan.train.RunFolder;
+import dev.cgan.internal.AtomicFiles;
+import dev.cgan.train.internal.Checkpoints;
+import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -18,30 +17,36 @@ import org.tensorflow.TensorFlow;
  * Exports a run's generator as a SavedModel (tag {@code serve}) that TensorFlow Serving, Python
  * {@code tf.saved_model.load} and TF Java load: a generator-only inference graph restored from the
  * newest checkpoint, with the signatures {@code serving_default} and {@code generate} and {@code
- * assets.extra/cgan.json}. Written to a temporary sibling folder, then renamed into place.
+ * assets.extra/cgan.json}. Written to a hidden temporary sibling folder, then renamed into place.
  */
 public final class SavedModelExport {
   private SavedModelExport() {}
 
-  /** Exports {@code run}'s newest checkpoint into {@code target} (replacing an older export). */
-  public static Path export(RunFolder run, Path target) throws IOException {
-    Path prefix =
-        run.checkpoints()
-            .latest()
-            .orElseThrow(
-                () ->
-                    new IOException(run.root() + " has no checkpoint to export (train it first)"));
-    Path parent = target.toAbsolutePath().getParent();
+  /**
+   * Exports the newest checkpoint of the run in {@code runDir} that restores into {@code target}.
+   *
+   * <p>{@code target} is created, or replaced as a whole (atomically) when it is an earlier export
+   * (it has {@code assets.extra/cgan.json}) or an empty folder; anything else there is refused and
+   * left as it is, and so is the run itself, a folder that contains it, or a folder inside it other
+   * than {@code RUN/saved_model}.
+   *
+   * @throws IOException naming {@code target} when it may not be replaced, and the run when it has
+   *     no checkpoint that restores
+   */
+  public static Path export(Path runDir, Path target) throws IOException {
+    RunFolder run = RunFolder.open(runDir);
+    checkTarget(run, target);
+    Path parent = target.toAbsolutePath().normalize().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       throw new IOException(
           "cannot export to " + target + ": directory " + parent + " does not exist");
     }
-    Path tmp = parent.resolve(target.getFileName() + ".tmp" + ProcessHandle.current().pid());
-    deleteRecursively(tmp);
+    Path tmp = AtomicFiles.tempSibling(target.toAbsolutePath().normalize(), ".export");
     try (Graph graph = new Graph()) {
       GeneratorGraph gg = new GeneratorGraph(graph, run.config().spec().model());
+      Path prefix;
       try (Session session = new Session(graph)) {
-        session.restore(prefix.toString());
+        prefix = RunCheckpoint.restore(run, session);
         SavedModelBundle.exporter(tmp.toString())
             .withTags("serve")
             .withSession(session)
@@ -57,35 +62,69 @@ public final class SavedModelExport {
               Checkpoints.iterationOf(prefix),
               run.config().classNames())
           .write(tmp);
-      publish(tmp, target);
+      AtomicFiles.replaceDirectory(tmp, target);
       return target;
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(tmp);
+      AtomicFiles.deleteQuietly(tmp);
       throw e;
     }
   }
 
-  /** Moves the finished export into place; an older export is removed only after that. */
-  private static void publish(Path tmp, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      old = target.resolveSibling(target.getFileName() + ".old" + ProcessHandle.current().pid());
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+  /** The rules of the class comment, checked before anything is written. */
+  static void checkTarget(RunFolder run, Path target) throws IOException {
+    Path runReal = run.root().toRealPath();
+    if (Files.isSymbolicLink(target)) {
+      throw refused(target, "is a symbolic link; give the folder it points to");
     }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-    if (old != null) {
-      deleteRecursively(old);
+    Path t = realish(target);
+    if (t.equals(runReal)) {
+      throw refused(target, "is the run folder itself");
+    }
+    if (runReal.startsWith(t)) {
+      throw refused(target, "contains the run " + run.root());
+    }
+    if (t.startsWith(runReal) && !t.equals(runReal.resolve("saved_model"))) {
+      throw refused(
+          target,
+          "is inside the run "
+              + run.root()
+              + "; the run's own export is "
+              + run.root().resolve("saved_model"));
+    }
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw refused(target, "is a file, where a SavedModel folder was expected");
+    }
+    if (Files.isRegularFile(target.resolve(ModelMetadata.FILE))) {
+      return; // an earlier export: replaced as a whole
+    }
+    try (Stream<Path> entries = Files.list(target)) {
+      if (entries.findAny().isPresent()) {
+        throw refused(
+            target,
+            "is not empty and is not a cgan-java SavedModel (no "
+                + ModelMetadata.FILE
+                + "); choose a new or empty folder");
+      }
     }
   }
 
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
+  private static IOException refused(Path target, String why) {
+    return new IOException("cannot export to " + target + ": it " + why);
+  }
+
+  /** The real path of {@code p}'s nearest existing ancestor, with the rest appended. */
+  private static Path realish(Path p) throws IOException {
+    Path abs = p.toAbsolutePath().normalize();
+    Path existing = abs;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
     }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(q);
-      }
+    if (existing == null) {
+      return abs;
     }
+    return existing.toRealPath().resolve(existing.relativize(abs));
   }
 }

@@ -8,11 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.CganConfig;
-import dev.cgan.model.Preprocessing;
+import dev.cgan.model.internal.Preprocessing;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.train.RunFolder;
 import dev.cgan.train.TinyData;
-import dev.cgan.train.Trainer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
@@ -94,9 +92,8 @@ class EvaluatorTest {
 
   @Test
   void aGeneratorIsScoredDeterministically() throws Exception {
-    RunFolder run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(2)));
-    new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    Path run = TinyData.trainedRun(tmp.resolve("run"), 2);
+    try (CganGenerator g = CganGenerator.load(run)) {
       EvaluationReport a = evaluator.evaluate(g, 6, 7);
       EvaluationReport b = evaluator.evaluate(g, 6, 7);
       EvaluationReport c = evaluator.evaluate(g, 6, 8);

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cgan.image.Png;
-import dev.cgan.train.RunFolder;
 import dev.cgan.train.TinyData;
-import dev.cgan.train.Trainer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,17 +16,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GenerationTest {
   @TempDir static Path tmp;
-  static RunFolder run;
+  static Path run;
 
   @BeforeAll
   static void train() throws Exception {
-    run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(4)));
-    new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
+    run = TinyData.trainedRun(tmp.resolve("run"), 4);
   }
 
   @Test
   void digitStripIsOneRowOfTilesLeftToRight() throws Exception {
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       BufferedImage strip = g.renderDigits("2026112701", 7);
       assertEquals(320, strip.getWidth());
       assertEquals(32, strip.getHeight());
@@ -49,11 +46,11 @@ class GenerationTest {
   @Test
   void sameModelDigitsAndSeedGiveByteIdenticalPngs() throws Exception {
     Path a = tmp.resolve("a.png"), b = tmp.resolve("b.png"), c = tmp.resolve("c.png");
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       Png.write(g.renderDigits("2026112701", 7), a);
       Png.write(g.renderDigits("2026112701", 8), c);
     }
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       Png.write(g.renderDigits("2026112701", 7), b);
     }
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
@@ -62,7 +59,7 @@ class GenerationTest {
 
   @Test
   void rawImagesAreInMinusOneToOneAndMatchThePixels() throws Exception {
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       float[][] imgs = g.generate(new int[] {3, 1, 4}, 7);
       byte[] px = g.pixels(new int[] {3, 1, 4}, 7);
       assertEquals(3, imgs.length);
@@ -78,7 +75,7 @@ class GenerationTest {
 
   @Test
   void badLabelsAreNamed() throws Exception {
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> g.renderDigits("12a4", 1));
       assertEquals("not a digit: 'a' at position 3 of --digits 12a4", e.getMessage());

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
-import dev.cgan.train.RunFolder;
 import dev.cgan.train.TinyData;
-import dev.cgan.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,13 +40,12 @@ import org.tensorflow.types.TUint8;
 
 class SavedModelExportTest {
   @TempDir static Path tmp;
-  static RunFolder run;
+  static Path run;
   static Path export;
 
   @BeforeAll
   static void trainAndExport() throws Exception {
-    run = RunFolder.create(tmp.resolve("run"), TinyData.run(TinyData.spec(4)));
-    new Trainer().train(run, TinyData.digits(), new Trainer.Listener() {});
+    run = TinyData.trainedRun(tmp.resolve("run"), 4);
     export = SavedModelExport.export(run, tmp.resolve("exported"));
   }
 
@@ -131,7 +128,7 @@ class SavedModelExportTest {
     // The noise the library draws for seed 11, fed to serving_default, must reproduce its images.
     float[][] noise = noiseFor(labels, 11);
     float[][] expected;
-    try (CganGenerator lib = CganGenerator.load(run.root())) {
+    try (CganGenerator lib = CganGenerator.load(run)) {
       expected = lib.generate(labels, 11);
     }
     try (SavedModelBundle b = SavedModelBundle.load(export.toString(), "serve");
@@ -168,7 +165,7 @@ class SavedModelExportTest {
   @Test
   void runFolderAndItsExportRenderByteIdenticalPngs() throws Exception {
     Path a = tmp.resolve("from-run.png"), b = tmp.resolve("from-export.png");
-    try (CganGenerator g = CganGenerator.load(run.root())) {
+    try (CganGenerator g = CganGenerator.load(run)) {
       dev.cgan.image.Png.write(g.renderDigits("2026112701", 7), a);
     }
     try (CganGenerator g = CganGenerator.load(export)) {
@@ -235,14 +232,15 @@ class SavedModelExportTest {
         Result r = b.function("generate").call(Map.of("labels", l, "seed", s))) {
       TUint8 px = (TUint8) r.get("pixels").orElseThrow();
       assertEquals(Shape.of(labels.length, 32, 32, 1), px.shape());
-      return dev.cgan.TensorArrays.bytes(px);
+      return dev.cgan.internal.TensorArrays.bytes(px);
     }
   }
 
   private static float[][] noiseFor(int[] labels, long seed) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var z = dev.cgan.model.Sampling.noise(tf, tf.constant(labels), tf.constant(seed), 100);
+      var z =
+          dev.cgan.model.internal.Sampling.noise(tf, tf.constant(labels), tf.constant(seed), 100);
       try (Session s = new Session(g);
           Result r = s.runner().fetch(z).run()) {
         float[][] out = new float[labels.length][100];

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.ConfigProto;
@@ -27,11 +28,12 @@ class PrecisionTest {
 
   @Test
   void bf16TrainingRunsAndGivesFiniteLosses() throws Exception {
-    RunFolder run = RunFolder.create(tmp.resolve("bf16"), TinyData.run(TinyData.spec(2)));
-    Trainer.Outcome outcome =
-        new Trainer()
-            .withSessionConfig(Precision.MIXED_BF16.sessionConfig(null))
-            .train(run, TinyData.digits(), new Trainer.Listener() {});
+    TrainingRun.Outcome outcome;
+    try (TrainingRun run = TrainingRun.create(tmp.resolve("bf16"), TinyData.settings(2).build())) {
+      outcome =
+          run.withSessionConfig(Precision.MIXED_BF16.sessionConfig(null))
+              .train(List.of(Listeners.checkpoints()));
+    }
     assertEquals(2, outcome.iterations());
     assertTrue(outcome.lastMetrics().isFinite(), outcome.lastMetrics().toString());
   }

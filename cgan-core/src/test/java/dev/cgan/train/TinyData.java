@@ -1,14 +1,18 @@
 package dev.cgan.train;
 
+import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
-import dev.cgan.model.CganConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
-/** Small real data and short specs that keep training tests fast. */
+/** Small real data and short runs that keep training tests fast. */
 public final class TinyData {
   private static LabeledImages digits;
+  private static Path folder;
 
   private TinyData() {}
 
@@ -24,12 +28,44 @@ public final class TinyData {
     return digits;
   }
 
-  /** The reference network and optimiser at batch 32 for {@code iterations}. */
-  public static TrainingSpec spec(long iterations) {
-    return new TrainingSpec(CganConfig.reference(), 32, 5, iterations, 2e-4f, 0.5f, 0.999f, false);
+  /** {@link #digits()} as an IDX folder, written once per test JVM. */
+  public static synchronized DataSource source() {
+    if (folder == null) {
+      try {
+        Path dir = Files.createTempDirectory("cgan-tiny-digits");
+        dir.toFile().deleteOnExit();
+        folder = digits().writeIdx(dir);
+        for (String f : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")) {
+          folder.resolve(f).toFile().deleteOnExit();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return DataSource.idxFolder(folder);
   }
 
-  public static RunConfig run(TrainingSpec spec) {
-    return new RunConfig(spec, RunConfig.EMBEDDED, 3, 4, 2, 3, "0123456789", null);
+  /**
+   * The reference network and optimiser at batch 32 on {@link #source()}: samples every 3
+   * iterations, checkpoints every 4, metrics every 2, 3 checkpoints kept.
+   */
+  public static RunSettings.Builder settings(long iterations) {
+    return RunSettings.builder(source())
+        .iterations(iterations)
+        .batchSize(32)
+        .seed(5)
+        .sampleInterval(3)
+        .checkpointInterval(4)
+        .logInterval(2)
+        .keep(3)
+        .resultLabels("0123456789");
+  }
+
+  /** A run of {@code iterations} trained in {@code dir} with the standard listeners. */
+  public static Path trainedRun(Path dir, long iterations) throws IOException {
+    try (TrainingRun run = TrainingRun.create(dir, settings(iterations).build())) {
+      run.train();
+    }
+    return dir;
   }
 }

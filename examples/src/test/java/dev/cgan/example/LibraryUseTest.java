@@ -3,14 +3,13 @@ package dev.cgan.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
-import dev.cgan.model.CganConfig;
+import dev.cgan.image.Png;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.SavedModelExport;
-import dev.cgan.train.RunConfig;
-import dev.cgan.train.RunFolder;
-import dev.cgan.train.Trainer;
-import dev.cgan.train.TrainingSpec;
+import dev.cgan.serve.RunProducts;
+import dev.cgan.train.RunSettings;
+import dev.cgan.train.TrainingRun;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,13 +21,22 @@ class LibraryUseTest {
 
   @Test
   void trainExportAndGenerateThroughThePublicApi() throws Exception {
-    TrainingSpec spec = TrainingSpec.reference(CganConfig.reference(), 3, 42).withBatchSize(32);
-    RunFolder run =
-        RunFolder.create(
-            tmp.resolve("run"),
-            new RunConfig(spec, RunConfig.EMBEDDED, 1000, 1000, 1, 1, "0123456789", null));
-    new Trainer().train(run, EmbeddedMnist.load().subset(0, 64), new Trainer.Listener() {});
-    Path exported = SavedModelExport.export(run, tmp.resolve("saved_model"));
+    // The README's library example, on 64 digits written as an IDX folder so that it runs fast.
+    Path digits = EmbeddedMnist.load().subset(0, 64).writeIdx(tmp.resolve("digits"));
+    RunSettings settings =
+        RunSettings.builder(DataSource.idxFolder(digits))
+            .iterations(3)
+            .batchSize(32)
+            .seed(42)
+            .resultLabels("2026112701")
+            .build();
+    Path dir = tmp.resolve("run");
+    try (TrainingRun run = TrainingRun.create(dir, settings)) {
+      assertEquals(3, run.train().iterations());
+      RunProducts.write(dir);
+    }
+    assertEquals(320, Png.read(dir.resolve("result.png")).getWidth());
+    Path exported = dir.resolve("saved_model");
 
     try (CganGenerator g = CganGenerator.load(exported)) {
       BufferedImage strip = g.renderDigits("2026112701", 7L);
@@ -41,6 +49,6 @@ class LibraryUseTest {
       }
     }
     DigitsApp.main(new String[] {exported.toString(), "42", tmp.resolve("out.png").toString()});
-    assertEquals(64, dev.cgan.image.Png.read(tmp.resolve("out.png")).getWidth());
+    assertEquals(64, Png.read(tmp.resolve("out.png")).getWidth());
   }
 }

@@ -1,0 +1,43 @@
+package dev.cgan.cli;
+
+import dev.cgan.train.TrainingListener;
+import dev.cgan.train.TrainingRun;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Ctrl-C and SIGTERM during training: a stop request, and an exit that waits for the save. */
+final class Signals {
+  private Signals() {}
+
+  /**
+   * Trains; Ctrl-C or SIGTERM asks the run to stop, and the JVM's shutdown waits until the
+   * checkpoint of the iteration reached is written.
+   */
+  static TrainingRun.Outcome untilDoneOrStopped(TrainingRun run, List<TrainingListener> listeners)
+      throws IOException {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onSignal =
+        new Thread(
+            () -> {
+              run.requestStop();
+              try {
+                finished.await(2, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      return run.train(listeners);
+    } finally {
+      finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is already running; it returns now that training has ended.
+      }
+    }
+  }
+}

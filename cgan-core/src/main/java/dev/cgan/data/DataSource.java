@@ -1,0 +1,177 @@
+package dev.cgan.data;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a run's training images come from. A run stores its source (see {@link #id()}) so that a
+ * resumed run reads the same data.
+ *
+ * <pre>{@code
+ * DataSource.embedded()                              // the 10,000 MNIST digits in cgan-core
+ * DataSource.mnist(Path.of("cache"))                 // the 60,000 MNIST digits, downloaded
+ * DataSource.idxFiles(Path.of("x.idx"), Path.of("y.idx"))
+ * DataSource.idxFolder(Path.of("data"))              // train-{images-idx3,labels-idx1}-ubyte[.gz]
+ * }</pre>
+ */
+public sealed interface DataSource {
+  /** The 10,000 MNIST digits packaged in cgan-core. */
+  record Embedded() implements DataSource {
+    @Override
+    public String id() {
+      return EMBEDDED_ID;
+    }
+  }
+
+  /**
+   * The 60,000 MNIST training digits, downloaded once into {@code cacheDir} and checked against
+   * their SHA-256.
+   *
+   * @param mirrors base URLs tried in order; empty for the default mirrors
+   */
+  record Mnist(Path cacheDir, List<URI> mirrors) implements DataSource {
+    public Mnist {
+      cacheDir = cacheDir.toAbsolutePath().normalize();
+      mirrors = List.copyOf(mirrors);
+    }
+
+    @Override
+    public String id() {
+      return MNIST_PREFIX + cacheDir;
+    }
+  }
+
+  /** One IDX pair: uint8 images [N, H, W] and uint8 labels [N], each optionally gzipped. */
+  record IdxFiles(Path images, Path labels) implements DataSource {
+    public IdxFiles {
+      images = images.toAbsolutePath().normalize();
+      labels = labels.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String id() {
+      return FILES_PREFIX + images + File.pathSeparator + labels;
+    }
+  }
+
+  /**
+   * A folder with {@code train-images-idx3-ubyte[.gz]} and {@code train-labels-idx1-ubyte[.gz]}.
+   */
+  record IdxFolder(Path dir) implements DataSource {
+    public IdxFolder {
+      dir = dir.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String id() {
+      return dir.toString();
+    }
+  }
+
+  /** The embedded 10,000 digits. */
+  static DataSource embedded() {
+    return new Embedded();
+  }
+
+  /** Full MNIST in {@link MnistDownloader#defaultCacheDir()}, from the default mirrors. */
+  static DataSource mnist() {
+    return mnist(MnistDownloader.defaultCacheDir());
+  }
+
+  /** Full MNIST cached in {@code cacheDir}, from the default mirrors. */
+  static DataSource mnist(Path cacheDir) {
+    return new Mnist(cacheDir, List.of());
+  }
+
+  static DataSource idxFiles(Path images, Path labels) {
+    return new IdxFiles(images, labels);
+  }
+
+  static DataSource idxFolder(Path dir) {
+    return new IdxFolder(dir);
+  }
+
+  /**
+   * The source as one string, as a run stores it: {@code embedded:mnist10k}, {@code mnist:<cache
+   * dir>}, {@code files:<images><path separator><labels>}, or a folder's path.
+   */
+  String id();
+
+  /** The source a stored {@link #id()} names; {@code mirrors} only matter for MNIST. */
+  static DataSource fromId(String id, List<URI> mirrors) {
+    Objects.requireNonNull(id, "id");
+    if (id.equals(EMBEDDED_ID)) {
+      return embedded();
+    }
+    if (id.startsWith(MNIST_PREFIX)) {
+      return new Mnist(Path.of(id.substring(MNIST_PREFIX.length())), mirrors);
+    }
+    if (id.startsWith(FILES_PREFIX)) {
+      String[] paths = id.substring(FILES_PREFIX.length()).split(File.pathSeparator, 2);
+      if (paths.length != 2) {
+        throw new IllegalArgumentException("not a data source: " + id);
+      }
+      return idxFiles(Path.of(paths[0]), Path.of(paths[1]));
+    }
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("not a data source: an empty name");
+    }
+    return idxFolder(Path.of(id));
+  }
+
+  /**
+   * Reads the images.
+   *
+   * @param numClasses the number of classes, or 0 to take max(label) + 1
+   * @param progress reports the download of full MNIST; {@link MnistDownloader.Progress#NONE}
+   * @throws InvalidDataException naming the file when the data is malformed or has labels of more
+   *     than {@code numClasses} classes
+   */
+  default LabeledImages load(int numClasses, MnistDownloader.Progress progress) throws IOException {
+    LabeledImages data;
+    if (this instanceof IdxFiles f) {
+      // Read with the count, so that a label out of range is reported with its file and index.
+      return LabeledImages.read(f.images(), f.labels(), numClasses);
+    } else if (this instanceof Mnist m) {
+      MnistDownloader.Builder b = MnistDownloader.builder().cacheDir(m.cacheDir());
+      if (!m.mirrors().isEmpty()) {
+        b.baseUrls(m.mirrors());
+      }
+      Path dir = b.progress(progress).build().downloadAll();
+      return LabeledImages.read(
+          dir.resolve("train-images-idx3-ubyte.gz"),
+          dir.resolve("train-labels-idx1-ubyte.gz"),
+          numClasses);
+    } else if (this instanceof IdxFolder d) {
+      data = LabeledImages.fromDirectory(d.dir());
+    } else {
+      data = EmbeddedMnist.load();
+    }
+    if (numClasses > 0 && numClasses != data.numClasses()) {
+      if (numClasses < data.numClasses()) {
+        throw new InvalidDataException(
+            id(),
+            "labels go up to "
+                + (data.numClasses() - 1)
+                + ", expected 0.."
+                + (numClasses - 1)
+                + " for "
+                + numClasses
+                + " classes");
+      }
+      data =
+          LabeledImages.of(data.pixels(), data.labels(), data.height(), data.width(), numClasses);
+    }
+    return data;
+  }
+
+  /** {@link #id()} of the embedded set. */
+  String EMBEDDED_ID = "embedded:mnist10k";
+
+  /** Prefixes of stored ids. */
+  String MNIST_PREFIX = "mnist:", FILES_PREFIX = "files:";
+}

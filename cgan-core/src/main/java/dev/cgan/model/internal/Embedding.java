@@ -1,0 +1,31 @@
+package dev.cgan.model.internal;
+
+import org.tensorflow.Operand;
+import org.tensorflow.framework.initializers.RandomNormal;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/** A label lookup table [classes, dim] initialised N(0, 1), as PyTorch's {@code nn.Embedding}. */
+public final class Embedding {
+  private final Variable<TFloat32> table;
+
+  public Embedding(Ops tf, String name, int classes, int dim, long seed) {
+    Ops init = tf.withInitScope();
+    table =
+        tf.withName(name)
+            .variable(
+                new RandomNormal<TFloat32>(0.0, 1.0, seed)
+                    .call(init, init.constant(new long[] {classes, dim}), TFloat32.class));
+  }
+
+  /** labels int32 [batch] → [batch, dim]. */
+  public Operand<TFloat32> apply(Ops tf, Operand<TInt32> labels) {
+    return tf.gather(table, labels, tf.constant(0));
+  }
+
+  public Variable<TFloat32> table() {
+    return table;
+  }
+}

@@ -1,0 +1,28 @@
+package dev.cgan.model.internal;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.ResizeBilinear;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TUint8;
+
+/** How real images become model inputs, as the reference's transforms do. */
+public final class Preprocessing {
+  private Preprocessing() {}
+
+  /**
+   * uint8 [batch, h, w] grey images → float32 [batch, size, size, 1] in [−1, 1]: bilinear resize
+   * (half-pixel centres, the sampling grid of torchvision's Resize) when h or w differs from size,
+   * then x / 127.5 − 1 (ToTensor and Normalize(0.5, 0.5)).
+   */
+  public static Operand<TFloat32> toModelInput(
+      Ops tf, Operand<TUint8> images, long h, long w, int size) {
+    Operand<TFloat32> x = tf.expandDims(tf.dtypes.cast(images, TFloat32.class), tf.constant(-1));
+    if (h != size || w != size) {
+      x =
+          tf.image.resizeBilinear(
+              x, tf.constant(new int[] {size, size}), ResizeBilinear.halfPixelCenters(true));
+    }
+    return tf.math.sub(tf.math.mul(x, tf.constant(2f / 255f)), tf.constant(1f));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.cgan.train;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** What a {@link TrainingListener} sees of the training in progress. */
+public interface TrainingContext {
+  /** The run folder. */
+  Path folder();
+
+  /** The run's resolved settings. */
+  RunSettings settings();
+
+  /** Iterations completed. */
+  long iteration();
+
+  /** The iteration this call of {@link TrainingRun#train} started from (0 or a checkpoint's). */
+  long firstIteration();
+
+  /** Total iterations of the run. */
+  long totalIterations();
+
+  /** Iterations per epoch: whole batches of the data set. */
+  long iterationsPerEpoch();
+
+  /** Whether {@link #iteration()} is the run's last. */
+  default boolean isLastIteration() {
+    return iteration() == totalIterations();
+  }
+
+  /**
+   * The generator in inference mode (BatchNorm running statistics, no dropout) on {@code labels},
+   * with the noise of {@code seed}: float images [n][H·W·C] in [−1, 1].
+   */
+  float[][] sampleImages(int[] labels, long seed);
+
+  /** As {@link #sampleImages}, quantised as the result image is: uint8 [n·H·W·C]. */
+  byte[] samplePixels(int[] labels, long seed);
+
+  /**
+   * {@link TrainingRun#GRID_ROWS} rows × one sample of every class, from the noise of {@code seed}.
+   */
+  BufferedImage sampleGrid(long seed);
+
+  /** The losses of the current weights on this iteration's batch, computed now. */
+  Metrics currentMetrics();
+
+  /**
+   * Writes every variable of the training graph (both networks, both optimisers, the iteration) as
+   * a TensorFlow checkpoint under {@code prefix}.
+   */
+  void saveVariables(String prefix) throws IOException;
+
+  /** Passes scalars to every listener's {@link TrainingListener#onScalars}. */
+  void publishScalars(long step, Map<String, Float> values) throws IOException;
+
+  /** Passes an image to every listener's {@link TrainingListener#onImage}. */
+  void publishImage(long step, String tag, BufferedImage image) throws IOException;
+
+  /** Reports a problem that does not stop training (on standard error by default). */
+  void warn(String message);
+}

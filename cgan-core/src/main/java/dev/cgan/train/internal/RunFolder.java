@@ -1,0 +1,227 @@
+package dev.cgan.train.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import dev.cgan.internal.AtomicFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+
+/**
+ * The folder a training run owns, recognisable by its {@code run.json}: {@code checkpoints/},
+ * {@code samples/}, {@code metrics.csv}, {@code eval.csv}, {@code losses.png}, {@code
+ * tensorboard/}, {@code result.png} and {@code saved_model/}.
+ */
+public final class RunFolder {
+  public static final String CONFIG = "run.json";
+  private static final String LOCK = ".lock";
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+  private final Path root;
+  private final RunConfig config;
+
+  private RunFolder(Path root, RunConfig config) {
+    this.root = root;
+    this.config = config;
+  }
+
+  /**
+   * Refuses a folder that a new run may not be created in: an existing run, a file, or a folder
+   * that holds anything. Nothing is written.
+   */
+  public static void checkCanCreate(Path root) throws IOException {
+    if (isRun(root)) {
+      throw new IOException(
+          root + " already holds a run; resume it, or choose another folder for a new run");
+    }
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new IOException(root + " is a file, where a folder for the run was expected");
+    }
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> entries = Files.list(root)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException(
+              root
+                  + " is not empty and is not a run (no "
+                  + CONFIG
+                  + "); choose a new or empty folder");
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates {@code root} (or takes an empty one), locks it and writes its {@code run.json}; the
+   * caller closes the lock when the run is done with.
+   */
+  public static Locked create(Path root, RunConfig config) throws IOException {
+    checkCanCreate(root);
+    Files.createDirectories(root);
+    RunFolder run = new RunFolder(root, config);
+    Locked locked = run.lock();
+    try {
+      // Checked again under the lock: another process may have created a run meanwhile.
+      if (isRun(root)) {
+        throw new IOException(root + " already holds a run");
+      }
+      run.save(config);
+      return locked;
+    } catch (IOException | RuntimeException e) {
+      locked.close();
+      throw e;
+    }
+  }
+
+  /** Opens an existing run folder for reading; nothing is written. */
+  public static RunFolder open(Path root) throws IOException {
+    Path file = root.resolve(CONFIG);
+    if (!Files.exists(root)) {
+      throw new IOException(root + " does not exist");
+    }
+    try {
+      RunConfig config =
+          GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunConfig.class);
+      if (config == null) {
+        throw new IOException(file + ": not a cgan-java run configuration (empty)");
+      }
+      return new RunFolder(root, config);
+    } catch (NoSuchFileException e) {
+      throw new IOException(root + " is not a training run (no " + CONFIG + ")");
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": unreadable run configuration (" + rootCause(e) + ")");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file + ": unreadable run configuration (not UTF-8 text)");
+    }
+  }
+
+  /** Gson wraps a record constructor's refusal in "Failed to invoke constructor"; unwrap it. */
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  /** Whether {@code dir} is a run folder. */
+  public static boolean isRun(Path dir) {
+    return Files.isRegularFile(dir.resolve(CONFIG));
+  }
+
+  /** A run folder whose lock this process holds; close releases it. */
+  public static final class Locked implements AutoCloseable {
+    private RunFolder run;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private Locked(RunFolder run, FileChannel channel, FileLock lock) {
+      this.run = run;
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    public RunFolder run() {
+      return run;
+    }
+
+    /** Replaces {@code run.json} atomically; only a lock holder changes a run. */
+    public RunFolder update(RunConfig newConfig) throws IOException {
+      run.save(newConfig);
+      run = new RunFolder(run.root, newConfig);
+      return run;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        lock.release();
+      } finally {
+        channel.close();
+      }
+    }
+  }
+
+  /**
+   * Takes the folder's lock: one trainer per run folder, two would interleave checkpoints and
+   * metrics. The operating system releases it when the process dies, so a crash never leaves the
+   * run locked.
+   */
+  public Locked lock() throws IOException {
+    FileChannel channel;
+    try {
+      channel =
+          FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (AccessDeniedException e) {
+      throw new IOException(root + ": permission denied (cannot lock the run folder)", e);
+    }
+    FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException sameProcess) {
+      lock = null;
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IOException(
+          root + " is being trained by another process; wait for it to finish or stop it first");
+    }
+    return new Locked(this, channel, lock);
+  }
+
+  private void save(RunConfig c) throws IOException {
+    AtomicFiles.write(root.resolve(CONFIG), GSON.toJson(c).getBytes(StandardCharsets.UTF_8));
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public RunConfig config() {
+    return config;
+  }
+
+  public Checkpoints checkpoints() {
+    return new Checkpoints(root.resolve("checkpoints"), config.keep());
+  }
+
+  public Path samplesDir() {
+    return root.resolve("samples");
+  }
+
+  public Path metricsFile() {
+    return root.resolve("metrics.csv");
+  }
+
+  public Path resultImage() {
+    return root.resolve("result.png");
+  }
+
+  public Path evaluationFile() {
+    return root.resolve("eval.csv");
+  }
+
+  public Path lossPlot() {
+    return root.resolve("losses.png");
+  }
+
+  public Path tensorBoardDir() {
+    return root.resolve("tensorboard");
+  }
+
+  public Path savedModelDir() {
+    return root.resolve("saved_model");
+  }
+}

@@ -1,0 +1,270 @@
+package dev.cgan.train.internal;
+
+import dev.cgan.data.LabeledImages;
+import dev.cgan.model.Discriminator;
+import dev.cgan.model.Generator;
+import dev.cgan.model.internal.Preprocessing;
+import dev.cgan.model.internal.Sampling;
+import dev.cgan.model.internal.Seeds;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.framework.optimizers.Adam;
+import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.nn.TopK;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The whole training iteration as one TensorFlow graph: the data set, the batch order, noise and
+ * labels live in the graph, so an iteration is one {@code Session.run} with nothing fed.
+ *
+ * <p>TF Java 1.1.0 has no eager gradients (no GradientTape), so the step is written the way a tape
+ * would record it: forward pass, each loss differentiated with respect to one network's variables
+ * only, each network's gradients applied by its own Adam.
+ *
+ * <p>Every random draw is a stateless op keyed by (seed, iteration), so a run restored from a
+ * checkpoint continues with exactly the batches, noise and dropout masks it would have had.
+ */
+public final class TrainingGraph {
+  private static final long NOISE = 1,
+      FAKE_LABELS = 2,
+      DROPOUT_FAKE = 3,
+      DROPOUT_REAL = 4,
+      SHUFFLE = 5;
+
+  public final Generator generator;
+  public final Discriminator discriminator;
+
+  /** int64 scalar: completed iterations. */
+  public final Variable<TInt64> step;
+
+  /** int32 [N]: the order in which this epoch visits the training set. */
+  public final Variable<TInt32> epochOrder;
+
+  /** Draws this epoch's {@link #epochOrder}; run when an epoch begins. */
+  public final Op reshuffle;
+
+  /** Fused mode: one run performs the G step and the D step and advances {@link #step}. */
+  public final Op trainStep;
+
+  /** Two-step mode: the G step; fetch {@link #fakeImages} with it. */
+  public final Op generatorStep;
+
+  /** Two-step mode: the D step on {@link #fakeImages} fed back; advances {@link #step}. */
+  public final Op discriminatorStep;
+
+  /** G(z, y2) of this iteration, float32 [batch, H, W, C]. */
+  public final Operand<TFloat32> fakeImages;
+
+  public final Operand<TFloat32> discriminatorLoss;
+  public final Operand<TFloat32> generatorLoss;
+
+  /** Mean D(x, y1) over the batch. */
+  public final Operand<TFloat32> meanRealScore;
+
+  /** Mean D(G(z, y2), y2) over the batch. */
+  public final Operand<TFloat32> meanFakeScore;
+
+  /** Inference-mode sampling: int32 [n] labels and an int64 seed → uint8 [n, H, W, C]. */
+  public final Placeholder<TInt32> sampleLabels;
+
+  public final Placeholder<TInt64> sampleSeed;
+  public final Operand<TUint8> samplePixels;
+
+  /** The same samples before quantisation: float32 [n, H, W, C] in [−1, 1]. */
+  public final Operand<TFloat32> sampleImages;
+
+  /** Iterations per epoch: whole batches only; the remainder of each shuffled epoch is skipped. */
+  public final long iterationsPerEpoch;
+
+  /** Builds the graph into {@code graph}; a session must initialise or restore it. */
+  public TrainingGraph(Graph graph, TrainingSpec spec, LabeledImages data) {
+    int batch = spec.batchSize();
+    if (data.count() < batch) {
+      throw new IllegalArgumentException(
+          "batch size " + batch + " is larger than the data set (" + data.count() + " images)");
+    }
+    if (data.numClasses() > spec.model().numClasses()) {
+      throw new IllegalArgumentException(
+          "the data has "
+              + data.numClasses()
+              + " classes but the model "
+              + spec.model().numClasses());
+    }
+    Ops tf = Ops.create(graph);
+    iterationsPerEpoch = data.count() / batch;
+
+    // Variables are created in a fixed order so that checkpoints of equal specs line up.
+    generator = new Generator(tf, spec.model(), spec.seed());
+    discriminator = new Discriminator(tf, spec.model(), spec.seed());
+    Ops init = tf.withInitScope();
+    step = tf.withName("global_step").variable(init.constant(0L));
+    epochOrder =
+        tf.withName("epoch_order")
+            .variable(init.range(init.constant(0), init.constant(data.count()), init.constant(1)));
+
+    long seed = spec.seed();
+    Operand<TInt64> epoch = tf.math.floorDiv(step, tf.constant(iterationsPerEpoch));
+    Operand<TFloat32> keys =
+        tf.random.statelessRandomUniform(
+            tf.constant(new int[] {data.count()}), key(tf, seed, SHUFFLE, epoch), TFloat32.class);
+    reshuffle =
+        tf.assign(
+            epochOrder, tf.nn.topK(keys, tf.constant(data.count()), new TopK.Options[0]).indices());
+
+    // The real batch: this iteration's slice of the epoch order, gathered from the in-graph set.
+    Operand<TInt32> begin =
+        tf.dtypes.cast(
+            tf.math.mul(
+                tf.math.floorMod(step, tf.constant(iterationsPerEpoch)), tf.constant((long) batch)),
+            TInt32.class);
+    Operand<TInt32> indices =
+        tf.slice(
+            epochOrder,
+            tf.reshape(begin, tf.constant(new int[] {1})),
+            tf.constant(new int[] {batch}));
+    Operand<TFloat32> realImages = realBatch(tf, data, indices, spec.model().imageSize());
+    Operand<TInt32> realLabels = tf.gather(tf.constant(data.labels()), indices, tf.constant(0));
+
+    Operand<TFloat32> z =
+        tf.random.statelessRandomNormal(
+            tf.constant(new int[] {batch, spec.model().latentDim()}),
+            key(tf, seed, NOISE, step),
+            TFloat32.class);
+    Operand<TInt32> fakeLabels =
+        tf.random.statelessRandomUniformInt(
+            tf.constant(new int[] {batch}),
+            key(tf, seed, FAKE_LABELS, step),
+            tf.constant(0),
+            tf.constant(spec.model().numClasses()));
+
+    fakeImages = tf.withName("fake_images").identity(generator.apply(tf, z, fakeLabels, true));
+    Operand<TFloat32> fakeScores =
+        discriminator.apply(tf, fakeImages, fakeLabels, key(tf, seed, DROPOUT_FAKE, step));
+    Operand<TFloat32> realScores =
+        discriminator.apply(tf, realImages, realLabels, key(tf, seed, DROPOUT_REAL, step));
+    generatorLoss = tf.withName("g_loss").identity(Losses.generator(tf, fakeScores));
+    discriminatorLoss =
+        tf.withName("d_loss").identity(Losses.discriminator(tf, realScores, fakeScores));
+    meanRealScore =
+        tf.withName("d_real").identity(tf.math.mean(realScores, tf.constant(new int[] {0, 1})));
+    meanFakeScore =
+        tf.withName("d_fake").identity(tf.math.mean(fakeScores, tf.constant(new int[] {0, 1})));
+
+    // "Tape": each loss differentiated with respect to its own network's variables only; L_G also
+    // with respect to the fake images, where G's backward pass leaves D.
+    List<Variable<TFloat32>> gVars = generator.trainableVariables();
+    Output<?>[] gGradsAndFake =
+        graph.addGradients(
+            generatorLoss.asOutput(),
+            concat(outputs(gVars), new Output<?>[] {fakeImages.asOutput()}));
+    Output<?>[] gGrads = Arrays.copyOf(gGradsAndFake, gVars.size());
+    Output<?> fakeGrad = gGradsAndFake[gVars.size()];
+    Output<?>[] dGrads =
+        graph.addGradients(
+            discriminatorLoss.asOutput(), outputs(discriminator.trainableVariables()));
+    Adam adamG = new Adam(graph, spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f);
+    Adam adamD = new Adam(graph, spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f);
+
+    List<Op> bnUpdates = generator.batchNormUpdates();
+    if (spec.twoStep()) {
+      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
+      generatorStep = tf.withControlDependencies(concat(List.of(applyG), bnUpdates)).noOp();
+      Op applyD =
+          adamD.applyGradients(
+              pairs(tf, dGrads, dGrads, discriminator.trainableVariables()), "D_step");
+      discriminatorStep =
+          tf.withControlDependencies(List.of(applyD)).assignAdd(step, tf.constant(1L));
+      trainStep = null;
+    } else {
+      // Variables are updated in place, so an update must wait for the last read of the weights
+      // it overwrites, but need not wait longer. D's weights are last read by D's own gradients
+      // and by L_G's gradient on its way to the fake images; from there on, D's update
+      // (memory-bound) overlaps G's backward pass (compute-bound). G's gradient still sees D's
+      // weights of this iteration, as in the reference's G-then-D order. (The optimizer makes each
+      // update of a network wait for all of that network's gradients.)
+      Op applyD =
+          adamD.applyGradients(
+              pairs(
+                  tf,
+                  dGrads,
+                  concat(dGrads, new Output<?>[] {fakeGrad}),
+                  discriminator.trainableVariables()),
+              "D_step");
+      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
+      trainStep =
+          tf.withControlDependencies(concat(List.of(applyD, applyG), bnUpdates))
+              .assignAdd(step, tf.constant(1L));
+      generatorStep = null;
+      discriminatorStep = null;
+    }
+
+    sampleLabels = tf.withName("sample_labels").placeholder(TInt32.class);
+    sampleSeed = tf.withName("sample_seed").placeholder(TInt64.class);
+    Operand<TFloat32> sampleNoise =
+        Sampling.noise(tf, sampleLabels, sampleSeed, spec.model().latentDim());
+    sampleImages = generator.apply(tf, sampleNoise, sampleLabels, false);
+    samplePixels = Sampling.toPixels(tf, sampleImages);
+  }
+
+  /** This iteration's real images: the in-graph uint8 set gathered at {@code indices}. */
+  private static Operand<TFloat32> realBatch(
+      Ops tf, LabeledImages data, Operand<TInt32> indices, int size) {
+    Operand<TUint8> all =
+        tf.constant(
+            Shape.of(data.count(), data.height(), data.width()),
+            DataBuffers.of(data.pixels(), true, false));
+    return Preprocessing.toModelInput(
+        tf, tf.gather(all, indices, tf.constant(0)), data.height(), data.width(), size);
+  }
+
+  /** int64 [2] key of a stateless random op: (stream of this run's seed, counter). */
+  private static Operand<TInt64> key(Ops tf, long seed, long stream, Operand<TInt64> counter) {
+    return tf.stack(List.of(tf.constant(Seeds.derive(seed, stream)), counter));
+  }
+
+  private static Output<?>[] outputs(List<Variable<TFloat32>> vars) {
+    return vars.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+  }
+
+  /**
+   * Gradient/variable pairs whose gradients are released only once every one of {@code waitFor}
+   * exists.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<GradAndVar<? extends TType>> pairs(
+      Ops tf, Output<?>[] grads, Output<?>[] waitFor, List<Variable<TFloat32>> vars) {
+    Ops after = tf.withControlDependencies(Arrays.asList(waitFor));
+    List<GradAndVar<? extends TType>> list = new ArrayList<>();
+    for (int i = 0; i < grads.length; i++) {
+      Output<TFloat32> g = after.identity((Output<TFloat32>) grads[i]).asOutput();
+      list.add(new GradAndVar<>(g, vars.get(i).asOutput()));
+    }
+    return list;
+  }
+
+  private static Output<?>[] concat(Output<?>[] a, Output<?>[] b) {
+    Output<?>[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  private static List<Op> concat(List<Op> a, List<Op> b) {
+    List<Op> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.cgan.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cgan.train.TinyData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code export} writes only into what it created or an earlier export: for every other target the
+ * whole tree, the run included, is the same byte for byte afterwards.
+ */
+class ExportTargetTest {
+  @TempDir static Path tmp;
+  static Path run;
+
+  @BeforeAll
+  static void train() throws Exception {
+    run = TinyData.trainedRun(tmp.resolve("work/run"), 2);
+    Files.writeString(tmp.resolve("work/notes.txt"), "the user's");
+    Files.createDirectories(tmp.resolve("work/photos"));
+    Files.writeString(tmp.resolve("work/photos/a.png"), "the user's too");
+    Files.writeString(tmp.resolve("work/plain-file"), "a file");
+    Files.createSymbolicLink(tmp.resolve("work/link"), tmp.resolve("work/photos"));
+  }
+
+  @Test
+  void targetsThatAreNotItsOwnAreRefusedAndNothingChanges() throws Exception {
+    Map<String, String> refused =
+        Map.of(
+            "run", "is the run folder itself",
+            "run/checkpoints", "is inside the run",
+            "run/samples/x", "is inside the run",
+            ".", "contains the run",
+            "photos", "is not empty and is not a cgan-java SavedModel",
+            "plain-file", "is a file",
+            "link", "is a symbolic link");
+    Path work = tmp.resolve("work");
+    for (var e : refused.entrySet()) {
+      Map<String, String> before = snapshot(tmp);
+      Path target = work.resolve(e.getKey());
+      IOException x = assertThrows(IOException.class, () -> SavedModelExport.export(run, target));
+      assertTrue(
+          x.getMessage().startsWith("cannot export to " + target + ": it " + e.getValue()),
+          x.getMessage());
+      assertEquals(before, snapshot(tmp), "export --out " + e.getKey() + " changed files");
+    }
+  }
+
+  @Test
+  void anEarlierExportOrAnEmptyFolderIsReplacedAndNothingNextToItIsTouched() throws Exception {
+    Path work = tmp.resolve("work");
+    Path empty = Files.createDirectories(work.resolve("empty"));
+    SavedModelExport.export(run, empty);
+    assertTrue(Files.isRegularFile(empty.resolve("saved_model.pb")));
+    Map<String, String> before = snapshot(work.resolve("photos"));
+    SavedModelExport.export(run, empty); // an earlier export now: replaced
+    SavedModelExport.export(run, run.resolve("saved_model")); // the run's own
+    assertEquals(before, snapshot(work.resolve("photos")));
+    try (Stream<Path> s = Files.list(work)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "temporary left");
+    }
+  }
+
+  /** Every regular file under {@code root} with its content, links not followed. */
+  static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> all = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        String key = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          all.put(key, "-> " + Files.readSymbolicLink(p));
+        } else if (Files.isRegularFile(p)) {
+          all.put(
+              key,
+              java.util.HexFormat.of()
+                  .formatHex(
+                      java.security.MessageDigest.getInstance("SHA-256")
+                          .digest(Files.readAllBytes(p))));
+        } else {
+          all.put(key, "dir");
+        }
+      }
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,261 @@
+package dev.cgan.train.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cgan.model.CganConfig;
+import dev.cgan.train.TinyData;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+class TrainingGraphTest {
+  @Test
+  void generatorStepMovesOnlyGeneratorWeightsAndDiscriminatorStepOnlyDiscriminatorWeights() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(1).withTwoStep(true), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()),
+            d0 = values(s, tg.discriminator.trainableVariables());
+        try (Result fake = s.runner().addTarget(tg.generatorStep).fetch(tg.fakeImages).run()) {
+          List<float[]> g1 = values(s, tg.generator.trainableVariables()),
+              d1 = values(s, tg.discriminator.trainableVariables());
+          assertAllChanged(g0, g1, "G step, G variables");
+          assertNoneChanged(d0, d1, "G step, D variables");
+          assertEquals(0, step(s, tg));
+          s.runner().feed(tg.fakeImages, fake.get(0)).addTarget(tg.discriminatorStep).run().close();
+          assertNoneChanged(
+              g1, values(s, tg.generator.trainableVariables()), "D step, G variables");
+          assertAllChanged(
+              d1, values(s, tg.discriminator.trainableVariables()), "D step, D variables");
+          assertEquals(1, step(s, tg));
+        }
+      }
+    }
+  }
+
+  @Test
+  void oneFusedStepChangesBothNetworksAndCountsOneIteration() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(1), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        List<float[]> g0 = values(s, tg.generator.trainableVariables()),
+            d0 = values(s, tg.discriminator.trainableVariables());
+        s.run(tg.trainStep);
+        assertAllChanged(g0, values(s, tg.generator.trainableVariables()), "G variables");
+        assertAllChanged(d0, values(s, tg.discriminator.trainableVariables()), "D variables");
+        assertEquals(1, step(s, tg));
+      }
+    }
+  }
+
+  /** The fused single run is the reference's G-then-D iteration: same weights after a few steps. */
+  @Test
+  void fusedAndTwoStepOrdersGiveTheSameWeights() {
+    for (float dropout : new float[] {0f, 0.4f}) {
+      TrainingSpec spec =
+          new TrainingSpec(
+              CganConfig.reference().withDropoutRate(dropout),
+              32,
+              9,
+              3,
+              2e-4f,
+              0.5f,
+              0.999f,
+              false);
+      List<float[]> fused = trainAndRead(spec, 3);
+      List<float[]> literal = trainAndRead(spec.withTwoStep(true), 3);
+      for (int i = 0; i < fused.size(); i++) {
+        assertArrayEquals(
+            fused.get(i), literal.get(i), 1e-5f, "variable " + i + " with dropout " + dropout);
+      }
+    }
+  }
+
+  /**
+   * Variables are updated in place while the fused step runs ops side by side, so every update must
+   * come after every op of the step that reads the variable it overwrites: checked on the graph
+   * itself, which is what the schedule obeys, since a race need not show in a short run.
+   */
+  @Test
+  void everyFusedUpdateWaitsForEveryReadOfItsVariable() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(3), TinyData.digits());
+      Set<GraphOperation> step = ancestors((GraphOperation) tg.trainStep.op());
+      int updates = 0;
+      for (GraphOperation op : step) {
+        if (!op.type().equals("ApplyAdam")) {
+          continue;
+        }
+        updates++;
+        GraphOperation variable = (GraphOperation) op.input(0).op();
+        Set<GraphOperation> before = ancestors(op);
+        for (GraphOperation reader : readers(variable)) {
+          if (!reader.equals(op) && step.contains(reader)) {
+            assertTrue(
+                before.contains(reader),
+                op.name()
+                    + " may overwrite "
+                    + variable.name()
+                    + " before "
+                    + reader.name()
+                    + " reads it");
+          }
+        }
+      }
+      assertEquals(
+          tg.generator.trainableVariables().size() + tg.discriminator.trainableVariables().size(),
+          updates);
+    }
+  }
+
+  /** The ops that read a variable, looking through the Identity ops that pass its reference on. */
+  private static Set<GraphOperation> readers(GraphOperation variable) {
+    Set<GraphOperation> readers = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>(variable.consumers());
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      if (readers.add(op) && op.type().equals("Identity")) {
+        todo.addAll(op.consumers());
+      }
+    }
+    return readers;
+  }
+
+  /** Every op that must run before {@code op}: data and control inputs, transitively. */
+  private static Set<GraphOperation> ancestors(GraphOperation op) {
+    Set<GraphOperation> seen = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>();
+    todo.push(op);
+    while (!todo.isEmpty()) {
+      GraphOperation o = todo.pop();
+      for (int i = 0; i < o.numInputs(); i++) {
+        GraphOperation in = (GraphOperation) o.input(i).op();
+        if (seen.add(in)) {
+          todo.push(in);
+        }
+      }
+      for (GraphOperation in : o.controlInputs()) {
+        if (seen.add(in)) {
+          todo.push(in);
+        }
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void rejectsABatchLargerThanTheData() {
+    try (Graph g = new Graph()) {
+      TrainingSpec spec =
+          new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> new TrainingGraph(g, spec, TinyData.digits()));
+      assertEquals("batch size 512 is larger than the data set (320 images)", e.getMessage());
+    }
+  }
+
+  @Test
+  void epochOrderIsAPermutationThatChangesEachEpoch() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(30), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.run(tg.reshuffle);
+        int[] first = order(s, tg);
+        for (int i = 0; i < tg.iterationsPerEpoch; i++) {
+          s.run(tg.trainStep);
+        }
+        s.run(tg.reshuffle);
+        int[] second = order(s, tg);
+        assertFalse(java.util.Arrays.equals(first, second));
+        int[] sorted = second.clone();
+        java.util.Arrays.sort(sorted);
+        for (int i = 0; i < sorted.length; i++) {
+          assertEquals(i, sorted[i]);
+        }
+      }
+    }
+  }
+
+  private static int[] order(Session s, TrainingGraph tg) {
+    try (Result r = s.runner().fetch(tg.epochOrder).run()) {
+      org.tensorflow.types.TInt32 t = (org.tensorflow.types.TInt32) r.get(0);
+      int[] a = new int[(int) t.size()];
+      t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false));
+      return a;
+    }
+  }
+
+  private static List<float[]> trainAndRead(TrainingSpec spec, int iterations) {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec, TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.initialize();
+        TrainingStep step = new TrainingStep(s, tg, spec.twoStep(), 0);
+        for (int i = 0; i < iterations; i++) {
+          step.run(false);
+        }
+        List<Variable<TFloat32>> all = new ArrayList<>(tg.generator.trainableVariables());
+        all.addAll(tg.discriminator.trainableVariables());
+        return values(s, all);
+      }
+    }
+  }
+
+  /** The reference network and optimiser at batch 32 for {@code iterations}. */
+  static TrainingSpec spec(long iterations) {
+    return new TrainingSpec(CganConfig.reference(), 32, 5, iterations, 2e-4f, 0.5f, 0.999f, false);
+  }
+
+  static List<float[]> values(Session s, List<Variable<TFloat32>> vars) {
+    List<float[]> out = new ArrayList<>();
+    for (Variable<TFloat32> v : vars) {
+      try (Result r = s.runner().fetch(v).run()) {
+        TFloat32 t = (TFloat32) r.get(0);
+        float[] a = new float[(int) t.size()];
+        t.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false));
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private static long step(Session s, TrainingGraph tg) {
+    try (Result r = s.runner().fetch(tg.step).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  private static void assertAllChanged(List<float[]> before, List<float[]> after, String what) {
+    for (int i = 0; i < before.size(); i++) {
+      assertFalse(
+          java.util.Arrays.equals(before.get(i), after.get(i)),
+          what + ": variable " + i + " did not change");
+    }
+  }
+
+  private static void assertNoneChanged(List<float[]> before, List<float[]> after, String what) {
+    for (int i = 0; i < before.size(); i++) {
+      assertTrue(
+          java.util.Arrays.equals(before.get(i), after.get(i)),
+          what + ": variable " + i + " changed");
+    }
+  }
+}
