@@ -404,7 +404,7 @@ class BadInputTest {
     assertFailure(
         cgan("train", "--resume", missing.toString()),
         Main.FAILED,
-        missing + " is not a training run (no run.json)");
+        missing + " does not exist");
     assertThrows(IOException.class, () -> RunFolder.open(data));
 
     // Its data now has labels the network has no class for.

@@ -162,7 +162,7 @@ class CliTest {
   void resumeRefusesSettingsThatDefineTheRunAndGoingBack() {
     Outcome batch = cgan("train", "--resume", run.toString(), "--batch", "16");
     assertEquals(Main.USAGE, batch.code());
-    assertTrue(batch.err().contains("--batch cannot be given with --resume"), batch.err());
+    assertTrue(batch.err().contains("--batch cannot change when a run is resumed"), batch.err());
     Outcome back = cgan("train", "--resume", run.toString(), "--iterations", "2");
     assertEquals(Main.USAGE, back.code());
     assertTrue(back.err().contains("already at iteration 4"), back.err());

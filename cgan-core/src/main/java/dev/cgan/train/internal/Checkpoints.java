@@ -253,7 +253,7 @@ public final class Checkpoints {
           i = -1;
           continue;
         }
-        if (e instanceof TFInvalidArgumentException && !isCorruption(e)) {
+        if (e instanceof TFInvalidArgumentException && !isCorruption(e) || isAnotherNetwork(e)) {
           // Shapes or dtypes that differ: another network, not damage. Older checkpoints of the
           // same run have the same shapes, so falling back would only hide the mistake.
           throw new UnfitCheckpointException(
@@ -281,6 +281,11 @@ public final class Checkpoints {
         "checkpoint " + prefix + " is corrupt (" + TensorArrays.firstLine(e.getMessage()) + ")";
     warn.accept("warning: " + why + "; skipped it and left it on disk");
     return why;
+  }
+
+  /** A variable the graph has and the checkpoint lacks: the checkpoint is of another network. */
+  private static boolean isAnotherNetwork(RuntimeException e) {
+    return String.valueOf(e.getMessage()).contains("not found in checkpoint");
   }
 
   /** TensorFlow reports some damage (a bad table magic, a short block) as an invalid argument. */
