@@ -45,7 +45,9 @@ final class ClassifierCache {
   /** Environment variable that overrides the cache root. */
   static final String ENV = "CGAN_CACHE_DIR";
 
-  static final String FORMAT = "cgan-java/digit-classifier/1";
+  /** Part of the key; 2: trained with {@link dev.cgan.internal.Adam}, whose steps are ordered. */
+  static final String FORMAT = "cgan-java/digit-classifier/2";
+
   static final String CHECKPOINT = "classifier";
   static final String META = "classifier.json";
   private static final String[] CHECKPOINT_FILES = {

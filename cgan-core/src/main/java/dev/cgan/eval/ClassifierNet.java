@@ -2,6 +2,7 @@ package dev.cgan.eval;
 
 import dev.cgan.model.internal.Dense;
 import dev.cgan.model.internal.Seeds;
+import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.framework.initializers.RandomUniform;
@@ -56,6 +57,15 @@ final class ClassifierNet {
     conv2 = new Conv(tf, "clf_conv2", 5, 32, 64, Seeds.derive(seed, 2));
     fc1 = new Dense(tf, "clf_fc1", FLAT, FEATURES, Seeds.derive(seed, 3));
     fc2 = new Dense(tf, "clf_fc2", FEATURES, NUM_CLASSES, Seeds.derive(seed, 4));
+  }
+
+  /** Every variable, in creation order. */
+  List<Variable<TFloat32>> variables() {
+    List<Variable<TFloat32>> all = new ArrayList<>();
+    all.addAll(List.of(conv1.kernel, conv1.bias, conv2.kernel, conv2.bias));
+    all.addAll(fc1.trainableVariables());
+    all.addAll(fc2.trainableVariables());
+    return all;
   }
 
   /** images float32 [batch, 32, 32, 1] → features [batch, 128] and logits [batch, 10]. */

@@ -1,6 +1,7 @@
 package dev.cgan.eval;
 
 import dev.cgan.data.LabeledImages;
+import dev.cgan.internal.Adam;
 import dev.cgan.model.internal.Preprocessing;
 import dev.cgan.model.internal.Seeds;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -90,8 +90,9 @@ final class ClassifierTraining {
               ClassifierNet.IMAGE_SIZE);
       Operand<TInt32> y = tf.gather(tf.constant(train.labels()), batch, tf.constant(0));
       Operand<TFloat32> loss = crossEntropy(tf, net.apply(tf, x).logits(), y);
-      // One network owns every variable of this graph, so minimize() is safe here.
-      Op step = new Adam(graph, learningRate, 0.9f, 0.999f, 1e-8f).minimize(loss, "clf_train");
+      Op step =
+          new Adam(graph, learningRate, 0.9f, 0.999f, 1e-8f)
+              .minimize(loss, net.variables(), "clf_train");
       try (Session session = new Session(graph)) {
         if (resume) {
           session.restore(prefix.toString());

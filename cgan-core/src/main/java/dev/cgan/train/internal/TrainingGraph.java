@@ -1,6 +1,7 @@
 package dev.cgan.train.internal;
 
 import dev.cgan.data.LabeledImages;
+import dev.cgan.internal.Adam;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 import dev.cgan.model.internal.Preprocessing;
@@ -12,8 +13,6 @@ import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.framework.optimizers.Adam;
-import org.tensorflow.framework.optimizers.Optimizer.GradAndVar;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -25,7 +24,6 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TUint8;
-import org.tensorflow.types.family.TType;
 
 /**
  * The whole training iteration as one TensorFlow graph: the data set, the batch order, noise and
@@ -181,11 +179,10 @@ public final class TrainingGraph {
 
     List<Op> bnUpdates = generator.batchNormUpdates();
     if (spec.twoStep()) {
-      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
+      Op applyG = adamG.apply(after(tf, gGrads, gGrads), gVars, "G_step");
       generatorStep = tf.withControlDependencies(concat(List.of(applyG), bnUpdates)).noOp();
       Op applyD =
-          adamD.applyGradients(
-              pairs(tf, dGrads, dGrads, discriminator.trainableVariables()), "D_step");
+          adamD.apply(after(tf, dGrads, dGrads), discriminator.trainableVariables(), "D_step");
       discriminatorStep =
           tf.withControlDependencies(List.of(applyD)).assignAdd(step, tf.constant(1L));
       trainStep = null;
@@ -197,14 +194,11 @@ public final class TrainingGraph {
       // weights of this iteration, as in the reference's G-then-D order. (The optimizer makes each
       // update of a network wait for all of that network's gradients.)
       Op applyD =
-          adamD.applyGradients(
-              pairs(
-                  tf,
-                  dGrads,
-                  concat(dGrads, new Output<?>[] {fakeGrad}),
-                  discriminator.trainableVariables()),
+          adamD.apply(
+              after(tf, dGrads, concat(dGrads, new Output<?>[] {fakeGrad})),
+              discriminator.trainableVariables(),
               "D_step");
-      Op applyG = adamG.applyGradients(pairs(tf, gGrads, gGrads, gVars), "G_step");
+      Op applyG = adamG.apply(after(tf, gGrads, gGrads), gVars, "G_step");
       trainStep =
           tf.withControlDependencies(concat(List.of(applyD, applyG), bnUpdates))
               .assignAdd(step, tf.constant(1L));
@@ -240,18 +234,13 @@ public final class TrainingGraph {
     return vars.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
   }
 
-  /**
-   * Gradient/variable pairs whose gradients are released only once every one of {@code waitFor}
-   * exists.
-   */
+  /** The gradients {@code grads}, each released only once every one of {@code waitFor} exists. */
   @SuppressWarnings("unchecked")
-  private static List<GradAndVar<? extends TType>> pairs(
-      Ops tf, Output<?>[] grads, Output<?>[] waitFor, List<Variable<TFloat32>> vars) {
+  private static List<Operand<TFloat32>> after(Ops tf, Output<?>[] grads, Output<?>[] waitFor) {
     Ops after = tf.withControlDependencies(Arrays.asList(waitFor));
-    List<GradAndVar<? extends TType>> list = new ArrayList<>();
-    for (int i = 0; i < grads.length; i++) {
-      Output<TFloat32> g = after.identity((Output<TFloat32>) grads[i]).asOutput();
-      list.add(new GradAndVar<>(g, vars.get(i).asOutput()));
+    List<Operand<TFloat32>> list = new ArrayList<>();
+    for (Output<?> g : grads) {
+      list.add(after.identity((Output<TFloat32>) g));
     }
     return list;
   }
