@@ -226,12 +226,19 @@ public final class Benchmark {
     return results;
   }
 
-  /** Fused at every batch of {@link #TRAIN_BATCHES}, then two-step at {@link #TWO_STEP_BATCH}. */
+  /**
+   * Fused at every batch of {@link #TRAIN_BATCHES}, each without and with the averaged generator
+   * (side by side, so the average's cost is a ratio of one run), then two-step at {@link
+   * #TWO_STEP_BATCH}.
+   */
   private List<BenchReport.Training> training(
       LabeledImages data, FlopCount flops, double peakGflops) {
     List<TrainingSpec> specs = new ArrayList<>();
     for (int batch : TRAIN_BATCHES) {
       specs.add(TrainingBench.withBatchSize(reference(), batch));
+      specs.add(
+          TrainingBench.withBatchSize(reference(), batch)
+              .withEmaDecay(RunSettings.DEFAULT_EMA_DECAY));
     }
     specs.add(TrainingBench.withBatchSize(reference(), TWO_STEP_BATCH).withTwoStep(true));
     List<BenchReport.Training> results = new ArrayList<>();
@@ -260,6 +267,7 @@ public final class Benchmark {
       double peakGflops) {
     String label =
         (spec.twoStep() ? "two-step" : "fused")
+            + (spec.averaged() ? " +ema" : "")
             + (precision == Precision.MIXED_BF16 ? " bf16" : "");
     progress.accept("training, batch " + spec.batchSize() + ", " + label);
     TrainingBench.Result r =
@@ -329,7 +337,7 @@ public final class Benchmark {
 
   /** The reference hyperparameters with seed 1; the benchmarks change only the batch and mode. */
   private static TrainingSpec reference() {
-    return new TrainingSpec(CganConfig.reference(), 64, 1, 0, 2e-4f, 0.5f, 0.999f, false);
+    return new TrainingSpec(CganConfig.reference(), 64, 1, 0, 2e-4f, 0.5f, 0.999f, false, 0f);
   }
 
   /**

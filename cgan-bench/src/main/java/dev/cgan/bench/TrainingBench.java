@@ -35,15 +35,7 @@ public final class TrainingBench {
 
   /** {@code spec} with another batch size; everything else, including the seed, unchanged. */
   public static TrainingSpec withBatchSize(TrainingSpec spec, int batchSize) {
-    return new TrainingSpec(
-        spec.model(),
-        batchSize,
-        spec.seed(),
-        spec.iterations(),
-        spec.learningRate(),
-        spec.beta1(),
-        spec.beta2(),
-        spec.twoStep());
+    return spec.withBatchSize(batchSize);
   }
 
   /**

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin Options.WeightsChoice weights;
+
   @Mixin Options.Model model;
 
   @Option(
@@ -66,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (CganGenerator g = CganGenerator.load(model.dir)) {
+    try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
       try {
         Evaluator.requireDigitModel(g.config());
       } catch (IllegalArgumentException e) {

@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin Options.WeightsChoice weights;
+
   @Mixin Options.Run model;
 
   @Option(
@@ -33,7 +35,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SavedModelExport.export(model.dir, out);
+    SavedModelExport.export(model.dir, out, weights.value);
     spec.commandLine()
         .getOut()
         .println("exported " + out + " (signatures: serving_default, generate)");

@@ -28,6 +28,8 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @Mixin Options.WeightsChoice weights;
+
   @Mixin Options.Model model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -65,7 +67,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // The spelling first, so that a typo is reported without waiting for TensorFlow to load.
     parse(Integer.MAX_VALUE);
-    try (CganGenerator g = CganGenerator.load(model.dir)) {
+    try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
       Png.write(g.render(parse(g.config().numClasses()), seed.value), output);
     }
     spec.commandLine().getOut().println("wrote " + output);

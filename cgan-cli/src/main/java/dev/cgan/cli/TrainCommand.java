@@ -243,6 +243,17 @@ final class TrainCommand implements Callable<Integer> {
   String precision;
 
   @Option(
+      names = "--ema",
+      paramLabel = "DECAY",
+      description =
+          "Keep an exponential moving average of G's weights with this decay per iteration;"
+              + " samples, result.png, the SavedModel and evaluations use it. 0: none, the"
+              + " reference exactly (default: "
+              + RunSettings.DEFAULT_EMA_DECAY
+              + ").")
+  Float ema;
+
+  @Option(
       names = "--two-step",
       description =
           "Run the reference's G step and D step as two session runs (slower; same mathematics).")
@@ -264,6 +275,7 @@ final class TrainCommand implements Callable<Integer> {
           Map.entry("batchNormEps", "--bn-eps"),
           Map.entry("network", "--img-size/--dropout/--bn-eps"),
           Map.entry("twoStep", "--two-step"),
+          Map.entry("emaDecay", "--ema"),
           Map.entry("resultLabels", "--digits"),
           Map.entry("sampleInterval", "--sample-interval"),
           Map.entry("checkpointInterval", "--checkpoint-interval"),
@@ -358,6 +370,9 @@ final class TrainCommand implements Callable<Integer> {
    * those that would change what defines it.
    */
   private RunSettings.Builder applyGiven(RunSettings.Builder b) {
+    if (ema != null) {
+      b.emaDecay(ema);
+    }
     if (length != null && length.epochs != null) {
       b.epochs(length.epochs);
     }

@@ -395,6 +395,88 @@ class BadInputTest {
   }
 
   @Test
+  void averageOptionsOutOfRangeOrUnknownOrChangedOnResume() {
+    assertFailure(
+        train("--data", data.toString(), "--ema", "1"),
+        Main.USAGE,
+        "--ema must be in [0, 1) (0: no average), got 1.0");
+    assertFailure(
+        train("--data", data.toString(), "--ema", "-0.5"),
+        Main.USAGE,
+        "--ema must be in [0, 1) (0: no average), got -0.5");
+    assertFailure(
+        cgan(
+            "generate",
+            "--model",
+            run.toString(),
+            "--weights",
+            "best",
+            "--digits",
+            "012",
+            "-o",
+            tmp.resolve("never.png").toString()),
+        Main.USAGE,
+        "Invalid value for option '--weights': expected raw or ema, got 'best'");
+    assertFailure(
+        cgan("train", "--resume", run.toString(), "--ema", "0.99"),
+        Main.USAGE,
+        "--ema cannot change when a run is resumed");
+  }
+
+  /**
+   * A run whose run.json was written before the average (no emaDecay) trained without one: it
+   * resumes as such, and generates and exports its raw weights; asking for the average is refused.
+   */
+  @Test
+  void aRunFromBeforeTheAverageResumesAndGivesItsRawWeights() throws Exception {
+    Path old = tmp.resolve("old-run");
+    CliTest.Outcome trained =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            old.toString(),
+            "--iterations",
+            "2",
+            "--batch",
+            "8",
+            "--img-size",
+            "8",
+            "--ema",
+            "0");
+    assertEquals(Main.OK, trained.code(), trained.err());
+    Path json = old.resolve(RunFolder.CONFIG);
+    String text = Files.readString(json);
+    String without = text.replaceAll(",\\s*\"emaDecay\": 0\\.0", "");
+    assertFalse(without.equals(text) || without.contains("emaDecay"), without);
+    Files.writeString(json, without);
+    CliTest.Outcome resumed = cgan("train", "--resume", old.toString(), "--iterations", "4");
+    assertEquals(Main.OK, resumed.code(), resumed.err());
+    Path png = tmp.resolve("old-run.png");
+    CliTest.Outcome g =
+        cgan("generate", "--model", old.toString(), "--digits", "012", "-o", png.toString());
+    assertEquals(Main.OK, g.code(), g.err());
+    assertEquals(
+        "raw",
+        dev.cgan.serve.ModelMetadata.read(old.resolve("saved_model")).weights(),
+        "the run's own export");
+    assertFailure(
+        cgan(
+            "generate",
+            "--model",
+            old.toString(),
+            "--weights",
+            "ema",
+            "--digits",
+            "012",
+            "-o",
+            png.toString()),
+        Main.FAILED,
+        old + " keeps no averaged generator");
+  }
+
+  @Test
   void resumeOnSomethingThatIsNotACompatibleRun() throws Exception {
     assertFailure(
         cgan("train", "--resume", data.toString()),
@@ -402,9 +484,7 @@ class BadInputTest {
         data + " is not a training run (no run.json)");
     Path missing = tmp.resolve("no-such-run");
     assertFailure(
-        cgan("train", "--resume", missing.toString()),
-        Main.FAILED,
-        missing + " does not exist");
+        cgan("train", "--resume", missing.toString()), Main.FAILED, missing + " does not exist");
     assertThrows(IOException.class, () -> RunFolder.open(data));
 
     // Its data now has labels the network has no class for.

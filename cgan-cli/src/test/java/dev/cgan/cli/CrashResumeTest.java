@@ -2,6 +2,7 @@ package dev.cgan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -216,6 +217,28 @@ class CrashResumeTest {
     assertArrayEquals(
         Files.readAllBytes(straight.resolve("result.png")),
         Files.readAllBytes(run.resolve("result.png")));
+    // The default is the averaged generator; the raw weights agree as well, and differ from it.
+    Map<String, byte[]> raw = new TreeMap<>();
+    for (Path model : List.of(run, straight)) {
+      Path png = tmp.resolve(model.getFileName() + "-raw.png");
+      CliTest.Outcome g =
+          CliTest.cgan(
+              "generate",
+              "--model",
+              model.toString(),
+              "--weights",
+              "raw",
+              "--digits",
+              "0123456789",
+              "--seed",
+              "11",
+              "-o",
+              png.toString());
+      assertEquals(Main.OK, g.code(), g.err());
+      raw.put(model.getFileName().toString(), Files.readAllBytes(png));
+    }
+    assertArrayEquals(raw.get("straight"), raw.get("run"));
+    assertFalse(java.util.Arrays.equals(raw.get("run"), Files.readAllBytes(a)));
   }
 
   /** {@code --iterations} is the run's total: given with --resume, it extends the run. */

@@ -82,7 +82,9 @@ class EvaluateCommandTest {
   void tooFewSamplesIsAUsageError() {
     Outcome o = evaluate("--model", tmp.toString(), "--samples", "1");
     assertEquals(Main.USAGE, o.code());
-    assertTrue(o.err().contains("--samples must be between 2 (diversity compares pairs) and 20000, got 1"), o.err());
+    assertTrue(
+        o.err().contains("--samples must be between 2 (diversity compares pairs) and 20000, got 1"),
+        o.err());
   }
 
   @Test

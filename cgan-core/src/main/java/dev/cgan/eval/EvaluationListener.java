@@ -1,5 +1,6 @@
 package dev.cgan.eval;
 
+import dev.cgan.model.Weights;
 import dev.cgan.train.TrainingContext;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
@@ -11,8 +12,11 @@ import java.util.function.BiConsumer;
 /**
  * Scores the generator being trained every {@code interval} iterations and at the end: {@code
  * samplesPerClass} samples of every class, from noise that is the same at every evaluation so that
- * the figures are comparable along the run. Each report goes to {@code eval.csv}, to the other
- * listeners as the scalars {@code eval/…} (TensorBoard shows them) and to {@code onReport}.
+ * the figures are comparable along the run. The raw weights are scored, and so is the averaged
+ * generator when the run keeps one. Each report goes to {@code eval.csv} (one row per evaluation,
+ * the average's columns prefixed {@code ema_}), to the other listeners as the scalars {@code
+ * eval/…} and {@code eval_ema/…} (TensorBoard shows them) and, for the weights the run shows (the
+ * average when there is one), to {@code onReport}.
  *
  * <pre>{@code
  * try (Evaluator evaluator = Evaluator.open()) {
@@ -57,7 +61,9 @@ public final class EvaluationListener implements TrainingListener {
   @Override
   public void onTrainBegin(TrainingContext c) throws IOException {
     Evaluator.requireDigitModel(c.settings().network());
-    log = new EvaluationLog(c.folder().resolve("eval.csv"), c.firstIteration());
+    log =
+        new EvaluationLog(
+            c.folder().resolve("eval.csv"), c.firstIteration(), c.weights() == Weights.EMA);
   }
 
   @Override
@@ -67,17 +73,27 @@ public final class EvaluationListener implements TrainingListener {
       return;
     }
     int[] labels = labels(c.settings().network().numClasses(), samplesPerClass);
-    EvaluationReport r =
-        evaluator.evaluate(
-            c.sampleImages(labels, TrainingRun.evaluationSeed(c.settings())), labels);
-    log.append(it, r);
+    long seed = TrainingRun.evaluationSeed(c.settings());
+    EvaluationReport raw = evaluator.evaluate(c.sampleImages(labels, seed, Weights.RAW), labels);
+    EvaluationReport ema =
+        c.weights() == Weights.EMA
+            ? evaluator.evaluate(c.sampleImages(labels, seed, Weights.EMA), labels)
+            : null;
+    log.append(it, raw, ema);
     Map<String, Float> values = new LinkedHashMap<>();
-    values.put("eval/conditional_accuracy", (float) r.conditionalAccuracy());
-    values.put("eval/frechet_distance", (float) r.frechetDistance());
-    values.put("eval/classifier_score", (float) r.classifierScore());
-    values.put("eval/diversity_ratio", (float) r.diversityRatio());
+    put(values, "eval/", raw);
+    if (ema != null) {
+      put(values, "eval_ema/", ema);
+    }
     c.publishScalars(it, values);
-    onReport.accept(it, r);
+    onReport.accept(it, ema != null ? ema : raw);
+  }
+
+  private static void put(Map<String, Float> values, String prefix, EvaluationReport r) {
+    values.put(prefix + "conditional_accuracy", (float) r.conditionalAccuracy());
+    values.put(prefix + "frechet_distance", (float) r.frechetDistance());
+    values.put(prefix + "classifier_score", (float) r.classifierScore());
+    values.put(prefix + "diversity_ratio", (float) r.diversityRatio());
   }
 
   /** Class c repeated samplesPerClass times, for c = 0..k−1. */

@@ -23,8 +23,9 @@ import org.tensorflow.types.TInt32;
  * x = Tanh(Linear(1024, C·H·W)(x))  → [batch, H, W, C]
  * </pre>
  *
- * <p>The constructor creates the variables (names start with {@code G_}); {@link #apply} may be
- * called several times, in training or inference mode, and every call shares them.
+ * <p>The constructor creates the variables (names start with {@code G_}, or {@code G_ema_} for the
+ * averaged copy); {@link #apply} may be called several times, in training or inference mode, and
+ * every call shares them.
  */
 public final class Generator {
   private static final int[] WIDTHS = {128, 256, 512, 1024};
@@ -34,25 +35,39 @@ public final class Generator {
   private final List<Dense> dense = new ArrayList<>();
   private final List<BatchNorm> norms = new ArrayList<>();
 
+  /** The generator the optimiser trains, its variables named {@code G_…}. */
   public Generator(Ops tf, CganConfig config, long seed) {
+    this(tf, config, seed, Weights.RAW);
+  }
+
+  /**
+   * A generator whose variables are named for {@code weights}: {@code G_…} for {@link Weights#RAW},
+   * {@code G_ema_…} for {@link Weights#EMA}. Both start from the same draw of {@code seed}, so an
+   * average starts equal to the weights it follows.
+   *
+   * <p>The averaged copy's BatchNorm layers have momentum 1: one training-mode pass sets their
+   * running statistics to that batch's, which is how they are recomputed for the averaged weights
+   * (running statistics of the raw weights do not fit the average).
+   */
+  public Generator(Ops tf, CganConfig config, long seed, Weights weights) {
     this.config = config;
+    String p = weights == Weights.EMA ? "G_ema_" : "G_";
+    float momentum = weights == Weights.EMA ? 1f : config.batchNormMomentum();
     labelEmbedding =
         new Embedding(
-            tf, "G_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 0));
+            tf, p + "label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 0));
     int in = config.numClasses() + config.latentDim();
     for (int i = 0; i < WIDTHS.length; i++) {
-      dense.add(new Dense(tf, "G_fc" + i, in, WIDTHS[i], Seeds.derive(seed, 10 + i)));
+      dense.add(new Dense(tf, p + "fc" + i, in, WIDTHS[i], Seeds.derive(seed, 10 + i)));
       if (i > 0) {
-        norms.add(
-            new BatchNorm(
-                tf, "G_bn" + i, WIDTHS[i], config.batchNormEps(), config.batchNormMomentum()));
+        norms.add(new BatchNorm(tf, p + "bn" + i, WIDTHS[i], config.batchNormEps(), momentum));
       }
       in = WIDTHS[i];
     }
     dense.add(
         new Dense(
             tf,
-            "G_fc" + WIDTHS.length,
+            p + "fc" + WIDTHS.length,
             in,
             config.imagePixels(),
             Seeds.derive(seed, 10 + WIDTHS.length)));

@@ -4,6 +4,7 @@ import dev.cgan.image.Tiles;
 import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Labels;
+import dev.cgan.model.Weights;
 import dev.cgan.train.internal.Checkpoints;
 import dev.cgan.train.internal.RunFolder;
 import java.awt.image.BufferedImage;
@@ -39,6 +40,7 @@ public final class CganGenerator implements AutoCloseable {
   private final AutoCloseable owner;
   private final Session session;
   private final CganConfig config;
+  private final Weights weights;
   private final long iterations;
   private final List<String> classNames;
   private final String labelsName;
@@ -50,6 +52,7 @@ public final class CganGenerator implements AutoCloseable {
       AutoCloseable owner,
       Session session,
       CganConfig config,
+      Weights weights,
       long iterations,
       List<String> classNames,
       String labelsName,
@@ -59,6 +62,7 @@ public final class CganGenerator implements AutoCloseable {
     this.owner = owner;
     this.session = session;
     this.config = config;
+    this.weights = weights;
     this.iterations = iterations;
     this.classNames = classNames;
     this.labelsName = labelsName;
@@ -75,14 +79,26 @@ public final class CganGenerator implements AutoCloseable {
    *     weights do not fit its configuration
    */
   public static CganGenerator load(Path dir) throws IOException {
+    return load(dir, null);
+  }
+
+  /**
+   * As {@link #load(Path)}, with the generator weights wanted: {@link Weights#RAW}, {@link
+   * Weights#EMA}, or null for the default (a run's average when it keeps one; what a SavedModel
+   * holds).
+   *
+   * @throws IOException also when those weights are not there: the average of a run that keeps
+   *     none, or other weights than a SavedModel was exported with
+   */
+  public static CganGenerator load(Path dir, Weights weights) throws IOException {
     if (!Files.exists(dir)) {
       throw new IOException(dir + " does not exist");
     }
     if (RunFolder.isRun(dir)) {
-      return fromRun(dir);
+      return fromRun(dir, weights);
     }
     if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-      return fromSavedModel(dir);
+      return fromSavedModel(dir, weights);
     }
     throw new IOException(
         dir + " is neither a training run (no run.json) nor a SavedModel (no saved_model.pb)");
@@ -93,11 +109,17 @@ public final class CganGenerator implements AutoCloseable {
    * is corrupt, with a warning on standard error), in a generator-only inference graph.
    */
   public static CganGenerator fromRun(Path runDir) throws IOException {
+    return fromRun(runDir, null);
+  }
+
+  /** {@link #fromRun(Path)} with the weights wanted (null: the average when the run keeps one). */
+  public static CganGenerator fromRun(Path runDir, Weights weights) throws IOException {
     RunFolder run = RunFolder.open(runDir);
+    Weights chosen = RunCheckpoint.choose(run, weights);
     CganConfig config = run.config().spec().model();
     Graph graph = new Graph();
     try {
-      GeneratorGraph gg = new GeneratorGraph(graph, config);
+      GeneratorGraph gg = new GeneratorGraph(graph, config, chosen);
       Session session = new Session(graph);
       Path prefix;
       try {
@@ -116,6 +138,7 @@ public final class CganGenerator implements AutoCloseable {
           owner,
           session,
           config,
+          chosen,
           Checkpoints.iterationOf(prefix),
           run.config().classNames(),
           name(gg.labels),
@@ -130,7 +153,24 @@ public final class CganGenerator implements AutoCloseable {
 
   /** A SavedModel written by {@link SavedModelExport}; its {@code generate} signature is used. */
   public static CganGenerator fromSavedModel(Path dir) throws IOException {
+    return fromSavedModel(dir, null);
+  }
+
+  /**
+   * {@link #fromSavedModel(Path)}, checking that it holds {@code weights} (null: whichever it
+   * holds).
+   */
+  public static CganGenerator fromSavedModel(Path dir, Weights weights) throws IOException {
     ModelMetadata meta = ModelMetadata.read(dir);
+    if (weights != null && weights != meta.exportedWeights()) {
+      throw new IOException(
+          dir
+              + " holds the "
+              + meta.exportedWeights().id()
+              + " weights, not the "
+              + weights.id()
+              + " ones; export the run again with those");
+    }
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(dir.toString(), "serve");
@@ -148,6 +188,7 @@ public final class CganGenerator implements AutoCloseable {
         bundle,
         bundle.session(),
         meta.model(),
+        meta.exportedWeights(),
         meta.iterations(),
         meta.classNames(),
         sig.getInputsOrThrow("labels").getName(),
@@ -193,6 +234,11 @@ public final class CganGenerator implements AutoCloseable {
 
   public CganConfig config() {
     return config;
+  }
+
+  /** Which generator weights were loaded: raw or averaged. */
+  public Weights weights() {
+    return weights;
   }
 
   /** Training iterations of the loaded weights. */

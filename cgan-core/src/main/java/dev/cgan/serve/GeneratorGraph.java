@@ -2,6 +2,7 @@ package dev.cgan.serve;
 
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Generator;
+import dev.cgan.model.Weights;
 import dev.cgan.model.internal.Sampling;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -17,8 +18,8 @@ import org.tensorflow.types.TUint8;
 /**
  * The generator alone, in inference mode (BatchNorm running statistics, no dropout, no
  * discriminator, no optimizer): what a checkpoint is restored into for generation and what the
- * SavedModel exports. Its variables carry the training graph's names, so a training checkpoint
- * restores them.
+ * SavedModel exports. Its variables carry the training graph's names for the chosen weights ({@code
+ * G_…} raw, {@code G_ema_…} averaged), so a training checkpoint restores them.
  */
 public final class GeneratorGraph {
   /** Predict method name, so TensorFlow Serving's REST {@code :predict} accepts both signatures. */
@@ -42,9 +43,9 @@ public final class GeneratorGraph {
   /** {@link #seededImages} as grey levels: uint8 [batch, H, W, C]. */
   public final Operand<TUint8> seededPixels;
 
-  public GeneratorGraph(Graph graph, CganConfig config) {
+  public GeneratorGraph(Graph graph, CganConfig config, Weights weights) {
     Ops tf = Ops.create(graph);
-    Generator g = new Generator(tf, config, 0L);
+    Generator g = new Generator(tf, config, 0L, weights);
     labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     noise =
         tf.withName("noise")

@@ -3,6 +3,7 @@ package dev.cgan.serve;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.Weights;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.util.List;
  * @param model the generator's shape (latent size, classes, image size, channels, …)
  * @param iterations training iterations of the exported weights
  * @param classNames class names in label order, or null for digits
+ * @param weights {@code raw} or {@code ema}: which generator weights were exported (null in exports
+ *     made before the average: raw)
+ * @param emaDecay the run's average decay, 0 when it kept none
  */
 public record ModelMetadata(
     String format,
@@ -26,11 +30,18 @@ public record ModelMetadata(
     String tensorflowVersion,
     CganConfig model,
     long iterations,
-    List<String> classNames) {
+    List<String> classNames,
+    String weights,
+    float emaDecay) {
 
   public static final String FORMAT = "cgan-java/saved-model/1";
   public static final String FILE = "assets.extra/cgan.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  /** The exported weights; raw for exports made before the average existed. */
+  public Weights exportedWeights() {
+    return weights == null ? Weights.RAW : Weights.of(weights);
+  }
 
   public void write(Path savedModelDir) throws IOException {
     Path file = savedModelDir.resolve(FILE);

@@ -1,5 +1,6 @@
 package dev.cgan.serve;
 
+import dev.cgan.model.Weights;
 import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,6 +13,26 @@ import org.tensorflow.Session;
  */
 final class RunCheckpoint {
   private RunCheckpoint() {}
+
+  /**
+   * The weights to read from {@code run}: {@code requested}, or by default the average when the run
+   * keeps one.
+   *
+   * @throws IOException when the average is asked of a run that keeps none
+   */
+  static Weights choose(RunFolder run, Weights requested) throws IOException {
+    boolean averaged = run.config().spec().averaged();
+    if (requested == null) {
+      return averaged ? Weights.EMA : Weights.RAW;
+    }
+    if (requested == Weights.EMA && !averaged) {
+      throw new IOException(
+          run.root()
+              + " keeps no averaged generator (trained with EMA decay 0, or by an earlier"
+              + " version); only its raw weights exist");
+    }
+    return requested;
+  }
 
   /** Restores into {@code session}; returns the prefix restored. */
   static Path restore(RunFolder run, Session session) throws IOException {

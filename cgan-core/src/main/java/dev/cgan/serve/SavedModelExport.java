@@ -1,6 +1,7 @@
 package dev.cgan.serve;
 
 import dev.cgan.internal.AtomicFiles;
+import dev.cgan.model.Weights;
 import dev.cgan.train.internal.Checkpoints;
 import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
@@ -34,7 +35,18 @@ public final class SavedModelExport {
    *     no checkpoint that restores
    */
   public static Path export(Path runDir, Path target) throws IOException {
+    return export(runDir, target, null);
+  }
+
+  /**
+   * As {@link #export(Path, Path)}, with the generator weights to export: {@link Weights#RAW} or
+   * {@link Weights#EMA}; null for the run's default (the average when it keeps one).
+   *
+   * @throws IOException also when the average is asked of a run that keeps none
+   */
+  public static Path export(Path runDir, Path target, Weights weights) throws IOException {
     RunFolder run = RunFolder.open(runDir);
+    Weights chosen = RunCheckpoint.choose(run, weights);
     checkTarget(run, target);
     Path parent = target.toAbsolutePath().normalize().getParent();
     if (parent == null || !Files.isDirectory(parent)) {
@@ -43,7 +55,7 @@ public final class SavedModelExport {
     }
     Path tmp = AtomicFiles.tempSibling(target.toAbsolutePath().normalize(), ".export");
     try (Graph graph = new Graph()) {
-      GeneratorGraph gg = new GeneratorGraph(graph, run.config().spec().model());
+      GeneratorGraph gg = new GeneratorGraph(graph, run.config().spec().model(), chosen);
       Path prefix;
       try (Session session = new Session(graph)) {
         prefix = RunCheckpoint.restore(run, session);
@@ -60,7 +72,9 @@ public final class SavedModelExport {
               TensorFlow.version(),
               run.config().spec().model(),
               Checkpoints.iterationOf(prefix),
-              run.config().classNames())
+              run.config().classNames(),
+              chosen.id(),
+              run.config().spec().emaDecay())
           .write(tmp);
       AtomicFiles.replaceDirectory(tmp, target);
       return target;

@@ -29,6 +29,9 @@ public final class RunSettings {
   /** Epochs of a run that says neither epochs nor iterations. */
   public static final int DEFAULT_EPOCHS = 150;
 
+  /** Decay of the averaged generator of a run that does not say (0 turns the average off). */
+  public static final float DEFAULT_EMA_DECAY = 0.999f;
+
   private final DataSource data;
   private final CganConfig network;
   private final int classes;
@@ -40,6 +43,7 @@ public final class RunSettings {
   private final float beta1;
   private final float beta2;
   private final boolean twoStep;
+  private final float emaDecay;
   private final int sampleInterval;
   private final int checkpointInterval;
   private final int logInterval;
@@ -59,6 +63,7 @@ public final class RunSettings {
     beta1 = b.beta1;
     beta2 = b.beta2;
     twoStep = b.twoStep;
+    emaDecay = b.emaDecay;
     sampleInterval = b.sampleInterval;
     checkpointInterval = b.checkpointInterval;
     logInterval = b.logInterval;
@@ -85,6 +90,7 @@ public final class RunSettings {
     b.beta1 = beta1;
     b.beta2 = beta2;
     b.twoStep = twoStep;
+    b.emaDecay = emaDecay;
     b.sampleInterval = sampleInterval;
     b.checkpointInterval = checkpointInterval;
     b.logInterval = logInterval;
@@ -143,6 +149,11 @@ public final class RunSettings {
 
   public boolean twoStep() {
     return twoStep;
+  }
+
+  /** Decay of the averaged generator; 0 when the run keeps none. */
+  public float emaDecay() {
+    return emaDecay;
   }
 
   public int sampleInterval() {
@@ -205,6 +216,8 @@ public final class RunSettings {
         + beta2
         + ", twoStep="
         + twoStep
+        + ", emaDecay="
+        + emaDecay
         + ", sampleInterval="
         + sampleInterval
         + ", checkpointInterval="
@@ -233,6 +246,7 @@ public final class RunSettings {
     private float beta1 = 0.5f;
     private float beta2 = 0.999f;
     private boolean twoStep;
+    private float emaDecay = DEFAULT_EMA_DECAY;
     private int sampleInterval = 500;
     private int checkpointInterval = 1000;
     private int logInterval = 100;
@@ -309,6 +323,16 @@ public final class RunSettings {
       return this;
     }
 
+    /**
+     * Decay of the exponential moving average of G's weights kept beside them (default {@value
+     * #DEFAULT_EMA_DECAY}); samples, the result, exports and evaluations then use the average. 0
+     * keeps none: the reference's training exactly.
+     */
+    public Builder emaDecay(float decay) {
+      this.emaDecay = decay;
+      return this;
+    }
+
     /** Iterations between sample grids (default 500). */
     public Builder sampleInterval(int n) {
       this.sampleInterval = n;
@@ -373,6 +397,10 @@ public final class RunSettings {
       if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
         throw new InvalidSettingException(
             "adamBetas", "must be in [0, 1), got " + beta1 + " and " + beta2);
+      }
+      if (!(emaDecay >= 0 && emaDecay < 1)) {
+        throw new InvalidSettingException(
+            "emaDecay", "must be in [0, 1) (0: no average), got " + emaDecay);
       }
       require(sampleInterval >= 1, "sampleInterval", "must be at least 1", sampleInterval);
       require(

@@ -1,5 +1,6 @@
 package dev.cgan.train;
 
+import dev.cgan.model.Weights;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,16 +32,37 @@ public interface TrainingContext {
   }
 
   /**
-   * The generator in inference mode (BatchNorm running statistics, no dropout) on {@code labels},
-   * with the noise of {@code seed}: float images [n][H·W·C] in [−1, 1].
+   * The weights the run shows: {@link Weights#EMA} when it keeps an averaged generator ({@link
+   * RunSettings#emaDecay()} above 0), else {@link Weights#RAW}.
    */
-  float[][] sampleImages(int[] labels, long seed);
-
-  /** As {@link #sampleImages}, quantised as the result image is: uint8 [n·H·W·C]. */
-  byte[] samplePixels(int[] labels, long seed);
+  default Weights weights() {
+    return settings().emaDecay() > 0 ? Weights.EMA : Weights.RAW;
+  }
 
   /**
-   * {@link TrainingRun#GRID_ROWS} rows × one sample of every class, from the noise of {@code seed}.
+   * The generator of {@code weights} in inference mode (BatchNorm running statistics, no dropout)
+   * on {@code labels}, with the noise of {@code seed}: float images [n][H·W·C] in [−1, 1].
+   *
+   * @throws IllegalStateException for {@link Weights#EMA} in a run without an average
+   */
+  float[][] sampleImages(int[] labels, long seed, Weights weights);
+
+  /** {@link #sampleImages(int[], long, Weights)} of the run's {@link #weights()}. */
+  default float[][] sampleImages(int[] labels, long seed) {
+    return sampleImages(labels, seed, weights());
+  }
+
+  /** As {@link #sampleImages}, quantised as the result image is: uint8 [n·H·W·C]. */
+  byte[] samplePixels(int[] labels, long seed, Weights weights);
+
+  /** {@link #samplePixels(int[], long, Weights)} of the run's {@link #weights()}. */
+  default byte[] samplePixels(int[] labels, long seed) {
+    return samplePixels(labels, seed, weights());
+  }
+
+  /**
+   * {@link TrainingRun#GRID_ROWS} rows × one sample of every class, from the noise of {@code seed}
+   * and the run's {@link #weights()}.
    */
   BufferedImage sampleGrid(long seed);
 

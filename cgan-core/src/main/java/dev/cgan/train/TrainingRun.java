@@ -7,6 +7,7 @@ import dev.cgan.data.MnistDownloader;
 import dev.cgan.image.Tiles;
 import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.Weights;
 import dev.cgan.model.internal.Seeds;
 import dev.cgan.train.internal.Checkpoints;
 import dev.cgan.train.internal.RunConfig;
@@ -197,6 +198,8 @@ public final class TrainingRun implements AutoCloseable {
       changed = "adamBetas";
     } else if (a.twoStep() != b.twoStep()) {
       changed = "twoStep";
+    } else if (a.emaDecay() != b.emaDecay()) {
+      changed = "emaDecay";
     } else if (!Objects.equals(a.resultLabels(), b.resultLabels())) {
       changed = "resultLabels";
     } else if (!Objects.equals(a.classNames(), b.classNames())) {
@@ -296,7 +299,8 @@ public final class TrainingRun implements AutoCloseable {
             s.learningRate(),
             s.beta1(),
             s.beta2(),
-            s.twoStep());
+            s.twoStep(),
+            s.emaDecay());
     List<String> mirrors =
         s.data() instanceof DataSource.Mnist m && !m.mirrors().isEmpty()
             ? m.mirrors().stream().map(URI::toString).toList()
@@ -326,6 +330,7 @@ public final class TrainingRun implements AutoCloseable {
         .learningRate(t.learningRate())
         .adamBetas(t.beta1(), t.beta2())
         .twoStep(t.twoStep())
+        .emaDecay(t.emaDecay())
         .sampleInterval(c.sampleInterval())
         .checkpointInterval(c.checkpointInterval())
         .logInterval(c.logInterval())
@@ -479,6 +484,7 @@ public final class TrainingRun implements AutoCloseable {
     private final TrainingStep step;
     private final long first;
     private final List<TrainingListener> listeners;
+    private long averageRefreshedAt = -1;
 
     Context(
         RunFolder run,
@@ -537,16 +543,27 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     @Override
-    public float[][] sampleImages(int[] labels, long seed) {
-      try (Result r = sample(labels, seed, tg.sampleImages)) {
+    public float[][] sampleImages(int[] labels, long seed, Weights weights) {
+      try (Result r = sample(labels, seed, weights, tg.sampleImages(weights))) {
         return TensorArrays.rows((TFloat32) r.get(0));
       }
     }
 
     @Override
-    public byte[] samplePixels(int[] labels, long seed) {
-      try (Result r = sample(labels, seed, tg.samplePixels)) {
+    public byte[] samplePixels(int[] labels, long seed, Weights weights) {
+      try (Result r = sample(labels, seed, weights, tg.samplePixels(weights))) {
         return TensorArrays.bytes((TUint8) r.get(0));
+      }
+    }
+
+    /**
+     * The average's BatchNorm statistics are recomputed lazily, once per iteration that reads the
+     * average or saves it, so a checkpoint's statistics always fit its averaged weights.
+     */
+    private void refreshAverage() {
+      if (tg.averaged != null && averageRefreshedAt != step.iteration()) {
+        session.runner().addTarget(tg.refreshAverageStatistics).run();
+        averageRefreshedAt = step.iteration();
       }
     }
 
@@ -563,7 +580,10 @@ public final class TrainingRun implements AutoCloseable {
           samplePixels(labels, seed), GRID_ROWS, classes, size, size, model.channels());
     }
 
-    private Result sample(int[] labels, long seed, Operand<?> output) {
+    private Result sample(int[] labels, long seed, Weights weights, Operand<?> output) {
+      if (weights == Weights.EMA) {
+        refreshAverage();
+      }
       try (TInt32 l = TInt32.vectorOf(labels);
           TInt64 s = TInt64.scalarOf(seed)) {
         return session.runner().feed(tg.sampleLabels, l).feed(tg.sampleSeed, s).fetch(output).run();
@@ -578,6 +598,7 @@ public final class TrainingRun implements AutoCloseable {
     @Override
     public void saveVariables(String prefix) throws IOException {
       try {
+        refreshAverage();
         session.save(prefix);
       } catch (RuntimeException e) {
         // TensorFlow's errors are TensorFlowExceptions or, for some codes,

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.Weights;
+import dev.cgan.train.RunSettings;
 import dev.cgan.train.TinyData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,16 +99,18 @@ class SavedModelExportTest {
         names.add(v.name());
         params += v.output(0).shape().size();
       }
-      // The trainable generator variables plus the BatchNorm running statistics, nothing else.
+      // The averaged generator's variables (the run keeps an average, so it is what is
+      // exported) plus its BatchNorm running statistics, nothing else.
       Set<String> expected = new HashSet<>();
       try (Graph g = new Graph()) {
-        new dev.cgan.model.Generator(Ops.create(g), CganConfig.reference(), 0)
+        new dev.cgan.model.Generator(
+                Ops.create(g), CganConfig.reference(), 0, dev.cgan.model.Weights.EMA)
             .trainableVariables()
             .forEach(v -> expected.add(v.op().name()));
       }
       for (int i = 1; i <= 3; i++) {
-        expected.add("G_bn" + i + "_mean");
-        expected.add("G_bn" + i + "_var");
+        expected.add("G_ema_bn" + i + "_mean");
+        expected.add("G_ema_bn" + i + "_var");
       }
       assertEquals(expected, names);
       long onDisk;
@@ -224,6 +228,61 @@ class SavedModelExportTest {
           siblings.noneMatch(p -> p.getFileName().toString().matches("again\\.(tmp|old).*")));
     }
     assertTrue(Files.isRegularFile(target.resolve("saved_model.pb")));
+  }
+
+  @Test
+  void rawAndAveragedWeightsExportApartAndEachMatchesTheRun() throws Exception {
+    Path raw = SavedModelExport.export(run, tmp.resolve("raw"), Weights.RAW);
+    Path ema = SavedModelExport.export(run, tmp.resolve("ema"), Weights.EMA);
+    assertEquals("raw", ModelMetadata.read(raw).weights());
+    assertEquals("ema", ModelMetadata.read(ema).weights());
+    assertEquals(RunSettings.DEFAULT_EMA_DECAY, ModelMetadata.read(ema).emaDecay());
+    int[] labels = {2, 0, 2, 6, 1, 1, 2, 7, 0, 1};
+    byte[] rawPixels, emaPixels;
+    try (CganGenerator fromExport = CganGenerator.load(raw);
+        CganGenerator fromRun = CganGenerator.load(run, Weights.RAW)) {
+      assertEquals(Weights.RAW, fromExport.weights());
+      rawPixels = fromExport.pixels(labels, 7);
+      assertArrayEquals(fromRun.pixels(labels, 7), rawPixels);
+    }
+    try (CganGenerator fromExport = CganGenerator.load(ema);
+        CganGenerator fromRun = CganGenerator.load(run)) {
+      assertEquals(Weights.EMA, fromRun.weights(), "the average is the default");
+      emaPixels = fromExport.pixels(labels, 7);
+      assertArrayEquals(fromRun.pixels(labels, 7), emaPixels);
+    }
+    assertFalse(java.util.Arrays.equals(rawPixels, emaPixels));
+    java.io.IOException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class, () -> CganGenerator.load(raw, Weights.EMA));
+    assertEquals(
+        raw + " holds the raw weights, not the ema ones; export the run again with those",
+        e.getMessage());
+  }
+
+  @Test
+  void aRunWithoutAverageAndAnExportFromBeforeItLoadTheirRawWeights() throws Exception {
+    Path plain = tmp.resolve("plain");
+    try (dev.cgan.train.TrainingRun r =
+        dev.cgan.train.TrainingRun.create(plain, TinyData.settings(2).emaDecay(0f).build())) {
+      r.train();
+    }
+    try (CganGenerator g = CganGenerator.load(plain)) {
+      assertEquals(Weights.RAW, g.weights());
+    }
+    java.io.IOException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.io.IOException.class, () -> CganGenerator.load(plain, Weights.EMA));
+    assertTrue(e.getMessage().startsWith(plain + " keeps no averaged generator"), e.getMessage());
+    // An export written before the average has no "weights" in its metadata: raw.
+    Path old = SavedModelExport.export(plain, tmp.resolve("old-export"));
+    Path meta = old.resolve(ModelMetadata.FILE);
+    String json = Files.readString(meta).replaceAll("(?m)^\\s*\"(weights|emaDecay)\".*\\n", "");
+    Files.writeString(meta, json.replaceAll(",(\\s*})", "$1"));
+    assertEquals(null, ModelMetadata.read(old).weights());
+    try (CganGenerator g = CganGenerator.load(old)) {
+      assertEquals(Weights.RAW, g.weights());
+    }
   }
 
   private static byte[] call(SavedModelBundle b, int[] labels, long seed) {

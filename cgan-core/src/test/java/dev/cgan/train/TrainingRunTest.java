@@ -402,7 +402,8 @@ class TrainingRunTest {
                       1e10f,
                       spec.beta1(),
                       spec.beta2(),
-                      spec.twoStep())));
+                      spec.twoStep(),
+                      spec.emaDecay())));
     }
     TrainingRun.DivergedException e;
     try (TrainingRun run = TrainingRun.resume(dir)) {

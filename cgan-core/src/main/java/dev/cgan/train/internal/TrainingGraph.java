@@ -4,6 +4,7 @@ import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.Adam;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
+import dev.cgan.model.Weights;
 import dev.cgan.model.internal.Preprocessing;
 import dev.cgan.model.internal.Sampling;
 import dev.cgan.model.internal.Seeds;
@@ -41,10 +42,34 @@ public final class TrainingGraph {
       FAKE_LABELS = 2,
       DROPOUT_FAKE = 3,
       DROPOUT_REAL = 4,
-      SHUFFLE = 5;
+      SHUFFLE = 5,
+      AVERAGE_STATISTICS = 6;
+
+  /**
+   * Samples of the pass that recomputes the averaged generator's BatchNorm statistics: with 2048,
+   * each class is seen about 200 times; a pass costs about two training iterations.
+   */
+  public static final int AVERAGE_STATISTICS_BATCH = 2048;
+
+  /**
+   * The average's warm-up, TensorFlow's {@code ExponentialMovingAverage(num_updates)}: at iteration
+   * t it decays by min(decay, (1 + t) / (WARM_UP + t)), so early samples are not dominated by the
+   * initial weights.
+   */
+  static final float WARM_UP = 10f;
 
   public final Generator generator;
   public final Discriminator discriminator;
+
+  /** The exponential moving average of {@link #generator}'s weights, or null for a spec without. */
+  public final Generator averaged;
+
+  /**
+   * Sets {@link #averaged}'s BatchNorm running statistics to those of its own activations on {@link
+   * #AVERAGE_STATISTICS_BATCH} fixed samples (SWA's {@code update_bn}); null without an average.
+   * Run it before reading the average; it does not change training.
+   */
+  public final Op refreshAverageStatistics;
 
   /** int64 scalar: completed iterations. */
   public final Variable<TInt64> step;
@@ -85,6 +110,11 @@ public final class TrainingGraph {
   /** The same samples before quantisation: float32 [n, H, W, C] in [−1, 1]. */
   public final Operand<TFloat32> sampleImages;
 
+  /** As {@link #samplePixels} and {@link #sampleImages}, from {@link #averaged}; null without. */
+  public final Operand<TUint8> averagedSamplePixels;
+
+  public final Operand<TFloat32> averagedSampleImages;
+
   /** Iterations per epoch: whole batches only; the remainder of each shuffled epoch is skipped. */
   public final long iterationsPerEpoch;
 
@@ -108,6 +138,7 @@ public final class TrainingGraph {
     // Variables are created in a fixed order so that checkpoints of equal specs line up.
     generator = new Generator(tf, spec.model(), spec.seed());
     discriminator = new Discriminator(tf, spec.model(), spec.seed());
+    averaged = spec.averaged() ? new Generator(tf, spec.model(), spec.seed(), Weights.EMA) : null;
     Ops init = tf.withInitScope();
     step = tf.withName("global_step").variable(init.constant(0L));
     epochOrder =
@@ -180,7 +211,10 @@ public final class TrainingGraph {
     List<Op> bnUpdates = generator.batchNormUpdates();
     if (spec.twoStep()) {
       Op applyG = adamG.apply(after(tf, gGrads, gGrads), gVars, "G_step");
-      generatorStep = tf.withControlDependencies(concat(List.of(applyG), bnUpdates)).noOp();
+      generatorStep =
+          tf.withControlDependencies(
+                  concat(concat(List.of(applyG), bnUpdates), averageUpdates(tf, spec, applyG)))
+              .noOp();
       Op applyD =
           adamD.apply(after(tf, dGrads, dGrads), discriminator.trainableVariables(), "D_step");
       discriminatorStep =
@@ -200,7 +234,9 @@ public final class TrainingGraph {
               "D_step");
       Op applyG = adamG.apply(after(tf, gGrads, gGrads), gVars, "G_step");
       trainStep =
-          tf.withControlDependencies(concat(List.of(applyD, applyG), bnUpdates))
+          tf.withControlDependencies(
+                  concat(
+                      concat(List.of(applyD, applyG), bnUpdates), averageUpdates(tf, spec, applyG)))
               .assignAdd(step, tf.constant(1L));
       generatorStep = null;
       discriminatorStep = null;
@@ -212,6 +248,76 @@ public final class TrainingGraph {
         Sampling.noise(tf, sampleLabels, sampleSeed, spec.model().latentDim());
     sampleImages = generator.apply(tf, sampleNoise, sampleLabels, false);
     samplePixels = Sampling.toPixels(tf, sampleImages);
+    if (averaged != null) {
+      averagedSampleImages = averaged.apply(tf, sampleNoise, sampleLabels, false);
+      averagedSamplePixels = Sampling.toPixels(tf, averagedSampleImages);
+      refreshAverageStatistics = statisticsPass(tf, spec);
+    } else {
+      averagedSampleImages = null;
+      averagedSamplePixels = null;
+      refreshAverageStatistics = null;
+    }
+  }
+
+  /**
+   * After G's update: every averaged weight w̄ ← w̄ − (1 − d)(w̄ − w), with d = min(decay, (1 + t)
+   * / (10 + t)) at iteration t. Only the trainable weights are averaged; BatchNorm's running
+   * statistics of the average are recomputed instead (see {@link #refreshAverageStatistics}).
+   */
+  private List<Op> averageUpdates(Ops tf, TrainingSpec spec, Op applyG) {
+    if (averaged == null) {
+      return List.of();
+    }
+    Ops after = tf.withControlDependencies(List.of(applyG));
+    Operand<TFloat32> t = after.dtypes.cast(step, TFloat32.class);
+    Operand<TFloat32> warmUp =
+        after.math.div(
+            after.math.add(t, after.constant(1f)), after.math.add(t, after.constant(WARM_UP)));
+    Operand<TFloat32> rate =
+        after.math.sub(
+            after.constant(1f), after.math.minimum(after.constant(spec.emaDecay()), warmUp));
+    List<Variable<TFloat32>> raw = generator.trainableVariables();
+    List<Variable<TFloat32>> avg = averaged.trainableVariables();
+    List<Op> updates = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      updates.add(
+          after.train.applyGradientDescent(
+              avg.get(i), rate, after.math.sub(avg.get(i), raw.get(i))));
+    }
+    return updates;
+  }
+
+  /** One training-mode pass of the average on fixed balanced samples, keeping its statistics. */
+  private Op statisticsPass(Ops tf, TrainingSpec spec) {
+    int n = AVERAGE_STATISTICS_BATCH;
+    Operand<TInt32> labels =
+        tf.math.floorMod(
+            tf.range(tf.constant(0), tf.constant(n), tf.constant(1)),
+            tf.constant(spec.model().numClasses()));
+    Operand<TFloat32> z =
+        tf.random.statelessRandomNormal(
+            tf.constant(new int[] {n, spec.model().latentDim()}),
+            key(tf, spec.seed(), AVERAGE_STATISTICS, tf.constant(0L)),
+            TFloat32.class);
+    averaged.apply(tf, z, labels, true);
+    return tf.withControlDependencies(averaged.batchNormUpdates()).noOp();
+  }
+
+  /** Pixels of {@code weights}' samples; {@link Weights#EMA} needs an averaged spec. */
+  public Operand<TUint8> samplePixels(Weights weights) {
+    return weights == Weights.EMA ? requireAveraged(averagedSamplePixels) : samplePixels;
+  }
+
+  /** Images of {@code weights}' samples; {@link Weights#EMA} needs an averaged spec. */
+  public Operand<TFloat32> sampleImages(Weights weights) {
+    return weights == Weights.EMA ? requireAveraged(averagedSampleImages) : sampleImages;
+  }
+
+  private static <T> T requireAveraged(T op) {
+    if (op == null) {
+      throw new IllegalStateException("this run keeps no averaged generator (EMA decay 0)");
+    }
+    return op;
   }
 
   /** This iteration's real images: the in-graph uint8 set gathered at {@code indices}. */

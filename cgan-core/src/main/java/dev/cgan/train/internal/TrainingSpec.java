@@ -15,6 +15,8 @@ import dev.cgan.model.CganConfig;
  * @param beta2 Adam β2 (reference: 0.999)
  * @param twoStep run the reference's two-step order (G step, then D step) as two session runs
  *     instead of one fused run; same mathematics, slower
+ * @param emaDecay decay of the exponential moving average of G's weights kept beside them, or 0 for
+ *     none (the reference; also what a run.json written before the average reads as)
  */
 public record TrainingSpec(
     CganConfig model,
@@ -24,7 +26,8 @@ public record TrainingSpec(
     float learningRate,
     float beta1,
     float beta2,
-    boolean twoStep) {
+    boolean twoStep,
+    float emaDecay) {
 
   public TrainingSpec {
     if (batchSize < 2) {
@@ -37,18 +40,33 @@ public record TrainingSpec(
     if (!(learningRate > 0)) {
       throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
     }
+    if (!(emaDecay >= 0 && emaDecay < 1)) {
+      throw new IllegalArgumentException("EMA decay must be in [0, 1), got " + emaDecay);
+    }
   }
 
   public TrainingSpec withIterations(long n) {
-    return new TrainingSpec(model, batchSize, seed, n, learningRate, beta1, beta2, twoStep);
+    return new TrainingSpec(
+        model, batchSize, seed, n, learningRate, beta1, beta2, twoStep, emaDecay);
   }
 
   public TrainingSpec withBatchSize(int n) {
-    return new TrainingSpec(model, n, seed, iterations, learningRate, beta1, beta2, twoStep);
+    return new TrainingSpec(
+        model, n, seed, iterations, learningRate, beta1, beta2, twoStep, emaDecay);
   }
 
   public TrainingSpec withTwoStep(boolean literal) {
     return new TrainingSpec(
-        model, batchSize, seed, iterations, learningRate, beta1, beta2, literal);
+        model, batchSize, seed, iterations, learningRate, beta1, beta2, literal, emaDecay);
+  }
+
+  public TrainingSpec withEmaDecay(float decay) {
+    return new TrainingSpec(
+        model, batchSize, seed, iterations, learningRate, beta1, beta2, twoStep, decay);
+  }
+
+  /** Whether the run keeps an averaged generator. */
+  public boolean averaged() {
+    return emaDecay > 0;
   }
 }

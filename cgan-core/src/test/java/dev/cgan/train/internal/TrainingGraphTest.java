@@ -78,7 +78,8 @@ class TrainingGraphTest {
               2e-4f,
               0.5f,
               0.999f,
-              false);
+              false,
+              dropout == 0f ? 0f : 0.9f);
       List<float[]> fused = trainAndRead(spec, 3);
       List<float[]> literal = trainAndRead(spec.withTwoStep(true), 3);
       for (int i = 0; i < fused.size(); i++) {
@@ -125,6 +126,115 @@ class TrainingGraphTest {
     }
   }
 
+  /**
+   * The average follows the weights Adam has just written: each averaged variable's update comes
+   * after the update of the raw variable it reads.
+   */
+  @Test
+  void everyAverageUpdateReadsItsWeightAfterAdamWroteIt() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(3).withEmaDecay(0.999f), TinyData.digits());
+      Set<GraphOperation> step = ancestors((GraphOperation) tg.trainStep.op());
+      int updates = 0;
+      for (GraphOperation op : step) {
+        if (!op.type().equals("ApplyGradientDescent")) {
+          continue;
+        }
+        updates++;
+        String averagedName = op.input(0).op().name();
+        assertTrue(averagedName.startsWith("G_ema_"), averagedName);
+        String rawName = "G_" + averagedName.substring("G_ema_".length());
+        boolean afterAdam =
+            ancestors(op).stream()
+                .anyMatch(
+                    a -> a.type().equals("ApplyAdam") && a.input(0).op().name().equals(rawName));
+        assertTrue(afterAdam, op.name() + " may read " + rawName + " before Adam updates it");
+      }
+      assertEquals(tg.generator.trainableVariables().size(), updates);
+    }
+  }
+
+  /**
+   * w̄ ← w̄ − (1 − d)(w̄ − w) after each step, from w̄ = w at the start, with d = min(decay, (1 +
+   * t) / (10 + t)): checked against the rule on the values read back, over three steps.
+   */
+  @Test
+  void theAverageFollowsTheWeightsByTheWarmedUpDecay() {
+    float decay = 0.2f;
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(3).withEmaDecay(decay), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.initialize();
+        List<float[]> expected = values(s, tg.averaged.trainableVariables());
+        List<float[]> start = values(s, tg.generator.trainableVariables());
+        for (int i = 0; i < start.size(); i++) {
+          assertArrayEquals(start.get(i), expected.get(i), "the average starts at the weights");
+        }
+        TrainingStep step = new TrainingStep(s, tg, false, 0);
+        for (int t = 0; t < 3; t++) {
+          step.run(false);
+          float rate = 1f - Math.min(decay, (1f + t) / (10f + t));
+          List<float[]> raw = values(s, tg.generator.trainableVariables());
+          for (int i = 0; i < raw.size(); i++) {
+            float[] e = expected.get(i);
+            for (int j = 0; j < e.length; j++) {
+              e[j] -= rate * (e[j] - raw.get(i)[j]);
+            }
+          }
+          List<float[]> actual = values(s, tg.averaged.trainableVariables());
+          for (int i = 0; i < raw.size(); i++) {
+            assertArrayEquals(
+                expected.get(i), actual.get(i), 1e-6f, "variable " + i + ", step " + t);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The average's BatchNorm statistics are recomputed for its own weights, not carried along:
+   * refreshing twice gives the same values, and they are not the raw generator's.
+   */
+  @Test
+  void theAveragesStatisticsAreRecomputedForItsOwnWeights() {
+    try (Graph g = new Graph()) {
+      TrainingGraph tg = new TrainingGraph(g, spec(5).withEmaDecay(0.9f), TinyData.digits());
+      try (Session s = new Session(g)) {
+        s.initialize();
+        TrainingStep step = new TrainingStep(s, tg, false, 0);
+        for (int t = 0; t < 5; t++) {
+          step.run(false);
+        }
+        List<Variable<TFloat32>> rawStats = statistics(g, "G_");
+        List<Variable<TFloat32>> avgStats = statistics(g, "G_ema_");
+        assertEquals(6, avgStats.size());
+        List<float[]> before = values(s, avgStats);
+        s.run(tg.refreshAverageStatistics);
+        List<float[]> once = values(s, avgStats);
+        s.run(tg.refreshAverageStatistics);
+        List<float[]> twice = values(s, avgStats);
+        List<float[]> raw = values(s, rawStats);
+        for (int i = 0; i < once.size(); i++) {
+          assertArrayEquals(once.get(i), twice.get(i), avgStats.get(i).op().name());
+          assertFalse(java.util.Arrays.equals(before.get(i), once.get(i)), "refreshed " + i);
+          assertFalse(java.util.Arrays.equals(raw.get(i), once.get(i)), "not the raw statistics");
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Variable<TFloat32>> statistics(Graph g, String prefix) {
+    List<Variable<TFloat32>> vars = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      for (String stat : new String[] {"_mean", "_var"}) {
+        GraphOperation op = g.operation(prefix + "bn" + i + stat);
+        vars.add(new Variable<>(op));
+      }
+    }
+    return vars;
+  }
+
   /** The ops that read a variable, looking through the Identity ops that pass its reference on. */
   private static Set<GraphOperation> readers(GraphOperation variable) {
     Set<GraphOperation> readers = new HashSet<>();
@@ -164,7 +274,7 @@ class TrainingGraphTest {
   void rejectsABatchLargerThanTheData() {
     try (Graph g = new Graph()) {
       TrainingSpec spec =
-          new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false);
+          new TrainingSpec(CganConfig.reference(), 512, 1, 1, 2e-4f, 0.5f, 0.999f, false, 0f);
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class, () -> new TrainingGraph(g, spec, TinyData.digits()));
@@ -214,6 +324,9 @@ class TrainingGraphTest {
         }
         List<Variable<TFloat32>> all = new ArrayList<>(tg.generator.trainableVariables());
         all.addAll(tg.discriminator.trainableVariables());
+        if (tg.averaged != null) {
+          all.addAll(tg.averaged.trainableVariables());
+        }
         return values(s, all);
       }
     }
@@ -221,7 +334,8 @@ class TrainingGraphTest {
 
   /** The reference network and optimiser at batch 32 for {@code iterations}. */
   static TrainingSpec spec(long iterations) {
-    return new TrainingSpec(CganConfig.reference(), 32, 5, iterations, 2e-4f, 0.5f, 0.999f, false);
+    return new TrainingSpec(
+        CganConfig.reference(), 32, 5, iterations, 2e-4f, 0.5f, 0.999f, false, 0f);
   }
 
   static List<float[]> values(Session s, List<Variable<TFloat32>> vars) {
