@@ -36,7 +36,10 @@ final class ExportCommand implements Callable<Integer> {
     SavedModelExport.export(model.dir, out);
     spec.commandLine()
         .getOut()
-        .println("exported " + out + " (signatures: serving_default, generate)");
+        .println(
+            "exported "
+                + out
+                + " (signatures: serving_default, generate, generate_styled, generate_mixed)");
     return Main.OK;
   }
 }
