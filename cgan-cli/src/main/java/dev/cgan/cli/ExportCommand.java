@@ -38,7 +38,10 @@ final class ExportCommand implements Callable<Integer> {
     SavedModelExport.export(model.dir, out, weights.value);
     spec.commandLine()
         .getOut()
-        .println("exported " + out + " (signatures: serving_default, generate)");
+        .println(
+            "exported "
+                + out
+                + " (signatures: serving_default, generate, generate_styled, generate_mixed)");
     return Main.OK;
   }
 }

@@ -1,8 +1,10 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Png;
 import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
+import dev.cgan.serve.Noise;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code generate}: renders a label sequence as one row of tiles into a PNG. */
@@ -23,6 +26,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --seed 7 -o result.png",
       "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789",
+      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --same-style -o hand.png",
       "  java -jar cgan-cli.jar generate --model shapes-run --labels 2,0,1 -o shapes.png"
     })
 final class GenerateCommand implements Callable<Integer> {
@@ -54,6 +58,21 @@ final class GenerateCommand implements Callable<Integer> {
   @Mixin Options.Seed seed;
 
   @Option(
+      names = "--same-style",
+      description =
+          "One latent vector for the whole sequence, drawn from --seed (one writer's hand):"
+              + " equal digits give equal tiles.")
+  boolean sameStyle;
+
+  @Option(
+      names = "--truncation",
+      paramLabel = "T",
+      description =
+          "Truncation trick: latent entries beyond +-T are redrawn until inside (T > 0; a smaller"
+              + " T gives tidier, less varied digits). Default: none.")
+  Float truncation;
+
+  @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
       defaultValue = "result.png",
@@ -67,11 +86,25 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // The spelling first, so that a typo is reported without waiting for TensorFlow to load.
     parse(Integer.MAX_VALUE);
+    Noise noise = noise(spec, sameStyle, truncation);
     try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
-      Png.write(g.render(parse(g.config().numClasses()), seed.value), output);
+      Png.write(g.render(parse(g.config().numClasses()), seed.value, noise), output);
     }
     spec.commandLine().getOut().println("wrote " + output);
     return Main.OK;
+  }
+
+  /** {@code --same-style} and {@code --truncation} as the library's {@link Noise}. */
+  static Noise noise(CommandSpec spec, boolean sameStyle, Float truncation) {
+    Noise noise = Noise.independent().withSameStyle(sameStyle);
+    if (truncation == null) {
+      return noise;
+    }
+    try {
+      return noise.withTruncation(truncation);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), e.messageNaming("--truncation"));
+    }
   }
 
   private int[] parse(int numClasses) {

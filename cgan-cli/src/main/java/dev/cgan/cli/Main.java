@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TrainCommand.class,
       GenerateCommand.class,
+      InterpolateCommand.class,
       ExportCommand.class,
       EvaluateCommand.class,
       BenchCommand.class,

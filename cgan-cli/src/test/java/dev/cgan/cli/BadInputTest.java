@@ -235,6 +235,66 @@ class BadInputTest {
   }
 
   @Test
+  void interpolationAndStyleValuesThatCannotWork() {
+    String model = run.toString();
+    String gif = tmp.resolve("never.gif").toString();
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "0,1", "--steps", "0", "-o", gif),
+        Main.USAGE,
+        "--steps must be 2 to 1000 (the two ends and the steps between), got 0");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--digits", "01", "--seeds", "5", "-o", gif),
+        Main.USAGE,
+        "--seeds needs two seeds A,B, got 5");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "3,99", "-o", gif),
+        Main.USAGE,
+        "--classes: class 3 at position 1 is not a class of this model (it has classes 0-2)");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "1,99", "-o", gif),
+        Main.USAGE,
+        "--classes: class 99 at position 2 is not a class of this model (it has classes 0-2)");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "1", "-o", gif),
+        Main.USAGE,
+        "--classes needs two classes I,J, got 1");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "0,1", "--fps", "0", "-o", gif),
+        Main.USAGE,
+        "--fps must be 1 to 100 (a GIF's frame delay counts 1/100 s), got 0");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "0,1", "-o", "x.jpg"),
+        Main.USAGE,
+        "-o must end in .gif (an animation) or .png (a grid, one row per frame), got x.jpg");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--digits", "01", "--seeds", "5,x", "-o", gif),
+        Main.USAGE,
+        "--seeds: 'x' is not a seed (a whole number), in 5,x");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--classes", "0,1", "--digits", "01", "-o", gif),
+        Main.USAGE,
+        "--digits and --classes do not go together: --digits SEQ --seeds A,B interpolates styles,"
+            + " --classes I,J [--seed S] classes");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--digits", "01", "--seed", "3", "-o", gif),
+        Main.USAGE,
+        "--seed goes with --classes; --digits takes two seeds, --seeds A,B");
+    assertFailure(
+        cgan("interpolate", "--model", model, "--digits", "01", "-o", gif),
+        Main.USAGE,
+        "--digits needs --seeds A,B: the two styles to move between");
+    assertFailure(
+        cgan("generate", "--model", model, "--digits", "01", "--truncation", "-1"),
+        Main.USAGE,
+        "--truncation must be positive, got -1.0");
+    assertFailure(
+        cgan("generate", "--model", model, "--digits", "01", "--truncation", "0"),
+        Main.USAGE,
+        "--truncation must be positive, got 0.0");
+    assertFalse(Files.exists(Path.of(gif)));
+  }
+
+  @Test
   void aSeedThatIsNotANumber() {
     assertFailure(
         cgan("generate", "--model", run.toString(), "--digits", "1", "--seed", "abc"),

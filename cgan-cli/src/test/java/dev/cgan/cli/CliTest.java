@@ -11,6 +11,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,6 +206,163 @@ class CliTest {
   }
 
   @Test
+  void generateSameStyleGivesEqualTilesForEqualDigits() throws Exception {
+    Path same = tmp.resolve("same.png"), plain = tmp.resolve("plain.png");
+    Outcome o =
+        cgan(
+            "generate",
+            "--model",
+            run.toString(),
+            "--digits",
+            "2026112701",
+            "--same-style",
+            "-o",
+            same.toString());
+    assertEquals(0, o.code(), o.err());
+    assertEquals(
+        0,
+        cgan(
+                "generate",
+                "--model",
+                run.toString(),
+                "--digits",
+                "2026112701",
+                "-o",
+                plain.toString())
+            .code());
+    BufferedImage s = Png.read(same), p = Png.read(plain);
+    // Digits 2 at positions 0, 2 and 6; 1 at 4, 5 and 9; 0 at 1 and 8.
+    for (int[] pair : new int[][] {{0, 2}, {0, 6}, {4, 5}, {4, 9}, {1, 8}}) {
+      assertArrayEquals(tile(s, pair[0]), tile(s, pair[1]), "tiles " + Arrays.toString(pair));
+      assertFalse(Arrays.equals(tile(p, pair[0]), tile(p, pair[1])), "without --same-style");
+    }
+    assertFalse(Arrays.equals(tile(s, 0), tile(s, 1)), "a 2 and a 0");
+  }
+
+  /**
+   * The new code path changes nothing it need not: a truncation beyond every latent entry (through
+   * generate_styled) writes the bytes the plain command writes; a tight one changes them.
+   */
+  @Test
+  void generateTruncationThatCutsNothingWritesTheSameBytes() throws Exception {
+    Path plain = tmp.resolve("t-plain.png"), wide = tmp.resolve("t-wide.png");
+    Path tight = tmp.resolve("t-tight.png");
+    String[] base = {"generate", "--model", run.toString(), "--digits", "0123456789", "-o"};
+    assertEquals(0, cgan(concat(base, plain.toString())).code());
+    assertEquals(0, cgan(concat(base, wide.toString(), "--truncation", "1000")).code());
+    assertEquals(0, cgan(concat(base, tight.toString(), "--truncation", "0.5")).code());
+    assertArrayEquals(Files.readAllBytes(plain), Files.readAllBytes(wide));
+    assertFalse(Arrays.equals(Files.readAllBytes(plain), Files.readAllBytes(tight)));
+  }
+
+  @Test
+  void interpolateWritesALoopingGifOfStepsFrames() throws Exception {
+    Path gif = tmp.resolve("style.gif");
+    Outcome o =
+        cgan(
+            "interpolate",
+            "--model",
+            run.toString(),
+            "--digits",
+            "0123",
+            "--seeds",
+            "7,8",
+            "--steps",
+            "6",
+            "--fps",
+            "5",
+            "-o",
+            gif.toString());
+    assertEquals(0, o.code(), o.err());
+    assertEquals("wrote " + gif + " (6 frames)", o.out().strip());
+    try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+      ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+      reader.setInput(in);
+      assertEquals(6, reader.getNumImages(true));
+      for (int i = 0; i < 6; i++) {
+        assertEquals(128, reader.getWidth(i));
+        assertEquals(32, reader.getHeight(i));
+        IIOMetadataNode root =
+            (IIOMetadataNode) reader.getImageMetadata(i).getAsTree("javax_imageio_gif_image_1.0");
+        IIOMetadataNode control =
+            (IIOMetadataNode) root.getElementsByTagName("GraphicControlExtension").item(0);
+        assertEquals("20", control.getAttribute("delayTime"), "1/5 s");
+        if (i == 0) {
+          IIOMetadataNode loop =
+              (IIOMetadataNode) root.getElementsByTagName("ApplicationExtension").item(0);
+          assertEquals("NETSCAPE", loop.getAttribute("applicationID"));
+          assertArrayEquals(new byte[] {1, 0, 0}, (byte[]) loop.getUserObject());
+        }
+      }
+      reader.dispose();
+    }
+  }
+
+  @Test
+  void interpolateWritesAGridPngWithOneRowPerFrame() throws Exception {
+    Path grid = tmp.resolve("classes.png");
+    Outcome o =
+        cgan(
+            "interpolate",
+            "--model",
+            run.toString(),
+            "--classes",
+            "3,8",
+            "--seed",
+            "7",
+            "--steps",
+            "5",
+            "-o",
+            grid.toString());
+    assertEquals(0, o.code(), o.err());
+    BufferedImage g = Png.read(grid);
+    assertEquals(32, g.getWidth());
+    assertEquals(5 * 32, g.getHeight());
+    // The first and last rows are the two classes in seed 7's one style.
+    Path three = tmp.resolve("three.png");
+    cgan("generate", "--model", run.toString(), "--digits", "3", "--same-style", "-o", "" + three);
+    assertArrayEquals(tile(Png.read(three), 0), tile(g.getSubimage(0, 0, 32, 32), 0));
+  }
+
+  @Test
+  void interpolateFollowsTheOutputRulesOfGenerate() throws Exception {
+    String[] base = {"interpolate", "--model", run.toString(), "--classes", "1,2", "--steps", "2"};
+    // A symbolic link is written through: its target is replaced, the link stays.
+    Path target = Files.writeString(tmp.resolve("target.gif"), "old");
+    Path link = Files.createSymbolicLink(tmp.resolve("link.gif"), target);
+    assertEquals(0, cgan(concat(base, "-o", link.toString())).code());
+    assertTrue(Files.isSymbolicLink(link));
+    assertTrue(
+        Files.readString(target, java.nio.charset.StandardCharsets.ISO_8859_1)
+            .startsWith("GIF89a"));
+    // A folder is refused and left as it is.
+    Path folder = Files.createDirectories(tmp.resolve("folder.png"));
+    Outcome o = cgan(concat(base, "-o", folder.toString()));
+    assertEquals(Main.FAILED, o.code());
+    assertEquals(
+        "error: cannot write " + folder + ": it is a folder, where a file was expected",
+        o.err().strip());
+    assertTrue(Files.isDirectory(folder));
+    // A missing folder is named, in one line.
+    Path missing = tmp.resolve("missing/x.gif");
+    o = cgan(concat(base, "-o", missing.toString()));
+    assertEquals(Main.FAILED, o.code());
+    assertEquals(
+        "error: cannot write " + missing + ": directory " + missing.getParent() + " does not exist",
+        o.err().strip());
+  }
+
+  private static byte[] tile(BufferedImage strip, int i) {
+    return (byte[]) strip.getRaster().getDataElements(i * 32, 0, 32, 32, new byte[1024]);
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void versionInfoAndCompletion() {
     Outcome version = cgan("--version");
     assertEquals(0, version.code());
@@ -231,7 +393,7 @@ class CliTest {
 
   @Test
   void helpShowsAnExample() {
-    for (String cmd : new String[] {"train", "generate", "export", "info"}) {
+    for (String cmd : new String[] {"train", "generate", "interpolate", "export", "info"}) {
       Outcome o = cgan(cmd, "--help");
       assertEquals(0, o.code());
       assertTrue(o.out().contains("java -jar cgan-cli.jar " + cmd), o.out());

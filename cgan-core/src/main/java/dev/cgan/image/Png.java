@@ -1,12 +1,10 @@
 package dev.cgan.image;
 
-import dev.cgan.internal.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -46,46 +44,7 @@ public final class Png {
    */
   public static void write(BufferedImage image, Path target) throws IOException {
     Objects.requireNonNull(image, "image");
-    Objects.requireNonNull(target, "target");
-    Path file = target.toAbsolutePath();
-    Path dir = file.getParent();
-    if (dir == null || file.getFileName() == null) {
-      throw new IOException("cannot write " + target + ": not a file path");
-    }
-    String what = "cannot write " + target + ": ";
-    // Checked up front so that a CLI user reads which directory is wrong, not an errno.
-    if (!Files.exists(dir)) {
-      throw new MissingDirectory(dir, what + "directory " + dir + " does not exist");
-    }
-    if (!Files.isDirectory(dir)) {
-      throw new NotADirectory(dir, what + dir + " is not a directory");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new NotWritable(dir, what + "directory " + dir + " is not writable");
-    }
-
-    byte[] png = encode(image);
-    try {
-      AtomicFiles.write(target, png);
-    } catch (IOException e) {
-      if (e instanceof AccessDeniedException) {
-        NotWritable denied = new NotWritable(dir, what + "directory " + dir + " is not writable");
-        denied.initCause(e);
-        throw denied;
-      }
-      if (e.getMessage() != null && e.getMessage().startsWith("cannot write ")) {
-        throw e;
-      }
-      throw new IOException(what + detail(e), e);
-    }
-  }
-
-  private static String detail(IOException e) {
-    // A FileSystemException without a reason prints only its path; its type is the reason.
-    if (e instanceof FileSystemException fs && fs.getReason() == null) {
-      return fs.getMessage() + " (" + e.getClass().getSimpleName() + ")";
-    }
-    return e.getMessage();
+    ImageFiles.write(target, () -> encode(image));
   }
 
   /**
@@ -118,49 +77,5 @@ public final class Png {
       }
     }
     return bytes.toByteArray();
-  }
-
-  // The JDK's file-system exceptions print as "file: reason"; these print the reason alone,
-  // which already names the path, so a CLI can show getMessage() as one clear line.
-
-  private static final class MissingDirectory extends NoSuchFileException {
-    private static final long serialVersionUID = 1L;
-
-    MissingDirectory(Path dir, String message) {
-      super(dir.toString(), null, message);
-    }
-
-    @Override
-    public String getMessage() {
-      return getReason();
-    }
-  }
-
-  private static final class NotADirectory extends NotDirectoryException {
-    private static final long serialVersionUID = 1L;
-    private final String message;
-
-    NotADirectory(Path dir, String message) {
-      super(dir.toString());
-      this.message = message;
-    }
-
-    @Override
-    public String getMessage() {
-      return message;
-    }
-  }
-
-  private static final class NotWritable extends AccessDeniedException {
-    private static final long serialVersionUID = 1L;
-
-    NotWritable(Path dir, String message) {
-      super(dir.toString(), null, message);
-    }
-
-    @Override
-    public String getMessage() {
-      return getReason();
-    }
   }
 }

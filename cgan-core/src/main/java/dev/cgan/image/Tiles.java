@@ -2,6 +2,7 @@ package dev.cgan.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.List;
 
 /**
  * Lays out a batch of grey images, as the generator returns them, into one picture.
@@ -90,6 +91,42 @@ public final class Tiles {
       }
     }
     return image;
+  }
+
+  /**
+   * Stacks pictures of one size top to bottom, e.g. the frames of an interpolation, one row of
+   * tiles per frame.
+   *
+   * @param rows at least one {@link BufferedImage#TYPE_BYTE_GRAY} image, all of one size
+   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width × height*rows.size()}
+   * @throws IllegalArgumentException for no rows, or rows of different sizes or of another type
+   */
+  public static BufferedImage column(List<BufferedImage> rows) {
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException("no rows to stack");
+    }
+    int width = rows.get(0).getWidth(), height = rows.get(0).getHeight();
+    if ((long) height * rows.size() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("output image is too large");
+    }
+    BufferedImage out =
+        new BufferedImage(width, height * rows.size(), BufferedImage.TYPE_BYTE_GRAY);
+    for (int i = 0; i < rows.size(); i++) {
+      BufferedImage row = rows.get(i);
+      if (row.getType() != BufferedImage.TYPE_BYTE_GRAY) {
+        throw new IllegalArgumentException(
+            "rows must be 8-bit grey images, got type " + row.getType() + " at row " + i);
+      }
+      if (row.getWidth() != width || row.getHeight() != height) {
+        throw new IllegalArgumentException(
+            String.format(
+                "rows must be of one size: %dx%d, got %dx%d at row %d",
+                width, height, row.getWidth(), row.getHeight(), i));
+      }
+      // Raster to raster: the bytes stay exact (no colour conversion).
+      out.getRaster().setRect(0, i * height, row.getRaster());
+    }
+    return out;
   }
 
   private static void requirePositive(String name, int value) {

@@ -80,8 +80,24 @@ public final class Generator {
    */
   public Operand<TFloat32> apply(
       Ops tf, Operand<TFloat32> noise, Operand<TInt32> labels, boolean training) {
-    Operand<TFloat32> x =
-        tf.concat(List.of(labelEmbedding.apply(tf, labels), noise), tf.constant(-1));
+    return applyToEmbedding(tf, noise, labelEmbedding.apply(tf, labels), training);
+  }
+
+  /**
+   * G on a mix of label embeddings, in inference mode: noise float32 [batch, latent], labelWeights
+   * float32 [batch, classes] (row i weighs the classes of image i) → images float32 [batch, H, W,
+   * C]. The embedding is labelWeights · the label table instead of a lookup, so a one-hot row gives
+   * the images of {@link #apply} for that label; a row (1 − t, t) over two classes is the class
+   * interpolation of the Keras conditional GAN example. Uses the same variables.
+   */
+  public Operand<TFloat32> applyMixed(
+      Ops tf, Operand<TFloat32> noise, Operand<TFloat32> labelWeights) {
+    return applyToEmbedding(tf, noise, labelEmbedding.mix(tf, labelWeights), false);
+  }
+
+  private Operand<TFloat32> applyToEmbedding(
+      Ops tf, Operand<TFloat32> noise, Operand<TFloat32> embedded, boolean training) {
+    Operand<TFloat32> x = tf.concat(List.of(embedded, noise), tf.constant(-1));
     x = leaky(tf, dense.get(0).apply(tf, x));
     for (int i = 1; i < WIDTHS.length; i++) {
       x = leaky(tf, norms.get(i - 1).apply(tf, dense.get(i).apply(tf, x), training));

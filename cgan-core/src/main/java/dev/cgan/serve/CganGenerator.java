@@ -1,5 +1,6 @@
 package dev.cgan.serve;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Tiles;
 import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
@@ -11,12 +12,17 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -31,22 +37,50 @@ import org.tensorflow.types.TUint8;
  * try (CganGenerator g = CganGenerator.load(Path.of("run/saved_model"))) {
  *   BufferedImage strip = g.renderDigits("2026112701", 7L);
  *   float[][] images = g.generate(new int[] {3, 1, 4}, 7L);
+ *   BufferedImage oneHand = g.render(new int[] {1, 1, 2}, 7L, Noise.oneStyle());
+ *   List<BufferedImage> frames = g.interpolateStyle(new int[] {4, 2}, 7L, 8L, 10);
  * }
  * }</pre>
+ *
+ * <p>{@link Noise} says how the latents are drawn (one per label or one for all, truncated or not);
+ * the methods without it draw one per label, untruncated. The interpolations give frames for {@link
+ * dev.cgan.image.Gif} or {@link Tiles#column}. From a SavedModel, these use its {@code
+ * generate_styled} and {@code generate_mixed} signatures; one exported before them throws {@link
+ * UnsupportedOperationException} (saying to export the run again) for anything but {@link
+ * Noise#independent()}.
  *
  * <p>Thread-safe: concurrent calls share one TensorFlow session. Close it to free native memory.
  */
 public final class CganGenerator implements AutoCloseable {
+  /** The most frames an interpolation draws. */
+  public static final int MAX_FRAMES = 1000;
+
   private final AutoCloseable owner;
   private final Session session;
   private final CganConfig config;
   private final Weights weights;
   private final long iterations;
   private final List<String> classNames;
-  private final String labelsName;
-  private final String seedName;
-  private final String pixelsName;
-  private final String imagesName;
+  private final Path source;
+  private final Endpoints at;
+
+  /**
+   * Tensor names of the graph's entry points. Those of the styled and mixed paths are null for a
+   * SavedModel exported without the {@code generate_styled} and {@code generate_mixed} signatures.
+   */
+  private record Endpoints(
+      String labels,
+      String seed,
+      String pixels,
+      String images,
+      String sameStyle,
+      String truncation,
+      String styledPixels,
+      String styledImages,
+      String styledNoise,
+      String noise,
+      String labelWeights,
+      String mixedPixels) {}
 
   private CganGenerator(
       AutoCloseable owner,
@@ -55,20 +89,16 @@ public final class CganGenerator implements AutoCloseable {
       Weights weights,
       long iterations,
       List<String> classNames,
-      String labelsName,
-      String seedName,
-      String pixelsName,
-      String imagesName) {
+      Path source,
+      Endpoints at) {
     this.owner = owner;
     this.session = session;
     this.config = config;
     this.weights = weights;
     this.iterations = iterations;
     this.classNames = classNames;
-    this.labelsName = labelsName;
-    this.seedName = seedName;
-    this.pixelsName = pixelsName;
-    this.imagesName = imagesName;
+    this.source = source;
+    this.at = at;
   }
 
   /**
@@ -141,10 +171,20 @@ public final class CganGenerator implements AutoCloseable {
           chosen,
           Checkpoints.iterationOf(prefix),
           run.config().classNames(),
-          name(gg.labels),
-          name(gg.seed),
-          name(gg.seededPixels),
-          name(gg.seededImages));
+          runDir,
+          new Endpoints(
+              name(gg.labels),
+              name(gg.seed),
+              name(gg.seededPixels),
+              name(gg.seededImages),
+              name(gg.sameStyle),
+              name(gg.truncation),
+              name(gg.styledPixels),
+              name(gg.styledImages),
+              name(gg.styledNoise),
+              name(gg.noise),
+              name(gg.labelWeights),
+              name(gg.mixedPixels)));
     } catch (IOException | RuntimeException e) {
       graph.close();
       throw e;
@@ -184,6 +224,9 @@ public final class CganGenerator implements AutoCloseable {
       bundle.close();
       throw new IOException(dir + ": the SavedModel has no 'generate' signature");
     }
+    Map<String, SignatureDef> sigs = bundle.metaGraphDef().getSignatureDefMap();
+    SignatureDef styled = sigs.get("generate_styled");
+    SignatureDef mixed = sigs.get("generate_mixed");
     return new CganGenerator(
         bundle,
         bundle.session(),
@@ -191,10 +234,20 @@ public final class CganGenerator implements AutoCloseable {
         meta.exportedWeights(),
         meta.iterations(),
         meta.classNames(),
-        sig.getInputsOrThrow("labels").getName(),
-        sig.getInputsOrThrow("seed").getName(),
-        sig.getOutputsOrThrow("pixels").getName(),
-        sig.getOutputsOrThrow("images").getName());
+        dir,
+        new Endpoints(
+            sig.getInputsOrThrow("labels").getName(),
+            sig.getInputsOrThrow("seed").getName(),
+            sig.getOutputsOrThrow("pixels").getName(),
+            sig.getOutputsOrThrow("images").getName(),
+            styled == null ? null : styled.getInputsOrThrow("same_style").getName(),
+            styled == null ? null : styled.getInputsOrThrow("truncation").getName(),
+            styled == null ? null : styled.getOutputsOrThrow("pixels").getName(),
+            styled == null ? null : styled.getOutputsOrThrow("images").getName(),
+            styled == null ? null : styled.getOutputsOrThrow("noise").getName(),
+            mixed == null ? null : mixed.getInputsOrThrow("noise").getName(),
+            mixed == null ? null : mixed.getInputsOrThrow("label_weights").getName(),
+            mixed == null ? null : mixed.getOutputsOrThrow("pixels").getName()));
   }
 
   /** Raw generator output for each label: [n][H·W·C] floats in [−1, 1], row-major HWC. */
@@ -202,7 +255,20 @@ public final class CganGenerator implements AutoCloseable {
     checkLabels(labels);
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(seed);
-        Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(imagesName).run()) {
+        Result r = session.runner().feed(at.labels, l).feed(at.seed, s).fetch(at.images).run()) {
+      return TensorArrays.rows((TFloat32) r.get(0));
+    }
+  }
+
+  /**
+   * {@link #generate(int[], long)} with the latents drawn as {@code noise} says; {@link
+   * Noise#independent()} gives the same floats.
+   */
+  public float[][] generate(int[] labels, long seed, Noise noise) {
+    if (noise.equals(Noise.independent())) {
+      return generate(labels, seed);
+    }
+    try (Result r = runStyled(labels, seed, noise, at.styledImages)) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
@@ -212,24 +278,121 @@ public final class CganGenerator implements AutoCloseable {
     checkLabels(labels);
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(seed);
-        Result r = session.runner().feed(labelsName, l).feed(seedName, s).fetch(pixelsName).run()) {
+        Result r = session.runner().feed(at.labels, l).feed(at.seed, s).fetch(at.pixels).run()) {
       return TensorArrays.bytes((TUint8) r.get(0));
+    }
+  }
+
+  /**
+   * {@link #pixels(int[], long)} with the latents drawn as {@code noise} says; {@link
+   * Noise#independent()} gives the same bytes.
+   */
+  public byte[] pixels(int[] labels, long seed, Noise noise) {
+    if (noise.equals(Noise.independent())) {
+      return pixels(labels, seed);
+    }
+    try (Result r = runStyled(labels, seed, noise, at.styledPixels)) {
+      return TensorArrays.bytes((TUint8) r.get(0));
+    }
+  }
+
+  /**
+   * The latent vectors the generator is given for {@code labels}: [n][latent], drawn from {@code
+   * seed} as {@code noise} says (with {@link Noise#independent()}, those behind {@link
+   * #generate(int[], long)}).
+   */
+  public float[][] latents(int[] labels, long seed, Noise noise) {
+    try (Result r = runStyled(labels, seed, noise, at.styledNoise)) {
+      return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
 
   /** One row of tiles, left to right, one per label; no padding (W·n × H). */
   public BufferedImage render(int[] labels, long seed) {
-    return Tiles.strip(
-        pixels(labels, seed),
-        labels.length,
-        config.imageSize(),
-        config.imageSize(),
-        config.channels());
+    return strip(pixels(labels, seed), labels.length);
+  }
+
+  /** {@link #render(int[], long)} with the latents drawn as {@code noise} says. */
+  public BufferedImage render(int[] labels, long seed, Noise noise) {
+    return strip(pixels(labels, seed, noise), labels.length);
   }
 
   /** A digit string such as "2026112701" rendered as {@link #render} does. */
   public BufferedImage renderDigits(String digits, long seed) {
     return render(Labels.parseDigits(digits, config.numClasses()), seed);
+  }
+
+  /**
+   * Style interpolation: {@code labels} as one row of tiles in each of {@code frames} frames, every
+   * tile of frame k drawn from one latent that moves from {@code fromSeed}'s style to {@code
+   * toSeed}'s along the great circle between them (spherical interpolation, at t = k / (frames −
+   * 1)). The first and last frames are {@link #render(int[], long, Noise)} of the two seeds with
+   * {@link Noise#oneStyle()}.
+   *
+   * <p>Spherical, not linear: latents of N(0, I) in {@code latent} dimensions have a norm close to
+   * √latent; the straight line between two of them passes through latents of a norm the generator
+   * has hardly seen (about 0.71·√latent halfway between two orthogonal ones), the arc does not.
+   *
+   * @return the frames, each W·n × H
+   * @throws IllegalArgumentException for a label that is not a class, or fewer than 2 frames
+   * @throws UnsupportedOperationException for a SavedModel exported without {@code generate_mixed}
+   */
+  public List<BufferedImage> interpolateStyle(
+      int[] labels, long fromSeed, long toSeed, int frames) {
+    checkLabels(labels);
+    checkFrames(frames);
+    float[] from = styleOf(fromSeed), to = styleOf(toSeed);
+    float[][] weights = new float[labels.length][config.numClasses()];
+    for (int i = 0; i < labels.length; i++) {
+      weights[i][labels[i]] = 1f;
+    }
+    List<BufferedImage> out = new ArrayList<>(frames);
+    for (int k = 0; k < frames; k++) {
+      float[][] noise = new float[labels.length][];
+      Arrays.fill(noise, slerp(from, to, k / (double) (frames - 1)));
+      out.add(strip(mixedPixels(noise, weights), labels.length));
+    }
+    return out;
+  }
+
+  /**
+   * Class interpolation, as in the Keras conditional GAN example: one latent ({@code seed}'s style,
+   * as {@link Noise#oneStyle()} draws it), and a label embedding that moves from class {@code
+   * fromClass}'s to class {@code toClass}'s, (1 − t)·E[from] + t·E[to] at t = k / (frames − 1). The
+   * first and last frames are those two classes drawn in that style.
+   *
+   * @return the frames, one tile each (W × H)
+   * @throws IllegalArgumentException for a class the model does not have, or fewer than 2 frames
+   * @throws UnsupportedOperationException for a SavedModel exported without {@code generate_mixed}
+   */
+  public List<BufferedImage> interpolateClasses(int fromClass, int toClass, long seed, int frames) {
+    Labels.checkClass(fromClass, 0, config.numClasses(), "classes");
+    Labels.checkClass(toClass, 1, config.numClasses(), "classes");
+    checkFrames(frames);
+    float[][] noise = {styleOf(seed)};
+    List<BufferedImage> out = new ArrayList<>(frames);
+    for (int k = 0; k < frames; k++) {
+      float t = (float) (k / (double) (frames - 1));
+      float[][] weights = new float[1][config.numClasses()];
+      weights[0][fromClass] += 1f - t;
+      weights[0][toClass] += t;
+      out.add(strip(mixedPixels(noise, weights), 1));
+    }
+    return out;
+  }
+
+  /**
+   * Refuses a frame count an interpolation cannot draw, before anything runs.
+   *
+   * @throws InvalidSettingException "frames must be 2 to 1000 (the two ends and the steps between),
+   *     got 0"
+   */
+  public static void checkFrames(int frames) {
+    if (frames < 2 || frames > MAX_FRAMES) {
+      throw new InvalidSettingException(
+          "frames",
+          "must be 2 to " + MAX_FRAMES + " (the two ends and the steps between), got " + frames);
+    }
   }
 
   public CganConfig config() {
@@ -249,6 +412,84 @@ public final class CganGenerator implements AutoCloseable {
   /** Class names in label order, or null when the classes are digits. */
   public List<String> classNames() {
     return classNames;
+  }
+
+  /** A run of the {@code generate_styled} path; the caller closes the result. */
+  private Result runStyled(int[] labels, long seed, Noise noise, String fetch) {
+    checkLabels(labels);
+    require(at.styledPixels, "generate_styled");
+    // The graph takes 0 for "no truncation"; +∞ means the same to it.
+    try (TInt32 l = TInt32.vectorOf(labels);
+        TInt64 s = TInt64.scalarOf(seed);
+        TBool same = TBool.scalarOf(noise.sameStyle());
+        TFloat32 t = TFloat32.scalarOf(noise.truncated() ? noise.truncation() : 0f)) {
+      return session
+          .runner()
+          .feed(at.labels, l)
+          .feed(at.seed, s)
+          .feed(at.sameStyle, same)
+          .feed(at.truncation, t)
+          .fetch(fetch)
+          .run();
+    }
+  }
+
+  /** G(noise, weights · label table) as grey levels: noise [n][latent], weights [n][classes]. */
+  private byte[] mixedPixels(float[][] noise, float[][] weights) {
+    require(at.mixedPixels, "generate_mixed");
+    try (TFloat32 z = TFloat32.tensorOf(StdArrays.ndCopyOf(noise));
+        TFloat32 w = TFloat32.tensorOf(StdArrays.ndCopyOf(weights));
+        Result r =
+            session
+                .runner()
+                .feed(at.noise, z)
+                .feed(at.labelWeights, w)
+                .fetch(at.mixedPixels)
+                .run()) {
+      return TensorArrays.bytes((TUint8) r.get(0));
+    }
+  }
+
+  /** The one latent {@link Noise#oneStyle()} draws for {@code seed}. */
+  private float[] styleOf(long seed) {
+    return latents(new int[] {0}, seed, Noise.oneStyle())[0];
+  }
+
+  /**
+   * Spherical interpolation from {@code a} (t = 0) to {@code b} (t = 1) on the arc between them,
+   * the norm moving from |a| to |b| along it; linear where they are (anti)parallel. The ends are
+   * {@code a} and {@code b} exactly.
+   */
+  static float[] slerp(float[] a, float[] b, double t) {
+    double dot = 0, aa = 0, bb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      aa += (double) a[i] * a[i];
+      bb += (double) b[i] * b[i];
+    }
+    double omega = Math.acos(Math.max(-1, Math.min(1, dot / Math.sqrt(aa * bb))));
+    double sin = Math.sin(omega);
+    double wa = sin < 1e-6 ? 1 - t : Math.sin((1 - t) * omega) / sin;
+    double wb = sin < 1e-6 ? t : Math.sin(t * omega) / sin;
+    float[] out = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = (float) (wa * a[i] + wb * b[i]);
+    }
+    return out;
+  }
+
+  private void require(String endpoint, String signature) {
+    if (endpoint == null) {
+      throw new UnsupportedOperationException(
+          source
+              + " has no '"
+              + signature
+              + "' signature (exported by an older cgan-java); export the run again");
+    }
+  }
+
+  private BufferedImage strip(byte[] pixels, int count) {
+    return Tiles.strip(pixels, count, config.imageSize(), config.imageSize(), config.channels());
   }
 
   private void checkLabels(int[] labels) {

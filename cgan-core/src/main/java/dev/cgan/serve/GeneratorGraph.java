@@ -10,6 +10,7 @@ import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -43,6 +44,32 @@ public final class GeneratorGraph {
   /** {@link #seededImages} as grey levels: uint8 [batch, H, W, C]. */
   public final Operand<TUint8> seededPixels;
 
+  /** bool scalar: one latent for the whole batch, for {@link #styledImages}. */
+  public final Placeholder<TBool> sameStyle;
+
+  /** float32 scalar: the truncation bound T > 0, or 0 for none, for {@link #styledImages}. */
+  public final Placeholder<TFloat32> truncation;
+
+  /** The noise drawn from seed, same style and truncation: float32 [batch, latent]. */
+  public final Operand<TFloat32> styledNoise;
+
+  /** G(styledNoise, labels): float32 [batch, H, W, C]. */
+  public final Operand<TFloat32> styledImages;
+
+  /** {@link #styledImages} as grey levels: uint8 [batch, H, W, C]. */
+  public final Operand<TUint8> styledPixels;
+
+  /**
+   * float32 [batch, classes]: how much of each class's label embedding, for {@link #mixedImages}.
+   */
+  public final Placeholder<TFloat32> labelWeights;
+
+  /** G(noise, labelWeights · label table): float32 [batch, H, W, C]. */
+  public final Operand<TFloat32> mixedImages;
+
+  /** {@link #mixedImages} as grey levels: uint8 [batch, H, W, C]. */
+  public final Operand<TUint8> mixedPixels;
+
   public GeneratorGraph(Graph graph, CganConfig config, Weights weights) {
     Ops tf = Ops.create(graph);
     Generator g = new Generator(tf, config, 0L, weights);
@@ -57,6 +84,23 @@ public final class GeneratorGraph {
             .identity(
                 g.apply(tf, Sampling.noise(tf, labels, seed, config.latentDim()), labels, false));
     seededPixels = tf.withName("pixels").identity(Sampling.toPixels(tf, seededImages));
+
+    sameStyle =
+        tf.withName("same_style").placeholder(TBool.class, Placeholder.shape(Shape.scalar()));
+    truncation =
+        tf.withName("truncation").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    styledNoise =
+        tf.withName("styled_noise")
+            .identity(
+                Sampling.styledNoise(tf, labels, seed, sameStyle, truncation, config.latentDim()));
+    styledImages = tf.withName("styled_images").identity(g.apply(tf, styledNoise, labels, false));
+    styledPixels = tf.withName("styled_pixels").identity(Sampling.toPixels(tf, styledImages));
+
+    labelWeights =
+        tf.withName("label_weights")
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.numClasses())));
+    mixedImages = tf.withName("mixed_images").identity(g.applyMixed(tf, noise, labelWeights));
+    mixedPixels = tf.withName("mixed_pixels").identity(Sampling.toPixels(tf, mixedImages));
   }
 
   /** {@code serving_default}: labels int32 [batch], noise float32 [batch, latent] → images. */
@@ -79,6 +123,41 @@ public final class GeneratorGraph {
         .input("seed", seed)
         .output("pixels", seededPixels)
         .output("images", seededImages)
+        .build();
+  }
+
+  /**
+   * {@code generate_styled}: labels int32 [batch], seed int64, same_style bool, truncation float32
+   * (T > 0, or 0 for none) → pixels uint8, images float32, noise float32 [batch, latent]. With
+   * same_style false and truncation 0 it gives what {@code generate} gives, bit for bit.
+   */
+  public Signature generateStyled() {
+    return Signature.builder()
+        .key("generate_styled")
+        .methodName(PREDICT)
+        .input("labels", labels)
+        .input("seed", seed)
+        .input("same_style", sameStyle)
+        .input("truncation", truncation)
+        .output("pixels", styledPixels)
+        .output("images", styledImages)
+        .output("noise", styledNoise)
+        .build();
+  }
+
+  /**
+   * {@code generate_mixed}: noise float32 [batch, latent], label_weights float32 [batch, classes] →
+   * pixels uint8, images float32. One-hot weights give {@code serving_default}'s images; a row (1 −
+   * t, t) over classes I and J is a step of a class interpolation.
+   */
+  public Signature generateMixed() {
+    return Signature.builder()
+        .key("generate_mixed")
+        .methodName(PREDICT)
+        .input("noise", noise)
+        .input("label_weights", labelWeights)
+        .output("pixels", mixedPixels)
+        .output("images", mixedImages)
         .build();
   }
 }

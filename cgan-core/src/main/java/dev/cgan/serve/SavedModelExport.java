@@ -17,7 +17,8 @@ import org.tensorflow.TensorFlow;
 /**
  * Exports a run's generator as a SavedModel (tag {@code serve}) that TensorFlow Serving, Python
  * {@code tf.saved_model.load} and TF Java load: a generator-only inference graph restored from the
- * newest checkpoint, with the signatures {@code serving_default} and {@code generate} and {@code
+ * newest checkpoint, with the signatures {@code serving_default}, {@code generate}, {@code
+ * generate_styled} and {@code generate_mixed} (see {@link GeneratorGraph}) and {@code
  * assets.extra/cgan.json}. Written to a hidden temporary sibling folder, then renamed into place.
  */
 public final class SavedModelExport {
@@ -64,6 +65,8 @@ public final class SavedModelExport {
             .withSession(session)
             .withFunction(SessionFunction.create(gg.servingDefault(), session))
             .withFunction(SessionFunction.create(gg.generate(), session))
+            .withFunction(SessionFunction.create(gg.generateStyled(), session))
+            .withFunction(SessionFunction.create(gg.generateMixed(), session))
             .export();
       }
       new ModelMetadata(

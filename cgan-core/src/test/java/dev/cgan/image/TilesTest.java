@@ -129,4 +129,30 @@ class TilesTest {
     assertThrows(
         IllegalArgumentException.class, () -> Tiles.strip(new byte[0], 65536, 256, 256, 1));
   }
+
+  @Test
+  void columnStacksRowsTopToBottomKeepingTheBytes() {
+    BufferedImage a = Tiles.strip(batch(3, 4, 5), 3, 4, 5, 1);
+    byte[] other = batch(3, 4, 5);
+    for (int i = 0; i < other.length; i++) {
+      other[i] ^= 0x55;
+    }
+    BufferedImage b = Tiles.strip(other, 3, 4, 5, 1);
+    BufferedImage c = Tiles.column(java.util.List.of(a, b));
+    assertEquals(BufferedImage.TYPE_BYTE_GRAY, c.getType());
+    assertEquals(15, c.getWidth());
+    assertEquals(8, c.getHeight());
+    for (int y = 0; y < 8; y++) {
+      for (int x = 0; x < 15; x++) {
+        BufferedImage from = y < 4 ? a : b;
+        assertEquals(from.getRaster().getSample(x, y % 4, 0), c.getRaster().getSample(x, y, 0));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Tiles.column(java.util.List.of()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Tiles.column(java.util.List.of(a, Tiles.strip(batch(1, 4, 5), 1, 4, 5, 1))));
+    assertEquals("rows must be of one size: 15x4, got 5x4 at row 1", e.getMessage());
+  }
 }

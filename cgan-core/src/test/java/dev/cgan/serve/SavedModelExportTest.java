@@ -56,7 +56,9 @@ class SavedModelExportTest {
     try (SavedModelBundle b = SavedModelBundle.load(export.toString(), "serve")) {
       MetaGraphDef meta = b.metaGraphDef();
       assertEquals(List.of("serve"), meta.getMetaInfoDef().getTagsList());
-      assertEquals(Set.of("serving_default", "generate"), meta.getSignatureDefMap().keySet());
+      assertEquals(
+          Set.of("serving_default", "generate", "generate_styled", "generate_mixed"),
+          meta.getSignatureDefMap().keySet());
 
       SignatureDef serving = meta.getSignatureDefOrThrow("serving_default");
       assertEquals(GeneratorGraph.PREDICT, serving.getMethodName());
@@ -71,6 +73,27 @@ class SavedModelExportTest {
       assertTensor(generate.getInputsOrThrow("seed"), DataType.DT_INT64);
       assertTensor(generate.getOutputsOrThrow("pixels"), DataType.DT_UINT8, -1, 32, 32, 1);
       assertEquals(Set.of("labels", "seed"), generate.getInputsMap().keySet());
+      assertEquals(Set.of("pixels", "images"), generate.getOutputsMap().keySet());
+
+      SignatureDef styled = meta.getSignatureDefOrThrow("generate_styled");
+      assertEquals(GeneratorGraph.PREDICT, styled.getMethodName());
+      assertTensor(styled.getInputsOrThrow("labels"), DataType.DT_INT32, -1);
+      assertTensor(styled.getInputsOrThrow("seed"), DataType.DT_INT64);
+      assertTensor(styled.getInputsOrThrow("same_style"), DataType.DT_BOOL);
+      assertTensor(styled.getInputsOrThrow("truncation"), DataType.DT_FLOAT);
+      assertTensor(styled.getOutputsOrThrow("pixels"), DataType.DT_UINT8, -1, 32, 32, 1);
+      assertTensor(styled.getOutputsOrThrow("images"), DataType.DT_FLOAT, -1, 32, 32, 1);
+      assertTensor(styled.getOutputsOrThrow("noise"), DataType.DT_FLOAT, -1, 100);
+      assertEquals(
+          Set.of("labels", "seed", "same_style", "truncation"), styled.getInputsMap().keySet());
+
+      SignatureDef mixed = meta.getSignatureDefOrThrow("generate_mixed");
+      assertEquals(GeneratorGraph.PREDICT, mixed.getMethodName());
+      assertTensor(mixed.getInputsOrThrow("noise"), DataType.DT_FLOAT, -1, 100);
+      assertTensor(mixed.getInputsOrThrow("label_weights"), DataType.DT_FLOAT, -1, 10);
+      assertTensor(mixed.getOutputsOrThrow("pixels"), DataType.DT_UINT8, -1, 32, 32, 1);
+      assertEquals(Set.of("noise", "label_weights"), mixed.getInputsMap().keySet());
+      assertEquals(Set.of("pixels", "images"), mixed.getOutputsMap().keySet());
     }
   }
 

@@ -25,6 +25,14 @@ public final class Embedding {
     return tf.gather(table, labels, tf.constant(0));
   }
 
+  /**
+   * weights float32 [batch, classes] → [batch, dim]: each row a weighted sum of the table's rows
+   * (weights · table). A one-hot row gives that label's row exactly, as {@link #apply} does.
+   */
+  public Operand<TFloat32> mix(Ops tf, Operand<TFloat32> weights) {
+    return tf.linalg.matMul(weights, table);
+  }
+
   public Variable<TFloat32> table() {
     return table;
   }
