@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Ctrl-C and SIGTERM during training: a stop request, and an exit that waits for the save. */
 final class Signals {
@@ -15,7 +16,8 @@ final class Signals {
    * Trains; Ctrl-C or SIGTERM asks the run to stop, and the JVM's shutdown waits until the
    * checkpoint of the iteration reached is written.
    */
-  static TrainingRun.Outcome untilDoneOrStopped(TrainingRun run, List<TrainingListener> listeners)
+  static TrainingRun.Outcome untilDoneOrStopped(
+      TrainingRun run, List<TrainingListener> listeners, Consumer<TrainingRun.Outcome> onStopped)
       throws IOException {
     CountDownLatch finished = new CountDownLatch(1);
     Thread onSignal =
@@ -30,7 +32,12 @@ final class Signals {
             });
     Runtime.getRuntime().addShutdownHook(onSignal);
     try {
-      return run.train(listeners);
+      TrainingRun.Outcome outcome = run.train(listeners);
+      if (outcome.stoppedEarly()) {
+        // Before the latch: once it opens, the shutdown hook returns and the JVM halts.
+        onStopped.accept(outcome);
+      }
+      return outcome;
     } finally {
       finished.countDown();
       try {
