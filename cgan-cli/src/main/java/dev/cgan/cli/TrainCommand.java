@@ -300,11 +300,16 @@ final class TrainCommand implements Callable<Integer> {
           listeners.add(
               new EvaluationListener(evaluator, evalInterval, evalSamples, progress::evaluated));
         }
-        TrainingRun.Outcome outcome = Signals.untilDoneOrStopped(run, listeners);
+        TrainingRun.Outcome outcome =
+            Signals.untilDoneOrStopped(
+                run,
+                listeners,
+                stopped ->
+                    out.printf(
+                        "stopped at iteration %d and saved a checkpoint; continue with: train"
+                            + " --resume %s%n",
+                        stopped.iterations(), run.folder()));
         if (outcome.stoppedEarly()) {
-          out.printf(
-              "stopped at iteration %d and saved a checkpoint; continue with: train --resume %s%n",
-              outcome.iterations(), run.folder());
           return INTERRUPTED;
         }
         RunProducts.write(run.folder());
