@@ -1,5 +1,6 @@
 package dev.cgan.image;
 
+import dev.cgan.InvalidSettingException;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
@@ -78,11 +79,11 @@ public final class Gif {
   /**
    * Refuses a frame rate a GIF cannot state.
    *
-   * @throws dev.cgan.InvalidSettingException "fps must be 1 to 100, got 0"
+   * @throws InvalidSettingException "fps must be 1 to 100 (…), got 0"
    */
   public static void checkFps(int fps) {
     if (fps < 1 || fps > MAX_FPS) {
-      throw new dev.cgan.InvalidSettingException(
+      throw new InvalidSettingException(
           "fps", "must be 1 to " + MAX_FPS + " (a GIF's frame delay counts 1/100 s), got " + fps);
     }
   }

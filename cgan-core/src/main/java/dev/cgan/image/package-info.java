@@ -1,2 +1,2 @@
-/** Pictures: PNG strips and grids, the loss plot; arrays in, pictures out. */
+/** Pictures: PNG strips and grids, looping GIFs, the loss plot; arrays in, pictures out. */
 package dev.cgan.image;

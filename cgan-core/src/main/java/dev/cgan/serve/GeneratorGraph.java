@@ -23,7 +23,7 @@ import org.tensorflow.types.TUint8;
  * G_…} raw, {@code G_ema_…} averaged), so a training checkpoint restores them.
  */
 public final class GeneratorGraph {
-  /** Predict method name, so TensorFlow Serving's REST {@code :predict} accepts both signatures. */
+  /** Predict method name, so TensorFlow Serving's REST {@code :predict} accepts every signature. */
   public static final String PREDICT = "tensorflow/serving/predict";
 
   /** int32 [batch] class labels. */
