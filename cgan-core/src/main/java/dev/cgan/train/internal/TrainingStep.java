@@ -47,11 +47,15 @@ public final class TrainingStep {
     }
     float[] metrics;
     if (!twoStep) {
-      Session.Runner r = session.runner().addTarget(graph.trainStep);
+      Session.Runner r = session.runner().addTarget(graph.trainStep(iteration));
       metrics = fetchMetrics ? fetchScalars(addMetrics(r)) : runTargets(r);
     } else {
       try (Result g =
-          session.runner().addTarget(graph.generatorStep).fetch(graph.fakeImages).run()) {
+          session
+              .runner()
+              .addTarget(graph.generatorStep(iteration))
+              .fetch(graph.fakeImages)
+              .run()) {
         Session.Runner r =
             session.runner().feed(graph.fakeImages, g.get(0)).addTarget(graph.discriminatorStep);
         metrics = fetchMetrics ? fetchScalars(addMetrics(r)) : runTargets(r);

@@ -134,7 +134,7 @@ class TrainingGraphTest {
   void everyAverageUpdateReadsItsWeightAfterAdamWroteIt() {
     try (Graph g = new Graph()) {
       TrainingGraph tg = new TrainingGraph(g, spec(3).withEmaDecay(0.999f), TinyData.digits());
-      Set<GraphOperation> step = ancestors((GraphOperation) tg.trainStep.op());
+      Set<GraphOperation> step = ancestors((GraphOperation) tg.trainStep(0).op());
       int updates = 0;
       for (GraphOperation op : step) {
         if (!op.type().equals("ApplyGradientDescent")) {
@@ -155,8 +155,9 @@ class TrainingGraphTest {
   }
 
   /**
-   * w̄ ← w̄ − (1 − d)(w̄ − w) after each step, from w̄ = w at the start, with d = min(decay, (1 +
-   * t) / (10 + t)): checked against the rule on the values read back, over three steps.
+   * w̄ ← w̄ − (1 − d⁴)(w̄ − w) after the steps t = 0, 4, 8, …, from w̄ = w at the start, with d =
+   * min(decay, (1 + t) / (10 + t)): checked against the rule on the values read back over six steps
+   * (the average stays put in between).
    */
   @Test
   void theAverageFollowsTheWeightsByTheWarmedUpDecay() {
@@ -171,9 +172,12 @@ class TrainingGraphTest {
           assertArrayEquals(start.get(i), expected.get(i), "the average starts at the weights");
         }
         TrainingStep step = new TrainingStep(s, tg, false, 0);
-        for (int t = 0; t < 3; t++) {
+        for (int t = 0; t < 6; t++) {
           step.run(false);
-          float rate = 1f - Math.min(decay, (1f + t) / (10f + t));
+          float rate =
+              t % TrainingGraph.AVERAGE_EVERY == 0
+                  ? 1f - (float) Math.pow(Math.min(decay, (1f + t) / (10f + t)), 4)
+                  : 0f;
           List<float[]> raw = values(s, tg.generator.trainableVariables());
           for (int i = 0; i < raw.size(); i++) {
             float[] e = expected.get(i);
