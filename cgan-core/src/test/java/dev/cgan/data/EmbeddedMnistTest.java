@@ -9,6 +9,31 @@ import org.junit.jupiter.api.Test;
 
 class EmbeddedMnistTest {
 
+  /** The resources on the class path are the bytes whose checksums testdata/ records. */
+  @Test
+  void theResourcesAreTheFilesOfTestdataChecksums() throws Exception {
+    java.util.List<String> sums =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of("..", "testdata", "mnist10k", "SHA256SUMS"));
+    assertEquals(2, sums.size());
+    for (String line : sums) {
+      String[] hashAndName = line.split(" +");
+      byte[] bytes;
+      try (java.io.InputStream in =
+          EmbeddedMnist.class.getResourceAsStream("mnist10k/" + hashAndName[1])) {
+        assertTrue(in != null, hashAndName[1] + " is not a resource of cgan-core");
+        bytes = in.readAllBytes();
+      }
+      assertEquals(
+          hashAndName[0],
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)),
+          hashAndName[1]);
+    }
+    assertEquals(EmbeddedMnist.IMAGES_SHA256, sums.get(0).split(" +")[0]);
+    assertEquals(EmbeddedMnist.LABELS_SHA256, sums.get(1).split(" +")[0]);
+  }
+
   @Test
   void loadsTheTenThousandDigitsFromTheReadme() throws IOException {
     LabeledImages set = EmbeddedMnist.load();
