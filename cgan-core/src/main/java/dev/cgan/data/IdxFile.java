@@ -1,5 +1,6 @@
 package dev.cgan.data;
 
+import dev.cgan.internal.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -271,6 +272,10 @@ public final class IdxFile {
   public static void writeUbyte(Path path, byte[] data, int[] dims, boolean gzip)
       throws IOException {
     checkShape(data, dims);
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
     AtomicFiles.write(path, out -> writeUbyte(out, data, dims, gzip));
   }
 

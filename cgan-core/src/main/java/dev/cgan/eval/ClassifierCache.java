@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import dev.cgan.Version;
 import dev.cgan.data.LabeledImages;
+import dev.cgan.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
@@ -194,7 +194,7 @@ final class ClassifierCache {
         throw e;
       }
     } finally {
-      deleteRecursively(tmp);
+      AtomicFiles.deleteRecursively(tmp);
     }
   }
 
@@ -231,7 +231,7 @@ final class ClassifierCache {
     } catch (java.nio.file.NoSuchFileException e) {
       return;
     }
-    deleteRecursively(aside);
+    AtomicFiles.deleteRecursively(aside);
   }
 
   private static void removeAbandoned(Path parent) throws IOException {
@@ -242,7 +242,7 @@ final class ClassifierCache {
         if (name.startsWith(".")
             && (name.contains(".tmp-") || name.contains(".stale-"))
             && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)) {
-          deleteRecursively(p);
+          AtomicFiles.deleteRecursively(p);
         }
       }
     }
@@ -299,17 +299,6 @@ final class ClassifierCache {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JRE", e);
-    }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
     }
   }
 }
