@@ -1,14 +1,15 @@
 package dev.cgan.eval;
 
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
 /**
- * Eigen-decomposition of a real symmetric matrix by the cyclic Jacobi method, in double precision:
- * A = V·diag(λ)·Vᵀ with V orthogonal. Jacobi is slow for large matrices but for the 128×128
- * covariances here it takes milliseconds, and it is accurate for small eigenvalues, which is what a
- * matrix square root of a nearly singular covariance needs.
+ * Eigen-decomposition of a real symmetric matrix in double precision, A = V·diag(λ)·Vᵀ with V
+ * orthogonal, by EJML's symmetric QR algorithm (a kept library instead of the hand-written Jacobi
+ * solver this class once was); this class only adapts arrays to EJML's matrices.
  */
 final class SymmetricEigen {
-  private static final int MAX_SWEEPS = 100;
-
   /** The eigenvalues, in no particular order. */
   final double[] values;
 
@@ -28,108 +29,32 @@ final class SymmetricEigen {
    */
   static SymmetricEigen of(double[][] a) {
     int n = a.length;
-    double[][] m = new double[n][];
+    DMatrixRMaj m = new DMatrixRMaj(n, n);
     for (int i = 0; i < n; i++) {
       if (a[i].length != n) {
         throw new IllegalArgumentException(
             "not square: row " + i + " has " + a[i].length + " entries, expected " + n);
       }
-      for (double x : a[i]) {
-        if (!Double.isFinite(x)) {
-          throw new IllegalArgumentException("matrix has a non-finite entry: " + x);
+      for (int j = 0; j < n; j++) {
+        if (!Double.isFinite(a[i][j])) {
+          throw new IllegalArgumentException("matrix has a non-finite entry: " + a[i][j]);
         }
-      }
-      m[i] = a[i].clone();
-    }
-    // Vᵀ, so that a rotation updates two contiguous rows rather than two strided columns.
-    double[][] vt = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      vt[i][i] = 1;
-    }
-    double norm = 0;
-    for (double[] row : m) {
-      for (double x : row) {
-        norm += x * x;
+        m.unsafe_set(i, j, a[i][j]);
       }
     }
-    // Stop when the off-diagonal part is 1e-13 of the whole (Frobenius norms): just above the
-    // n·ε rounding floor of a 128×128 rotation sequence, which a stricter bound could not reach.
-    double tolerance = norm * 1e-26;
-    for (int sweep = 0; sweep < MAX_SWEEPS && offDiagonal(m) > tolerance; sweep++) {
-      for (int p = 0; p < n - 1; p++) {
-        for (int q = p + 1; q < n; q++) {
-          if (m[p][q] != 0) {
-            rotate(m, vt, p, q);
-          }
-        }
-      }
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+    if (!eig.decompose(m)) {
+      throw new IllegalArgumentException("the eigen-decomposition did not converge");
     }
     double[] values = new double[n];
     double[][] vectors = new double[n][n];
-    for (int i = 0; i < n; i++) {
-      values[i] = m[i][i];
-      for (int k = 0; k < n; k++) {
-        vectors[i][k] = vt[k][i];
+    for (int k = 0; k < n; k++) {
+      values[k] = eig.getEigenvalue(k).getReal();
+      DMatrixRMaj v = eig.getEigenVector(k);
+      for (int i = 0; i < n; i++) {
+        vectors[i][k] = v.get(i, 0);
       }
     }
     return new SymmetricEigen(values, vectors);
-  }
-
-  /**
-   * One Jacobi rotation M ← Jᵀ·M·J that zeroes m[p][q] (J is the identity except J_pp = J_qq = c,
-   * J_pq = s, J_qp = −s); Vᵀ ← Jᵀ·Vᵀ. M is kept symmetric, so only rows p and q are computed.
-   */
-  private static void rotate(double[][] m, double[][] vt, int p, int q) {
-    double apq = m[p][q];
-    double theta = (m[q][q] - m[p][p]) / (2 * apq);
-    // t = tan φ, the smaller root of t² + 2θt − 1 = 0, so the rotation angle is at most π/4;
-    // for huge θ, θ² would overflow and t ≈ 1/(2θ).
-    double t =
-        Math.abs(theta) > 1e150
-            ? 1 / (2 * theta)
-            : (theta < 0 ? -1 : 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-    double c = 1 / Math.sqrt(t * t + 1);
-    double s = t * c;
-    int n = m.length;
-    double[] rowP = m[p];
-    double[] rowQ = m[q];
-    for (int k = 0; k < n; k++) {
-      if (k == p || k == q) {
-        continue;
-      }
-      double kp = rowP[k];
-      double kq = rowQ[k];
-      double newP = c * kp - s * kq;
-      double newQ = s * kp + c * kq;
-      rowP[k] = newP;
-      m[k][p] = newP;
-      rowQ[k] = newQ;
-      m[k][q] = newQ;
-    }
-    // The 2×2 block in closed form; the zero is exact by the choice of t.
-    rowP[p] -= t * apq;
-    rowQ[q] += t * apq;
-    rowP[q] = 0;
-    rowQ[p] = 0;
-    double[] vp = vt[p];
-    double[] vq = vt[q];
-    for (int k = 0; k < n; k++) {
-      double a = vp[k];
-      double b = vq[k];
-      vp[k] = c * a - s * b;
-      vq[k] = s * a + c * b;
-    }
-  }
-
-  private static double offDiagonal(double[][] m) {
-    double sum = 0;
-    for (int i = 0; i < m.length; i++) {
-      for (int j = 0; j < m.length; j++) {
-        if (i != j) {
-          sum += m[i][j] * m[i][j];
-        }
-      }
-    }
-    return sum;
   }
 }
