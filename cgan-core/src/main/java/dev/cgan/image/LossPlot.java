@@ -22,8 +22,8 @@ import java.util.stream.IntStream;
  *
  * <p>Kept instead of a charting library (XChart 3.8.8 was weighed): one picture per run does not
  * justify four more jars (XChart and its VectorGraphics2D, graphics2d and animated-gif-lib) in
- * every library user's dependencies, and this plot's contract (gaps at NaN from a diverging run,
- * an empty frame for no data, the same bytes for the same metrics) would need wrapping anyway.
+ * every library user's dependencies, and this plot's contract (gaps at NaN from a diverging run, an
+ * empty frame for no data, the same bytes for the same metrics) would need wrapping anyway.
  */
 public final class LossPlot {
 
