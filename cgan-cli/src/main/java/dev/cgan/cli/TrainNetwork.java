@@ -1,0 +1,94 @@
+package dev.cgan.cli;
+
+import dev.cgan.model.CganConfig;
+import dev.cgan.train.Precision;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code train}'s network options, and how the library's settings are named on the command line.
+ */
+final class TrainNetwork {
+  @Option(
+      names = "--img-size",
+      paramLabel = "PX",
+      defaultValue = "32",
+      description = "Generated image size; data is resized to it (default: ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(
+      names = "--dropout",
+      paramLabel = "P",
+      defaultValue = "0.4",
+      description = "Dropout in D's middle layers (reference: ${DEFAULT-VALUE}).")
+  float dropout;
+
+  @Option(
+      names = "--bn-eps",
+      paramLabel = "EPS",
+      defaultValue = "0.8",
+      description = "BatchNorm epsilon in G (reference: ${DEFAULT-VALUE}).")
+  float batchNormEps;
+
+  /** {@code base} with the image size, dropout and BatchNorm epsilon of these options. */
+  CganConfig applyTo(CganConfig base) {
+    return base.withImageSize(imageSize).withDropoutRate(dropout).withBatchNormEps(batchNormEps);
+  }
+
+  /** Library settings by the options that set them, for messages. */
+  private static final Map<String, String> OPTION_OF =
+      Map.ofEntries(
+          Map.entry("data", "--data/--images/--dataset"),
+          Map.entry("batchSize", "--batch"),
+          Map.entry("epochs", "--epochs"),
+          Map.entry("iterations", "--iterations"),
+          Map.entry("seed", "--seed"),
+          Map.entry("learningRate", "--lr"),
+          Map.entry("classes", "--classes"),
+          Map.entry("imageSize", "--img-size"),
+          Map.entry("classNames", "--class-names"),
+          Map.entry("dropoutRate", "--dropout"),
+          Map.entry("batchNormEps", "--bn-eps"),
+          Map.entry("network", "--img-size/--dropout/--bn-eps"),
+          Map.entry("twoStep", "--two-step"),
+          Map.entry("emaDecay", "--ema"),
+          Map.entry("resultLabels", "--digits"),
+          Map.entry("sampleInterval", "--sample-interval"),
+          Map.entry("checkpointInterval", "--checkpoint-interval"),
+          Map.entry("logInterval", "--log-interval"),
+          Map.entry("keep", "--keep"));
+
+  /** The option that sets the library setting {@code setting}, for messages. */
+  static String optionOf(String setting) {
+    return OPTION_OF.getOrDefault(setting, setting);
+  }
+
+  /** {@code --precision fp32|bf16}. */
+  static final class PrecisionChoice {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(
+        names = "--precision",
+        paramLabel = "P",
+        defaultValue = "fp32",
+        description =
+            "fp32 (the reference) or bf16: TensorFlow's mixed-precision rewrite runs the matmuls in"
+                + " bfloat16 on CPUs with AMX/AVX512-BF16; faster, other numerics. Applies to this"
+                + " invocation only: give it again with --resume (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    Precision precision() {
+      return switch (precision) {
+        case "fp32" -> Precision.FP32;
+        case "bf16" -> Precision.MIXED_BF16;
+        default ->
+            throw new ParameterException(
+                spec.commandLine(), "--precision must be fp32 or bf16, got '" + precision + "'");
+      };
+    }
+  }
+}
