@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       GenerateCommand.class,
       InterpolateCommand.class,
+      ServeCommand.class,
       ExportCommand.class,
       EvaluateCommand.class,
       BenchCommand.class,

@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.server.CganServer;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
 import java.io.IOException;
@@ -8,7 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-/** Ctrl-C and SIGTERM during training: a stop request, and an exit that waits for the save. */
+/**
+ * Ctrl-C and SIGTERM: during training a stop request and an exit that waits for the save; while
+ * serving a graceful stop and an exit that waits for it.
+ */
 final class Signals {
   private Signals() {}
 
@@ -45,6 +49,49 @@ final class Signals {
       } catch (IllegalStateException shuttingDown) {
         // The hook is already running; it returns now that training has ended.
       }
+    }
+  }
+
+  /** Starts a server; may throw the start's IOException. */
+  interface ServerStart {
+    CganServer start() throws IOException;
+  }
+
+  /**
+   * Serves until Ctrl-C or SIGTERM: the signal closes the port, lets the requests in flight finish
+   * (the server's stop timeout), and the JVM's shutdown waits until the server has stopped. Serving
+   * writes nothing, so nothing is lost if the process ends while the caller closes the model.
+   */
+  static void serveUntilStopped(
+      ServerStart start, Consumer<CganServer> onStarted, Runnable onStopped) throws IOException {
+    CountDownLatch finished = new CountDownLatch(1);
+    try (CganServer server = start.start()) {
+      Thread onSignal =
+          new Thread(
+              () -> {
+                server.close();
+                try {
+                  finished.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try {
+        onStarted.accept(server);
+        server.join();
+        onStopped.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException shuttingDown) {
+          // The hook is running; it returns once the latch below opens.
+        }
+      }
+    } finally {
+      finished.countDown();
     }
   }
 }

@@ -50,6 +50,12 @@ public final class Gif {
    * @throws IOException on any other failure; the message names {@code target}
    */
   public static void write(List<BufferedImage> frames, int fps, Path target) throws IOException {
+    int delay = check(frames, fps);
+    ImageFiles.write(target, () -> frames(frames, delay));
+  }
+
+  /** Checks the frames and rate of {@link #write}; returns the frame delay in 1/100 s. */
+  private static int check(List<BufferedImage> frames, int fps) {
     checkFps(fps);
     if (frames.isEmpty()) {
       throw new IllegalArgumentException("no frames to write");
@@ -72,8 +78,7 @@ public final class Gif {
                 + f.getHeight());
       }
     }
-    int delay = Math.max(1, Math.round(100f / fps));
-    ImageFiles.write(target, () -> encode(frames, delay));
+    return Math.max(1, Math.round(100f / fps));
   }
 
   /**
@@ -88,7 +93,18 @@ public final class Gif {
     }
   }
 
-  private static byte[] encode(List<BufferedImage> frames, int delayCentiseconds)
+  /**
+   * {@code frames} as the bytes of the looping GIF that {@link #write} writes, for a caller that
+   * sends it rather than saves it.
+   *
+   * @throws IllegalArgumentException as {@link #write} does
+   */
+  public static byte[] encode(List<BufferedImage> frames, int fps) throws IOException {
+    int delay = check(frames, fps);
+    return frames(frames, delay);
+  }
+
+  private static byte[] frames(List<BufferedImage> frames, int delayCentiseconds)
       throws IOException {
     ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

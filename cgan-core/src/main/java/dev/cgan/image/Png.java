@@ -69,7 +69,8 @@ public final class Png {
     return image;
   }
 
-  private static byte[] encode(BufferedImage image) throws IOException {
+  /** {@code image} as the bytes of a PNG file, for a caller that sends it rather than saves it. */
+  public static byte[] encode(BufferedImage image) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       if (!ImageIO.write(image, "png", out)) {

@@ -14,12 +14,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TBool;
@@ -63,6 +70,7 @@ public final class CganGenerator implements AutoCloseable {
   private final List<String> classNames;
   private final Path source;
   private final Endpoints at;
+  private final Map<String, SessionFunction> signatures;
 
   /**
    * Tensor names of the graph's entry points. Those of the styled and mixed paths are null for a
@@ -90,7 +98,8 @@ public final class CganGenerator implements AutoCloseable {
       long iterations,
       List<String> classNames,
       Path source,
-      Endpoints at) {
+      Endpoints at,
+      Map<String, SessionFunction> signatures) {
     this.owner = owner;
     this.session = session;
     this.config = config;
@@ -99,6 +108,7 @@ public final class CganGenerator implements AutoCloseable {
     this.classNames = classNames;
     this.source = source;
     this.at = at;
+    this.signatures = signatures;
   }
 
   /**
@@ -184,7 +194,13 @@ public final class CganGenerator implements AutoCloseable {
               name(gg.styledNoise),
               name(gg.noise),
               name(gg.labelWeights),
-              name(gg.mixedPixels)));
+              name(gg.mixedPixels)),
+          bySignatureKey(
+              List.of(
+                  SessionFunction.create(gg.servingDefault(), session),
+                  SessionFunction.create(gg.generate(), session),
+                  SessionFunction.create(gg.generateStyled(), session),
+                  SessionFunction.create(gg.generateMixed(), session))));
     } catch (IOException | RuntimeException e) {
       graph.close();
       throw e;
@@ -247,7 +263,56 @@ public final class CganGenerator implements AutoCloseable {
             styled == null ? null : styled.getOutputsOrThrow("noise").getName(),
             mixed == null ? null : mixed.getInputsOrThrow("noise").getName(),
             mixed == null ? null : mixed.getInputsOrThrow("label_weights").getName(),
-            mixed == null ? null : mixed.getOutputsOrThrow("pixels").getName()));
+            mixed == null ? null : mixed.getOutputsOrThrow("pixels").getName()),
+        bySignatureKey(bundle.functions()));
+  }
+
+  private static Map<String, SessionFunction> bySignatureKey(List<SessionFunction> functions) {
+    Map<String, SessionFunction> byKey = new TreeMap<>();
+    for (SessionFunction f : functions) {
+      byKey.put(f.signature().key(), f);
+    }
+    return Collections.unmodifiableMap(byKey);
+  }
+
+  /**
+   * The model's signatures by key, in key order: {@code generate}, {@code generate_mixed}, {@code
+   * generate_styled}, {@code serving_default} (a SavedModel exported by an older cgan-java may lack
+   * the styled and mixed ones). Their inputs and outputs name the graph's tensors, dtypes and
+   * shapes, as a SavedModel's {@code MetaGraphDef} does; a run folder gives the signatures its
+   * export would have.
+   */
+  public Map<String, Signature> signatures() {
+    Map<String, Signature> out = new LinkedHashMap<>();
+    signatures.forEach((key, f) -> out.put(key, f.signature()));
+    return out;
+  }
+
+  /**
+   * Runs signature {@code key} on {@code inputs} (one tensor per input of the signature, by its
+   * name; dtypes as the signature says), as TensorFlow Serving's {@code Predict} does: no check of
+   * label ranges or shapes beyond TensorFlow's own. The caller closes the result, which holds one
+   * tensor per output, by name. Thread-safe, as the rest.
+   *
+   * @throws IllegalArgumentException for a key that is not a signature, or inputs that are not
+   *     exactly the signature's
+   */
+  public Result call(String key, Map<String, Tensor> inputs) {
+    SessionFunction f = signatures.get(key);
+    if (f == null) {
+      throw new IllegalArgumentException(
+          "no signature '" + key + "'; the model has " + String.join(", ", signatures.keySet()));
+    }
+    if (!f.signature().inputNames().equals(inputs.keySet())) {
+      throw new IllegalArgumentException(
+          "signature '"
+              + key
+              + "' takes the inputs "
+              + new TreeSet<>(f.signature().inputNames())
+              + ", got "
+              + new TreeSet<>(inputs.keySet()));
+    }
+    return f.call(inputs);
   }
 
   /** Raw generator output for each label: [n][H·W·C] floats in [−1, 1], row-major HWC. */

@@ -1,0 +1,240 @@
+package dev.cgan.server;
+
+import dev.cgan.serve.CganGenerator;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Duration;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * An HTTP server for one generator: TensorFlow Serving's REST API (model status, metadata, predict
+ * for every signature), a PNG strip and a GIF interpolation per GET, and a web page at {@code /}.
+ * On Jetty 12 (its core API, no servlets).
+ *
+ * <pre>{@code
+ * try (CganGenerator g = CganGenerator.load(Path.of("run/saved_model"));
+ *     CganServer server = CganServer.start(g, CganServer.Settings.defaults())) {
+ *   System.out.println("serving at " + server.uri());
+ *   server.join();
+ * }
+ * }</pre>
+ *
+ * <p>Every request shares the one generator (it is thread-safe). The server writes nothing to disk.
+ * {@link #close} is graceful: the port closes at once, requests in flight finish (up to {@link
+ * Settings#stopTimeout}), then the threads end; the generator stays the caller's to close.
+ */
+public final class CganServer implements AutoCloseable {
+  /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
+  public static final long VERSION = 1;
+
+  /**
+   * Where to listen and the server's bounds.
+   *
+   * @param host the address to bind, e.g. 127.0.0.1 (loopback only) or 0.0.0.0
+   * @param port the port; 0 picks a free one (see {@link #port()})
+   * @param model the model name in {@code /v1/models/NAME}
+   * @param maxBodyBytes the largest request body; beyond it 413
+   * @param maxBatch the most items per predict request; beyond it 400
+   * @param maxDigits the most digits per render or interpolation; beyond it 400
+   * @param maxFrames the most frames per interpolation; beyond it 400
+   * @param maxTiles the most tiles (digits × frames) per interpolation; beyond it 400
+   * @param threads the request threads (requests beyond them wait in Jetty's queue)
+   * @param stopTimeout how long {@link #close} waits for requests in flight
+   */
+  public record Settings(
+      String host,
+      int port,
+      String model,
+      long maxBodyBytes,
+      int maxBatch,
+      int maxDigits,
+      int maxFrames,
+      int maxTiles,
+      int threads,
+      Duration stopTimeout) {
+    public Settings {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
+      }
+      if (model == null || !model.matches("[A-Za-z0-9_.-]+")) {
+        throw new IllegalArgumentException(
+            "model name must be letters, digits, '_', '.' or '-', got '" + model + "'");
+      }
+      if (threads < 2) {
+        throw new IllegalArgumentException("threads must be at least 2, got " + threads);
+      }
+    }
+
+    /**
+     * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB, 256 items per predict, 64 digits per
+     * strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to finish on close.
+     */
+    public static Settings defaults() {
+      return new Settings(
+          "127.0.0.1", 8501, "cgan", 1 << 20, 256, 64, 60, 640, 16, Duration.ofSeconds(30));
+    }
+
+    public Settings withHost(String h) {
+      return new Settings(
+          h,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout);
+    }
+
+    public Settings withPort(int p) {
+      return new Settings(
+          host,
+          p,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout);
+    }
+
+    public Settings withModel(String m) {
+      return new Settings(
+          host,
+          port,
+          m,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout);
+    }
+
+    public Settings withThreads(int t) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          t,
+          stopTimeout);
+    }
+  }
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final Routes routes;
+
+  private CganServer(Server server, ServerConnector connector, Routes routes) {
+    this.server = server;
+    this.connector = connector;
+    this.routes = routes;
+  }
+
+  /**
+   * Starts serving {@code generator}; returns once the port is open.
+   *
+   * @throws IOException naming the address when it cannot be bound (in use, not an address of this
+   *     machine)
+   */
+  public static CganServer start(CganGenerator generator, Settings settings) throws IOException {
+    QueuedThreadPool pool =
+        new QueuedThreadPool(settings.threads(), Math.min(4, settings.threads()));
+    pool.setName("cgan-http");
+    Server server = new Server(pool);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendDateHeader(false);
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(settings.host());
+    connector.setPort(settings.port());
+    server.addConnector(connector);
+    Routes routes = new Routes(generator, settings);
+    GracefulHandler graceful = new GracefulHandler(routes);
+    // A request in flight may take the whole stop timeout, not Jetty's default second, to send
+    // the rest of its body.
+    graceful.setShutdownIdleTimeout(settings.stopTimeout().toMillis());
+    server.setHandler(graceful);
+    server.setStopTimeout(settings.stopTimeout().toMillis());
+    server.setStopAtShutdown(false);
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof BindException)) {
+        cause = cause.getCause();
+      }
+      throw new IOException(
+          "cannot listen on "
+              + settings.host()
+              + ":"
+              + settings.port()
+              + ": "
+              + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
+          e);
+    }
+    return new CganServer(server, connector, routes);
+  }
+
+  /** The port listened on (the one picked when the settings asked for 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://HOST:PORT/}. */
+  public URI uri() {
+    String host = connector.getHost();
+    if (host == null || host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    }
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + "/");
+  }
+
+  /** Waits until the server has stopped. */
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  /** For tests: called as each request starts being handled. */
+  void onRequest(Runnable listener) {
+    routes.onRequest(listener);
+  }
+
+  /**
+   * Stops gracefully: no new connections, requests in flight finish (up to the stop timeout), then
+   * the threads end. Idempotent.
+   */
+  @Override
+  public void close() {
+    // Jetty keeps the listening socket open until its graceful wait is over; close it first, so
+    // that new clients are refused at once (and a load balancer moves on) while in flight finish.
+    connector.close();
+    stopQuietly(server);
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      // Jetty reports requests cut at the stop timeout as an exception; the server is stopped.
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cgan.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Many clients at once on one generator; a close that lets the request in flight finish. */
+class ConcurrencyAndShutdownTest {
+  private static final String GENERATE =
+      "{\"signature_name\": \"generate\", \"inputs\": {\"labels\": [%d, 1, 2], \"seed\": %d}}";
+
+  @Test
+  @Timeout(120)
+  void concurrentRequestsGetTheAnswersTheyGetAlone() throws Exception {
+    int clients = 8, each = 6;
+    List<String> alone = new ArrayList<>();
+    for (int k = 0; k < each; k++) {
+      alone.add(TinyModel.post("/v1/models/cgan:predict", GENERATE.formatted(k, k)).body());
+    }
+    byte[] pngAlone = TinyModel.getBytes("/v1/models/cgan:render?digits=0123&seed=3").body();
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      CountDownLatch go = new CountDownLatch(1);
+      for (int c = 0; c < clients; c++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  for (int k = 0; k < each; k++) {
+                    var r = TinyModel.post("/v1/models/cgan:predict", GENERATE.formatted(k, k));
+                    assertEquals(200, r.statusCode());
+                    assertEquals(alone.get(k), r.body());
+                    var png = TinyModel.getBytes("/v1/models/cgan:render?digits=0123&seed=3");
+                    assertEquals(200, png.statusCode());
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(pngAlone, png.body());
+                  }
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(100, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void closeLetsTheRequestInFlightFinishAndClosesThePort() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    int port = server.port();
+    CountDownLatch handling = new CountDownLatch(1);
+    server.onRequest(handling::countDown);
+    byte[] body =
+        "{\"signature_name\": \"generate\", \"inputs\": {\"labels\": [4], \"seed\": 1}}"
+            .getBytes(StandardCharsets.UTF_8);
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      OutputStream out = s.getOutputStream();
+      String head =
+          "POST /v1/models/cgan:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length
+              + "\r\n\r\n";
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, 10); // the handler starts and waits for the rest of the body
+      out.flush();
+      handling.await();
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      waitUntilRefused(port);
+      out.write(body, 10, body.length - 10);
+      out.flush();
+      String answer = new String(readAll(s.getInputStream()), StandardCharsets.UTF_8);
+      assertEquals("HTTP/1.1 200 OK", answer.substring(0, answer.indexOf("\r\n")), answer);
+      org.junit.jupiter.api.Assertions.assertTrue(answer.contains("\"pixels\""), answer);
+      closing.get(30, TimeUnit.SECONDS);
+    }
+    assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
+  /** Connects until the listening socket is gone (the first thing a graceful stop does). */
+  private static void waitUntilRefused(int port) throws InterruptedException {
+    while (true) {
+      try (Socket probe = new Socket("127.0.0.1", port)) {
+        Thread.onSpinWait();
+      } catch (IOException refused) {
+        return;
+      }
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
+    }
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    // The server closes the connection after the last answer of a graceful stop.
+    return in.readAllBytes();
+  }
+}

