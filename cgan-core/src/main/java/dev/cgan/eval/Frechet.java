@@ -12,7 +12,7 @@ package dev.cgan.eval;
  * zero clamped to zero; no general (complex) matrix square root is needed. All arithmetic is double
  * precision.
  */
-public final class Frechet {
+final class Frechet {
   private Frechet() {}
 
   /**

@@ -4,7 +4,7 @@ package dev.cgan.eval;
  * Per-sample metrics computed from the classifier's outputs, in double precision: conditional
  * accuracy, the classifier ("Inception") score and feature-space diversity.
  */
-public final class Scores {
+final class Scores {
   private Scores() {}
 
   /** Index of the largest value (the first one on ties). */
