@@ -28,7 +28,6 @@ import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.StdArrays;
-import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -88,7 +87,38 @@ public final class CganGenerator implements AutoCloseable {
       String styledNoise,
       String noise,
       String labelWeights,
-      String mixedPixels) {}
+      String mixedPixels) {
+
+    /** The tensor names the signatures give: one source of truth for run folders and exports. */
+    static Endpoints of(Map<String, SessionFunction> signatures) {
+      Signature generate = signatures.get("generate").signature();
+      SessionFunction styledFn = signatures.get("generate_styled");
+      SessionFunction mixedFn = signatures.get("generate_mixed");
+      Signature styled = styledFn == null ? null : styledFn.signature();
+      Signature mixed = mixedFn == null ? null : mixedFn.signature();
+      return new Endpoints(
+          input(generate, "labels"),
+          input(generate, "seed"),
+          output(generate, "pixels"),
+          output(generate, "images"),
+          input(styled, "same_style"),
+          input(styled, "truncation"),
+          output(styled, "pixels"),
+          output(styled, "images"),
+          output(styled, "noise"),
+          input(mixed, "noise"),
+          input(mixed, "label_weights"),
+          output(mixed, "pixels"));
+    }
+
+    private static String input(Signature s, String name) {
+      return s == null ? null : s.getInputs().get(name).name;
+    }
+
+    private static String output(Signature s, String name) {
+      return s == null ? null : s.getOutputs().get(name).name;
+    }
+  }
 
   private CganGenerator(
       AutoCloseable owner,
@@ -98,7 +128,6 @@ public final class CganGenerator implements AutoCloseable {
       long iterations,
       List<String> classNames,
       Path source,
-      Endpoints at,
       Map<String, SessionFunction> signatures) {
     this.owner = owner;
     this.session = session;
@@ -107,8 +136,8 @@ public final class CganGenerator implements AutoCloseable {
     this.iterations = iterations;
     this.classNames = classNames;
     this.source = source;
-    this.at = at;
     this.signatures = signatures;
+    this.at = Endpoints.of(signatures);
   }
 
   /**
@@ -182,19 +211,6 @@ public final class CganGenerator implements AutoCloseable {
           Checkpoints.iterationOf(prefix),
           run.config().classNames(),
           runDir,
-          new Endpoints(
-              name(gg.labels),
-              name(gg.seed),
-              name(gg.seededPixels),
-              name(gg.seededImages),
-              name(gg.sameStyle),
-              name(gg.truncation),
-              name(gg.styledPixels),
-              name(gg.styledImages),
-              name(gg.styledNoise),
-              name(gg.noise),
-              name(gg.labelWeights),
-              name(gg.mixedPixels)),
           bySignatureKey(
               List.of(
                   SessionFunction.create(gg.servingDefault(), session),
@@ -235,14 +251,10 @@ public final class CganGenerator implements AutoCloseable {
       throw new IOException(
           dir + ": cannot load SavedModel: " + TensorArrays.firstLine(e.getMessage()), e);
     }
-    SignatureDef sig = bundle.metaGraphDef().getSignatureDefMap().get("generate");
-    if (sig == null) {
+    if (!bundle.metaGraphDef().getSignatureDefMap().containsKey("generate")) {
       bundle.close();
       throw new IOException(dir + ": the SavedModel has no 'generate' signature");
     }
-    Map<String, SignatureDef> sigs = bundle.metaGraphDef().getSignatureDefMap();
-    SignatureDef styled = sigs.get("generate_styled");
-    SignatureDef mixed = sigs.get("generate_mixed");
     return new CganGenerator(
         bundle,
         bundle.session(),
@@ -251,19 +263,6 @@ public final class CganGenerator implements AutoCloseable {
         meta.iterations(),
         meta.classNames(),
         dir,
-        new Endpoints(
-            sig.getInputsOrThrow("labels").getName(),
-            sig.getInputsOrThrow("seed").getName(),
-            sig.getOutputsOrThrow("pixels").getName(),
-            sig.getOutputsOrThrow("images").getName(),
-            styled == null ? null : styled.getInputsOrThrow("same_style").getName(),
-            styled == null ? null : styled.getInputsOrThrow("truncation").getName(),
-            styled == null ? null : styled.getOutputsOrThrow("pixels").getName(),
-            styled == null ? null : styled.getOutputsOrThrow("images").getName(),
-            styled == null ? null : styled.getOutputsOrThrow("noise").getName(),
-            mixed == null ? null : mixed.getInputsOrThrow("noise").getName(),
-            mixed == null ? null : mixed.getInputsOrThrow("label_weights").getName(),
-            mixed == null ? null : mixed.getOutputsOrThrow("pixels").getName()),
         bySignatureKey(bundle.functions()));
   }
 
@@ -564,10 +563,6 @@ public final class CganGenerator implements AutoCloseable {
     for (int i = 0; i < labels.length; i++) {
       Labels.checkClass(labels[i], i, config.numClasses(), "labels");
     }
-  }
-
-  private static String name(org.tensorflow.Operand<?> op) {
-    return op.op().name() + ":" + op.asOutput().index();
   }
 
   @Override
