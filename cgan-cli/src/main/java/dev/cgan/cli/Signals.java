@@ -23,33 +23,16 @@ final class Signals {
   static TrainingRun.Outcome untilDoneOrStopped(
       TrainingRun run, List<TrainingListener> listeners, Consumer<TrainingRun.Outcome> onStopped)
       throws IOException {
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread onSignal =
-        new Thread(
-            () -> {
-              run.requestStop();
-              try {
-                finished.await(2, TimeUnit.MINUTES);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
-    Runtime.getRuntime().addShutdownHook(onSignal);
-    try {
-      TrainingRun.Outcome outcome = run.train(listeners);
-      if (outcome.stoppedEarly()) {
-        // Before the latch: once it opens, the shutdown hook returns and the JVM halts.
-        onStopped.accept(outcome);
-      }
-      return outcome;
-    } finally {
-      finished.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is already running; it returns now that training has ended.
-      }
-    }
+    return whileSignalWaits(
+        run::requestStop,
+        () -> {
+          TrainingRun.Outcome outcome = run.train(listeners);
+          if (outcome.stoppedEarly()) {
+            // Inside: once the body returns, the shutdown hook returns and the JVM halts.
+            onStopped.accept(outcome);
+          }
+          return outcome;
+        });
   }
 
   /** Starts a server; may throw the start's IOException. */
@@ -64,34 +47,54 @@ final class Signals {
    */
   static void serveUntilStopped(
       ServerStart start, Consumer<CganServer> onStarted, Runnable onStopped) throws IOException {
-    CountDownLatch finished = new CountDownLatch(1);
     try (CganServer server = start.start()) {
-      Thread onSignal =
-          new Thread(
-              () -> {
-                server.close();
-                try {
-                  finished.await(2, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              });
-      Runtime.getRuntime().addShutdownHook(onSignal);
-      try {
-        onStarted.accept(server);
-        server.join();
-        onStopped.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(onSignal);
-        } catch (IllegalStateException shuttingDown) {
-          // The hook is running; it returns once the latch below opens.
-        }
-      }
+      whileSignalWaits(
+          server::close,
+          () -> {
+            onStarted.accept(server);
+            try {
+              server.join();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return null;
+            }
+            onStopped.run();
+            return null;
+          });
+    }
+  }
+
+  /** What runs while a signal would be handled; its own IOException passes through. */
+  private interface Body<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code body} with a shutdown hook that, on Ctrl-C or SIGTERM, calls {@code stop} and then
+   * holds the JVM's shutdown until {@code body} has returned (at most two minutes).
+   */
+  private static <T> T whileSignalWaits(Runnable stop, Body<T> body) throws IOException {
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread onSignal =
+        new Thread(
+            () -> {
+              stop.run();
+              try {
+                finished.await(2, TimeUnit.MINUTES);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      return body.run();
     } finally {
       finished.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is already running; it returns now that the body has.
+      }
     }
   }
 }
