@@ -6,14 +6,12 @@ import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Generator;
 import dev.cgan.model.Weights;
-import dev.cgan.model.internal.Seeds;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.GeneratorGraph;
 import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.tensorflow.Graph;
@@ -37,8 +35,6 @@ import org.tensorflow.types.TInt64;
  * </pre>
  */
 public final class AverageStatistics {
-  private static final int CLASSES = 10;
-
   private AverageStatistics() {}
 
   public static void main(String[] args) throws Exception {
@@ -82,26 +78,22 @@ public final class AverageStatistics {
         for (Op copy : copies) {
           session.run(copy);
         }
-        float[][] images = new float[CLASSES * perClass][];
-        int[] labels = new int[images.length];
-        for (int y = 0; y < CLASSES; y++) {
-          int[] batch = new int[perClass];
-          Arrays.fill(batch, y);
-          try (TInt32 l = TInt32.vectorOf(batch);
-              TInt64 s = TInt64.scalarOf(Seeds.derive(seed, y));
-              Result r =
-                  session
-                      .runner()
-                      .feed(gg.labels, l)
-                      .feed(gg.seed, s)
-                      .fetch(gg.seededImages)
-                      .run()) {
-            float[][] drawn = TensorArrays.rows((TFloat32) r.get(0));
-            System.arraycopy(drawn, 0, images, y * perClass, perClass);
-          }
-          Arrays.fill(labels, y * perClass, (y + 1) * perClass, y);
-        }
-        return evaluator.evaluate(images, labels);
+        return evaluator.evaluate(
+            (labels, sampleSeed) -> {
+              try (TInt32 l = TInt32.vectorOf(labels);
+                  TInt64 s = TInt64.scalarOf(sampleSeed);
+                  Result r =
+                      session
+                          .runner()
+                          .feed(gg.labels, l)
+                          .feed(gg.seed, s)
+                          .fetch(gg.seededImages)
+                          .run()) {
+                return TensorArrays.rows((TFloat32) r.get(0));
+              }
+            },
+            perClass,
+            seed);
       }
     }
   }

@@ -170,6 +170,26 @@ public final class Evaluator implements AutoCloseable {
    */
   public EvaluationReport evaluate(CganGenerator generator, int samplesPerClass, long seed) {
     requireDigitModel(generator.config());
+    return evaluate(generator::generate, generator.iterations(), samplesPerClass, seed);
+  }
+
+  /** What {@link #evaluate(Sampler, int, long)} draws from: images for labels, from a seed. */
+  @FunctionalInterface
+  public interface Sampler {
+    /** n images of 32·32 floats in [−1, 1] for n labels, the same for the same seed. */
+    float[][] generate(int[] labels, long seed);
+  }
+
+  /**
+   * {@link #evaluate(CganGenerator, int, long)} of any 10-class 32×32 grey generator, drawn the
+   * same way (class y in one batch with seed {@code Seeds.derive(seed, y)}).
+   */
+  public EvaluationReport evaluate(Sampler sampler, int samplesPerClass, long seed) {
+    return evaluate(sampler, null, samplesPerClass, seed);
+  }
+
+  private EvaluationReport evaluate(
+      Sampler sampler, Long iterations, int samplesPerClass, long seed) {
     checkSamplesPerClass(samplesPerClass);
     long t0 = System.nanoTime();
     float[][] images = new float[CLASSES * samplesPerClass][];
@@ -177,11 +197,11 @@ public final class Evaluator implements AutoCloseable {
     for (int y = 0; y < CLASSES; y++) {
       int[] batch = new int[samplesPerClass];
       Arrays.fill(batch, y);
-      float[][] drawn = generator.generate(batch, Seeds.derive(seed, y));
+      float[][] drawn = sampler.generate(batch, Seeds.derive(seed, y));
       System.arraycopy(drawn, 0, images, y * samplesPerClass, samplesPerClass);
       Arrays.fill(labels, y * samplesPerClass, (y + 1) * samplesPerClass, y);
     }
-    return score(images, labels, generator.iterations(), seed, t0);
+    return score(images, labels, iterations, seed, t0);
   }
 
   /**

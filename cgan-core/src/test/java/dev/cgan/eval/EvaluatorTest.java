@@ -104,6 +104,12 @@ class EvaluatorTest {
       assertEquals(a.classes(), b.classes());
       assertNotEquals(a.frechetDistance(), c.frechetDistance());
       assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(g, 1, 7));
+      // Any sampler is drawn from the same way: the generator's own method gives its report.
+      EvaluationReport d = evaluator.evaluate(g::generate, 6, 7);
+      assertEquals(a.frechetDistance(), d.frechetDistance());
+      assertEquals(a.classes(), d.classes());
+      assertEquals(null, d.iterations());
+      assertThrows(IllegalArgumentException.class, () -> evaluator.evaluate(g::generate, 1, 7));
     }
   }
 
