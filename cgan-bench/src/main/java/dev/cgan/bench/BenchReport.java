@@ -40,6 +40,8 @@ public record BenchReport(
    *     machine means other work competed for the cores
    * @param loadAfter the same when it ended
    * @param sessionThreads the TensorFlow thread pools used
+   * @param cpu the processor model, its vector extensions and oneDNN's dispatch ISA: figures from
+   *     two runs compare only when this matches
    */
   public record Machine(
       String tensorflow,
@@ -48,19 +50,21 @@ public record BenchReport(
       String arch,
       double loadBefore,
       double loadAfter,
-      String sessionThreads) {
+      String sessionThreads,
+      String cpu) {
     Machine(
         String tensorflow,
         String java,
         int cpus,
         String arch,
         double loadBefore,
-        String sessionThreads) {
-      this(tensorflow, java, cpus, arch, loadBefore, Double.NaN, sessionThreads);
+        String sessionThreads,
+        String cpu) {
+      this(tensorflow, java, cpus, arch, loadBefore, Double.NaN, sessionThreads, cpu);
     }
 
     Machine withLoadAfter(double load) {
-      return new Machine(tensorflow, java, cpus, arch, loadBefore, load, sessionThreads);
+      return new Machine(tensorflow, java, cpus, arch, loadBefore, load, sessionThreads, cpu);
     }
   }
 
@@ -150,6 +154,7 @@ public record BenchReport(
         m.cpus(),
         m.arch(),
         m.sessionThreads());
+    line(sb, "CPU: %s", m.cpu());
     line(
         sb,
         "%d repeats per measurement, median [min–max]; load average %.2f before, %.2f after",

@@ -4,6 +4,7 @@ import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.AtomicFiles;
+import dev.cgan.internal.CpuInfo;
 import dev.cgan.model.CganConfig;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.SavedModelExport;
@@ -129,13 +130,20 @@ public final class Benchmark {
             threads(options.sessionConfig())
                 + " for matmul, "
                 + threads(options.trainingConfig())
-                + " for training");
+                + " for training",
+            CpuInfo.current().describe());
 
     if (!TrainingThreads.perSessionPools()) {
       notes.add(
           TrainingThreads.PER_SESSION_POOLS
               + " is unset: every session ran on the intra-op threads of the first one (the"
               + " matmul's), not on those its options ask for");
+    }
+    if (!Precision.MIXED_BF16.supported()) {
+      notes.add(
+          "bf16 skipped: oneDNN dispatches "
+              + CpuInfo.current().onednnIsa()
+              + " here and has no bfloat16 matmul below AVX-512");
     }
     List<MatmulBench.Result> matmul = matmul();
     FlopCount flops = FlopCount.of(CganConfig.reference());
@@ -247,7 +255,7 @@ public final class Benchmark {
     }
     // The opt-in: matmuls in bfloat16 (AMX where present); its GFLOP/s still count fp32-equivalent
     // work.
-    for (int batch : TRAIN_BATCHES) {
+    for (int batch : Precision.MIXED_BF16.supported() ? TRAIN_BATCHES : new int[0]) {
       results.add(
           training(
               TrainingBench.withBatchSize(reference(), batch),

@@ -18,7 +18,14 @@ class BenchReportTest {
             List.of(new FlopCount.Dense("g0", 2, 3)), List.of(new FlopCount.Dense("d0", 3, 1)));
     return new BenchReport(
         new BenchReport.Machine(
-            "2.18.0", "17", 2, "amd64", 0.5, 1.5, "default intra-op / default inter-op"),
+            "2.18.0",
+            "17",
+            2,
+            "amd64",
+            0.5,
+            1.5,
+            "default intra-op / default inter-op",
+            "AMD EPYC 7B12, 2 processors; AVX2 FMA; oneDNN dispatch AVX2"),
         5,
         10,
         List.of(new MatmulBench.Result(2048, 2048, 2048, Stats.of(290, 300, 310), 1)),
@@ -41,6 +48,8 @@ class BenchReportTest {
   @Test
   void tableShowsMediansWithTheirRange() {
     String table = sample().toTable();
+    assertTrue(
+        table.contains("CPU: AMD EPYC 7B12, 2 processors; AVX2 FMA; oneDNN dispatch AVX2"), table);
     assertTrue(table.contains("2048×2048×2048     300.0 [290.0–310.0]"), table);
     assertTrue(table.contains("fused         64     50  1100 [1000–1200]"), table);
     assertTrue(table.contains("10.0 %"), table);

@@ -1,6 +1,7 @@
 package dev.cgan.cli;
 
 import dev.cgan.Version;
+import dev.cgan.internal.CpuInfo;
 import dev.cgan.internal.Devices;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -30,6 +31,8 @@ final class InfoCommand implements Callable<Integer> {
         System.getProperty("os.name"),
         System.getProperty("os.arch"),
         Runtime.getRuntime().availableProcessors());
+    // Speed and the last bits of results depend on this line: compare figures only when it matches.
+    out.println("cpu: " + CpuInfo.current().describe());
     out.println("devices:");
     for (Devices.Device d : Devices.list()) {
       out.printf(

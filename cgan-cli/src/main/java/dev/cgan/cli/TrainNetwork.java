@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.model.CganConfig;
 import dev.cgan.train.Precision;
 import java.util.Map;
@@ -82,13 +83,20 @@ final class TrainNetwork {
     String precision;
 
     Precision precision() {
-      return switch (precision) {
-        case "fp32" -> Precision.FP32;
-        case "bf16" -> Precision.MIXED_BF16;
-        default ->
-            throw new ParameterException(
-                spec.commandLine(), "--precision must be fp32 or bf16, got '" + precision + "'");
-      };
+      Precision p =
+          switch (precision) {
+            case "fp32" -> Precision.FP32;
+            case "bf16" -> Precision.MIXED_BF16;
+            default ->
+                throw new ParameterException(
+                    spec.commandLine(),
+                    "--precision must be fp32 or bf16, got '" + precision + "'");
+          };
+      try {
+        return p.requireSupported();
+      } catch (InvalidSettingException e) {
+        throw new ParameterException(spec.commandLine(), e.messageNaming("--precision"));
+      }
     }
   }
 }

@@ -96,6 +96,27 @@ class BadInputTest {
             + " 0x1F000803");
   }
 
+  /**
+   * On a CPU where oneDNN has no bfloat16 matmul (AVX2, or this suite's run under
+   * ONEDNN_MAX_CPU_ISA=AVX2) TensorFlow would abort the JVM: {@code --precision bf16} is refused
+   * first, as a usage error, and no run folder is made.
+   */
+  @Test
+  void bf16OnACpuWithoutIt() {
+    assumeFalse(
+        dev.cgan.train.Precision.MIXED_BF16.supported(),
+        "oneDNN runs bfloat16 here; the refusal is checked in the ONEDNN_MAX_CPU_ISA=AVX2 run");
+    Path out = tmp.resolve("bf16-run");
+    CliTest.Outcome o =
+        cgan("train", "--data", data.toString(), "--out", out.toString(), "--precision", "bf16");
+    assertEquals(2, o.code(), o.err());
+    assertTrue(
+        o.err()
+            .startsWith("error: --precision bf16 needs a CPU on which oneDNN dispatches AVX-512"),
+        o.err());
+    assertFalse(Files.exists(out));
+  }
+
   @Test
   void wrongElementType() throws Exception {
     // A valid IDX file of float32 [N, 28, 28] where ubyte is expected.

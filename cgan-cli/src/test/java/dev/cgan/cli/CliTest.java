@@ -371,6 +371,8 @@ class CliTest {
     Outcome info = cgan("info");
     assertEquals(0, info.code());
     assertTrue(info.out().contains("device:CPU:0"), info.out());
+    assertTrue(
+        info.out().contains("\ncpu: ") && info.out().contains("; oneDNN dispatch "), info.out());
     Outcome completion = cgan("generate-completion");
     assertEquals(0, completion.code());
     assertTrue(

@@ -2,7 +2,6 @@ package dev.cgan.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -44,9 +43,9 @@ class BrowserTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void typedDigitsShowAStripOfTheirSize() throws Exception {
-    assumeTrue(
+    Skip.unless(
         Files.isExecutable(chromium()),
-        "no Chromium at "
+        "BrowserTest: no Chromium at "
             + chromium()
             + " (apt-get install chromium, or set CGAN_CHROMIUM): the browser test is skipped");
     try (DevTools page = DevTools.start(chromium())) {

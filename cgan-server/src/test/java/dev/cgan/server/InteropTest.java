@@ -2,7 +2,6 @@ package dev.cgan.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +26,9 @@ class InteropTest {
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void tensorFlowForPythonAgreesWithTheServerBitForBit() throws Exception {
     Path python = python();
-    assumeTrue(
+    Skip.unless(
         Files.isExecutable(python),
-        "no Python with tensorflow at "
+        "InteropTest: no Python with tensorflow at "
             + python
             + " (bash .ci/run makes .venv-ci; or set CGAN_TF_PYTHON): the interop check is"
             + " skipped");
