@@ -11,8 +11,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -94,26 +98,57 @@ public final class AtomicFiles {
   }
 
   /**
-   * Puts the finished folder {@code staged} in the place of {@code target}: an existing target is
-   * moved aside first and removed only after {@code staged} is in place. The caller decides that
-   * {@code target} may be replaced.
+   * Puts the finished folder {@code staged} in the place of {@code target}, so that the path holds
+   * the old folder or the new one at every moment, a kill included: a new target is a rename; an
+   * existing one is exchanged with {@code staged} in one step ({@code renameat2(RENAME_EXCHANGE)})
+   * and the old content, now at {@code staged}, is deleted after. Where the system cannot exchange
+   * (not Linux, or a file system without it) the old folder is renamed aside first, which leaves a
+   * moment with nothing at the path. The caller decides that {@code target} may be replaced.
    */
   public static void replaceDirectory(Path staged, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      old = tempSibling(target, ".old");
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+      return;
     }
+    if (DirectoryExchange.exchange(staged, target)) {
+      deleteRecursively(staged);
+      return;
+    }
+    Path old = tempSibling(target, ".old");
+    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     try {
       Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      if (old != null) {
-        Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
-      }
+      Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
       throw e;
     }
-    if (old != null) {
-      deleteRecursively(old);
+    deleteRecursively(old);
+  }
+
+  /**
+   * The hidden siblings that {@link #tempSibling}{@code (target, suffix)} names, for any of the
+   * suffixes: what a killed writer of {@code target} left behind.
+   */
+  public static List<Path> leftovers(Path target, String... suffixes) throws IOException {
+    Path abs = target.toAbsolutePath().normalize();
+    Path dir = abs.getParent();
+    if (dir == null || abs.getFileName() == null || !Files.isDirectory(dir)) {
+      return List.of();
+    }
+    String alternatives =
+        Arrays.stream(suffixes).map(Pattern::quote).collect(Collectors.joining("|"));
+    Pattern ours =
+        Pattern.compile(
+            "\\."
+                + Pattern.quote(abs.getFileName().toString())
+                + "\\.[0-9a-f]{1,16}(?:"
+                + alternatives
+                + ")");
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .filter(p -> ours.matcher(p.getFileName().toString()).matches())
+          .sorted()
+          .toList();
     }
   }
 

@@ -6,7 +6,10 @@ import dev.cgan.train.internal.Checkpoints;
 import dev.cgan.train.internal.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
@@ -27,10 +30,13 @@ public final class SavedModelExport {
   /**
    * Exports the newest checkpoint of the run in {@code runDir} that restores into {@code target}.
    *
-   * <p>{@code target} is created, or replaced as a whole (atomically) when it is an earlier export
-   * (it has {@code assets.extra/cgan.json}) or an empty folder; anything else there is refused and
-   * left as it is, and so is the run itself, a folder that contains it, or a folder inside it other
-   * than {@code RUN/saved_model}.
+   * <p>{@code target} is created, or replaced as a whole (atomically: the path holds the old export
+   * or the new one at every moment) when it is an empty folder or an earlier export: a readable
+   * {@code assets.extra/cgan.json} of this project and nothing but what an export writes. Anything
+   * else there is refused, naming the first foreign entry, and left as it is; so is the run itself,
+   * a folder that contains it, or a folder inside it other than {@code RUN/saved_model}. Hidden
+   * leftovers of an export of {@code target} that was killed ({@code .NAME.*.export}, {@code
+   * .NAME.*.old}) are deleted.
    *
    * @throws IOException naming {@code target} when it may not be replaced, and the run when it has
    *     no checkpoint that restores
@@ -50,9 +56,21 @@ public final class SavedModelExport {
     Weights chosen = RunCheckpoint.choose(run, weights);
     checkTarget(run, target);
     Path parent = target.toAbsolutePath().normalize().getParent();
-    if (parent == null || !Files.isDirectory(parent)) {
+    if (parent == null || !Files.exists(parent)) {
       throw new IOException(
-          "cannot export to " + target + ": directory " + parent + " does not exist");
+          "cannot export to " + target + ": folder " + parent + " does not exist");
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new IOException(
+          "cannot export to " + target + ": " + parent + " is a file, not a folder");
+    }
+    if (!Files.isWritable(parent)) {
+      throw new IOException(
+          "cannot export to " + target + ": folder " + parent + " is not writable");
+    }
+    // What an export killed before it finished left next to the target: ours by name.
+    for (Path leftover : AtomicFiles.leftovers(target, ".export", ".old")) {
+      AtomicFiles.deleteRecursively(leftover);
     }
     Path tmp = AtomicFiles.tempSibling(target.toAbsolutePath().normalize(), ".export");
     try (Graph graph = new Graph()) {
@@ -114,17 +132,72 @@ public final class SavedModelExport {
     if (!Files.isDirectory(target)) {
       throw refused(target, "is a file, where a SavedModel folder was expected");
     }
-    if (Files.isRegularFile(target.resolve(ModelMetadata.FILE))) {
-      return; // an earlier export: replaced as a whole
-    }
     try (Stream<Path> entries = Files.list(target)) {
-      if (entries.findAny().isPresent()) {
-        throw refused(
-            target,
-            "is not empty and is not a cgan-java SavedModel (no "
-                + ModelMetadata.FILE
-                + "); choose a new or empty folder");
+      if (entries.findAny().isEmpty()) {
+        return;
       }
+    }
+    if (!Files.isRegularFile(target.resolve(ModelMetadata.FILE), LinkOption.NOFOLLOW_LINKS)) {
+      throw refused(
+          target,
+          "is not empty and is not a cgan-java SavedModel (no "
+              + ModelMetadata.FILE
+              + "); choose a new or empty folder");
+    }
+    try {
+      ModelMetadata.read(target);
+    } catch (IOException e) {
+      throw refused(target, "is not a cgan-java SavedModel: " + e.getMessage());
+    }
+    Path foreign = firstForeignEntry(target);
+    if (foreign != null) {
+      throw refused(
+          target,
+          "holds "
+              + target.relativize(foreign)
+              + ", which an export does not write; move it away or choose another folder");
+    }
+  }
+
+  /**
+   * The first entry (in name order, depth first) of {@code export} that an export does not write:
+   * replacing the folder deletes everything in it, so it may hold nothing of the user's.
+   */
+  private static Path firstForeignEntry(Path export) throws IOException {
+    for (Path p : sorted(export)) {
+      Pattern files =
+          switch (p.getFileName().toString()) {
+            case "saved_model.pb" -> null;
+            case "variables" -> VARIABLE_FILE;
+            case "assets.extra" -> METADATA_FILE;
+            default -> NOTHING;
+          };
+      if (files == null) {
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          return p;
+        }
+      } else if (files == NOTHING || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        return p;
+      } else {
+        for (Path q : sorted(p)) {
+          if (!files.matcher(q.getFileName().toString()).matches()
+              || !Files.isRegularFile(q, LinkOption.NOFOLLOW_LINKS)) {
+            return q;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern VARIABLE_FILE =
+      Pattern.compile("variables\\.(index|data-\\d{5}-of-\\d{5})");
+  private static final Pattern METADATA_FILE = Pattern.compile("cgan\\.json");
+  private static final Pattern NOTHING = Pattern.compile("(?!)");
+
+  private static List<Path> sorted(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.sorted().toList();
     }
   }
 

@@ -99,7 +99,7 @@ class AtomicFilesTest {
     assertEquals(List.of("export", "sibling.txt"), names(tmp));
   }
 
-  private static List<String> names(Path dir) throws IOException {
+  static List<String> names(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }

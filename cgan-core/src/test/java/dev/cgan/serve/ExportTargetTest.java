@@ -8,6 +8,7 @@ import dev.cgan.train.TinyData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -69,6 +70,79 @@ class ExportTargetTest {
     try (Stream<Path> s = Files.list(work)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")), "temporary left");
     }
+  }
+
+  /**
+   * A folder is only replaced when it is recognisably an export: a readable cgan.json of this
+   * project and nothing an export does not write. A look-alike (any cgan.json beside a whole run
+   * and the user's notes) and a real export with a file the user added are refused, untouched.
+   */
+  @Test
+  void lookAlikesAndExportsWithTheUsersFilesInsideAreRefusedUntouched() throws Exception {
+    Path work = tmp.resolve("lookalike");
+    Path models = Files.createDirectories(work.resolve("models/assets.extra"));
+    Files.writeString(models.resolve("cgan.json"), "garbage");
+    Files.writeString(work.resolve("models/notes.txt"), "the user's");
+    Files.createDirectories(work.resolve("models/otherrun"));
+    Files.writeString(work.resolve("models/otherrun/run.json"), "{}");
+    Path target = work.resolve("models");
+    for (String content : new String[] {"garbage", "", "{}"}) {
+      Files.writeString(target.resolve("assets.extra/cgan.json"), content);
+      Map<String, String> before = snapshot(work);
+      IOException e = assertThrows(IOException.class, () -> SavedModelExport.export(run, target));
+      assertTrue(
+          e.getMessage().startsWith("cannot export to " + target + ": it is not a cgan-java"),
+          e.getMessage());
+      assertEquals(before, snapshot(work), "cgan.json '" + content + "'");
+    }
+
+    Path real = SavedModelExport.export(run, work.resolve("real"));
+    Files.writeString(real.resolve("README.txt"), "my notes on this model");
+    Files.writeString(real.resolve("variables/mine.txt"), "mine too");
+    Map<String, String> before = snapshot(work);
+    IOException e = assertThrows(IOException.class, () -> SavedModelExport.export(run, real));
+    assertEquals(
+        "cannot export to "
+            + real
+            + ": it holds README.txt, which an export does not write; move it away or choose"
+            + " another folder",
+        e.getMessage());
+    Files.delete(real.resolve("README.txt"));
+    e = assertThrows(IOException.class, () -> SavedModelExport.export(run, real));
+    assertTrue(
+        e.getMessage().contains("it holds variables/mine.txt, which an export"), e.getMessage());
+    Files.delete(real.resolve("variables/mine.txt"));
+    before = snapshot(work.resolve("models"));
+    SavedModelExport.export(run, real); // only what an export writes: replaced
+    assertEquals(before, snapshot(work.resolve("models")));
+  }
+
+  /** What an export killed midway left beside its target is removed by the next export there. */
+  @Test
+  void leftoversOfAKilledExportAreCleanedByTheNextOneAndNothingElse() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("killed"));
+    Path target = work.resolve("model");
+    Files.createDirectories(work.resolve(".model.5f3a.export/variables"));
+    Files.writeString(work.resolve(".model.5f3a.export/variables/variables.index"), "half");
+    Files.createDirectories(work.resolve(".model.77.old"));
+    Files.writeString(work.resolve(".model.notours.export"), "the user's");
+    Files.writeString(work.resolve(".other.5f3a.export"), "another target's");
+    SavedModelExport.export(run, target);
+    try (Stream<Path> s = Files.list(work)) {
+      assertEquals(
+          List.of(".model.notours.export", ".other.5f3a.export", "model"),
+          s.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  @Test
+  void aParentThatIsAFileOrReadOnlyIsNamed() throws Exception {
+    Path file = tmp.resolve("work/plain-file");
+    IOException e =
+        assertThrows(IOException.class, () -> SavedModelExport.export(run, file.resolve("m")));
+    assertEquals(
+        "cannot export to " + file.resolve("m") + ": " + file + " is a file, not a folder",
+        e.getMessage());
   }
 
   /** Every regular file under {@code root} with its content, links not followed. */
