@@ -32,6 +32,7 @@ public final class RunProducts {
   /** {@code RUN/result.png}, replaced atomically. */
   public static Path writeResultImage(Path runDir) throws IOException {
     RunFolder run = RunFolder.open(runDir);
+    run.refuseLinks();
     RunConfig cfg = run.config();
     try (CganGenerator g = CganGenerator.fromRun(runDir)) {
       Png.write(
@@ -43,6 +44,8 @@ public final class RunProducts {
 
   /** {@code RUN/saved_model/}, replaced as a whole. */
   public static Path exportSavedModel(Path runDir) throws IOException {
-    return SavedModelExport.export(runDir, RunFolder.open(runDir).savedModelDir());
+    RunFolder run = RunFolder.open(runDir);
+    run.refuseLinks();
+    return SavedModelExport.export(runDir, run.savedModelDir());
   }
 }

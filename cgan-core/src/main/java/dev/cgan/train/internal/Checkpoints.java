@@ -29,15 +29,21 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
  * <p>The index is a cache of what is on disk, not the only truth. {@link #restoreNewest} tries the
  * complete checkpoints on disk from the newest down, whatever the index says (it may be missing,
  * hand-written or name files that are gone), skips one that fails to restore (a CRC error, a
- * truncated file) with a warning, and leaves it on disk. Nothing is ever deleted because the index
- * does not name it, except the temporary files of an interrupted save.
+ * truncated file) with a warning, and leaves it on disk. A save rotates out every complete
+ * checkpoint older than the ones it keeps, whether the index names it or not (a crash between
+ * publishing and rotating leaves one that the index forgot); newer unnamed ones, skipped as
+ * unreadable, stay.
  */
 public final class Checkpoints {
   /** The index file's name, as {@code tf.train} calls it. */
   public static final String INDEX = "checkpoint";
 
-  private static final Pattern ENTRY = Pattern.compile("^ckpt-(\\d+)$");
-  private static final Pattern INDEX_FILE = Pattern.compile("^(ckpt-\\d+)\\.index$");
+  // An iteration as this project writes it: a long, without leading zeros. Other names that look
+  // alike (ckpt-007, ckpt-99999999999999999999) are someone else's and are ignored.
+  private static final String ITERATION = "(0|[1-9]\\d{0,17})";
+  private static final Pattern ENTRY = Pattern.compile("^ckpt-" + ITERATION + "$");
+  private static final Pattern INDEX_FILE = Pattern.compile("^(ckpt-" + ITERATION + ")\\.index$");
+  private static final Pattern LOOKALIKE = Pattern.compile("^ckpt-\\d+\\.index$");
   private static final Pattern INDEX_LINE =
       Pattern.compile("^(?:all_)?model_checkpoint_paths?: \"(.*)\"$");
   private static final String DATA_SUFFIX = ".data-00000-of-00001";
@@ -143,11 +149,15 @@ public final class Checkpoints {
       throw new IOException(
           "cannot save checkpoint " + name + " in " + dir + ": " + reason(e) + "; " + previous, e);
     }
-    for (String old : before) {
-      if (!kept.contains(old)) {
-        // Published by this run and rotated out by the index that was just written.
-        AtomicFiles.deleteQuietly(dir.resolve(old + ".index"));
-        AtomicFiles.deleteQuietly(dir.resolve(old + DATA_SUFFIX));
+    // Rotated out by the index just written: every complete checkpoint older than the oldest kept,
+    // listed or not (a crash between publishing and rotating leaves one the index forgot). Newer
+    // ones that the index does not name were skipped as unreadable on resume: they stay, for
+    // whoever wants to look at them, until a save of their name sets them aside.
+    long oldestKept = iterationOf(dir.resolve(kept.get(0)));
+    for (Path old : onDisk()) {
+      if (iterationOf(old) < oldestKept) {
+        AtomicFiles.deleteQuietly(Path.of(old + ".index"));
+        AtomicFiles.deleteQuietly(Path.of(old + DATA_SUFFIX));
       }
     }
     return dir.resolve(name);
@@ -301,6 +311,20 @@ public final class Checkpoints {
   }
 
   private void warnAboutTheIndex(List<Path> onDisk, Consumer<String> warn) throws IOException {
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+          String n = f.getFileName().toString();
+          if (LOOKALIKE.matcher(n).matches() && !INDEX_FILE.matcher(n).matches()) {
+            warn.accept(
+                "warning: ignored "
+                    + f
+                    + ": not a checkpoint name this project writes (ckpt-<iteration>, at"
+                    + " most 18 digits, no leading zero)");
+          }
+        }
+      }
+    }
     if (onDisk.isEmpty()) {
       return;
     }

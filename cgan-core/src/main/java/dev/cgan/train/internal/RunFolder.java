@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -87,6 +88,9 @@ public final class RunFolder {
     if (!Files.exists(root)) {
       throw new IOException(root + " does not exist");
     }
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + " is a folder, where the run's configuration file was expected");
+    }
     try {
       RunConfig config =
           GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunConfig.class);
@@ -157,10 +161,15 @@ public final class RunFolder {
    * run locked.
    */
   public Locked lock() throws IOException {
+    refuseLinks();
     FileChannel channel;
     try {
       channel =
-          FileChannel.open(root.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileChannel.open(
+              root.resolve(LOCK),
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
     } catch (AccessDeniedException e) {
       throw new IOException(root + ": permission denied (cannot lock the run folder)", e);
     }
@@ -179,6 +188,28 @@ public final class RunFolder {
           root + " is being trained by another process; wait for it to finish or stop it first");
     }
     return new Locked(this, channel, lock);
+  }
+
+  /**
+   * Refuses a run folder that holds a symbolic link anywhere inside it (the folder itself may be
+   * one): every file of a run is written by cgan-java, so a link is someone else's, and writing
+   * through it would put metrics, images or checkpoints outside the run (a run shared as a tarball
+   * could aim them at any file of the user's). Called before anything is written into the run.
+   */
+  public void refuseLinks() throws IOException {
+    Path real = root.toRealPath();
+    try (Stream<Path> walk = Files.walk(real)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (Files.isSymbolicLink(p)) {
+          throw new IOException(
+              root.resolve(real.relativize(p))
+                  + " is a symbolic link (to "
+                  + Files.readSymbolicLink(p)
+                  + "); a run folder holds only what cgan-java wrote, so it will not write"
+                  + " through it: replace it with the file or folder itself");
+        }
+      }
+    }
   }
 
   private void save(RunConfig c) throws IOException {

@@ -98,6 +98,60 @@ class CheckpointsTest {
     assertEquals(3f, OneVariable.restored(dir.resolve("ckpt-3")));
   }
 
+  /**
+   * A crash between publishing a checkpoint and rotating the old ones leaves one that the index
+   * forgot (here ckpt-1 with keep 3): the next save rotates it like any other.
+   */
+  @Test
+  void aCheckpointTheIndexForgotIsRotatedLikeAnyOther() throws Exception {
+    Path dir = tmp.resolve("checkpoints");
+    Checkpoints checkpoints = new Checkpoints(dir, 3);
+    try (OneVariable net = new OneVariable()) {
+      for (int it = 1; it <= 4; it++) {
+        checkpoints.save(net.session, it);
+      }
+      // The state after a kill just after ckpt-4's index: ckpt-1 published but never deleted.
+      Files.copy(dir.resolve("ckpt-2.index"), dir.resolve("ckpt-1.index"));
+      Files.copy(dir.resolve("ckpt-2" + DATA), dir.resolve("ckpt-1" + DATA));
+      assertEquals(4, checkpoints.onDisk().size());
+      checkpoints.save(net.session, 5);
+    }
+    assertEquals(List.of("ckpt-3", "ckpt-4", "ckpt-5"), checkpoints.list());
+    assertEquals(files("checkpoint", "ckpt-3", "ckpt-4", "ckpt-5"), listing(dir));
+  }
+
+  /** Names that only look like checkpoints are ignored with a warning, not parsed into a crash. */
+  @Test
+  void lookAlikeNamesAreIgnoredWithAWarning() throws Exception {
+    Path dir = tmp.resolve("checkpoints");
+    Checkpoints checkpoints = new Checkpoints(dir, 3);
+    try (OneVariable net = new OneVariable()) {
+      net.set(2);
+      checkpoints.save(net.session, 2);
+      for (String odd : new String[] {"ckpt-99999999999999999999", "ckpt-007"}) {
+        Files.copy(dir.resolve("ckpt-2.index"), dir.resolve(odd + ".index"));
+        Files.copy(dir.resolve("ckpt-2" + DATA), dir.resolve(odd + DATA));
+      }
+      assertEquals(List.of(dir.resolve("ckpt-2")), checkpoints.onDisk());
+      List<String> warnings = new java.util.ArrayList<>();
+      try (OneVariable fresh = new OneVariable()) {
+        Checkpoints.Resolution r =
+            checkpoints.restoreNewest(fresh.session::restore, "the graph", warnings::add);
+        assertEquals(dir.resolve("ckpt-2"), r.restored());
+        assertEquals(2f, fresh.get());
+      }
+      assertEquals(2, warnings.size(), warnings.toString());
+      assertTrue(
+          warnings
+              .get(1)
+              .startsWith(
+                  "warning: ignored "
+                      + dir.resolve("ckpt-99999999999999999999.index")
+                      + ": not a checkpoint name"),
+          warnings.toString());
+    }
+  }
+
   @Test
   void keepOneLeavesOnlyTheNewest() throws Exception {
     Path dir = tmp.resolve("checkpoints");
