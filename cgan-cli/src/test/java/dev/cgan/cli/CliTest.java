@@ -78,6 +78,7 @@ class CliTest {
     assertEquals(32, result.getHeight());
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void generateIsDeterministicForTheSameSeed() throws Exception {
     Path a = tmp.resolve("a.png"), b = tmp.resolve("b.png");
@@ -205,6 +206,7 @@ class CliTest {
     assertEquals(Main.USAGE, both.code());
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void generateSameStyleGivesEqualTilesForEqualDigits() throws Exception {
     Path same = tmp.resolve("same.png"), plain = tmp.resolve("plain.png");
@@ -239,6 +241,7 @@ class CliTest {
     assertFalse(Arrays.equals(tile(s, 0), tile(s, 1)), "a 2 and a 0");
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   /**
    * The new code path changes nothing it need not: a truncation beyond every latent entry (through
    * generate_styled) writes the bytes the plain command writes; a tight one changes them.
@@ -298,6 +301,7 @@ class CliTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void interpolateWritesAGridPngWithOneRowPerFrame() throws Exception {
     Path grid = tmp.resolve("classes.png");

@@ -47,6 +47,7 @@ class CrashResumeTest {
 
   @TempDir Path tmp;
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void killedAndStoppedAtRandomMomentsThenResumedItIsTheUninterruptedRun() throws Exception {
     Path data = writeDigits(tmp.resolve("data"), 256);

@@ -94,6 +94,7 @@ class EvaluatorTest {
     assertEquals(1.0, r.classifierScore(), 1e-6, "one image: p(y|x) = p(y)");
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void aGeneratorIsScoredDeterministically() throws Exception {
     Path run = TinyData.trainedRun(tmp.resolve("run"), 2);

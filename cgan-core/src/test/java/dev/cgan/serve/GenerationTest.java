@@ -43,6 +43,7 @@ class GenerationTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void sameModelDigitsAndSeedGiveByteIdenticalPngs() throws Exception {
     Path a = tmp.resolve("a.png"), b = tmp.resolve("b.png"), c = tmp.resolve("c.png");

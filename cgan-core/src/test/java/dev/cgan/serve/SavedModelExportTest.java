@@ -149,6 +149,7 @@ class SavedModelExportTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void servingDefaultMatchesTheLibraryGeneratorBitForBit() throws Exception {
     int[] labels = {3, 1, 4, 1, 5};
@@ -174,6 +175,7 @@ class SavedModelExportTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void generateSignatureGivesPixelsReproduciblyPerSeed() throws Exception {
     int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
@@ -189,6 +191,7 @@ class SavedModelExportTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void runFolderAndItsExportRenderByteIdenticalPngs() throws Exception {
     Path a = tmp.resolve("from-run.png"), b = tmp.resolve("from-export.png");
@@ -203,6 +206,7 @@ class SavedModelExportTest {
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void concurrentGenerateCallsAgreeWithSerialOnes() throws Exception {
     try (CganGenerator g = CganGenerator.load(export)) {
@@ -253,6 +257,7 @@ class SavedModelExportTest {
     assertTrue(Files.isRegularFile(target.resolve("saved_model.pb")));
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void rawAndAveragedWeightsExportApartAndEachMatchesTheRun() throws Exception {
     Path raw = SavedModelExport.export(run, tmp.resolve("raw"), Weights.RAW);

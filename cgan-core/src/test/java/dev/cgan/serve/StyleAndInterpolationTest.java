@@ -50,6 +50,7 @@ class StyleAndInterpolationTest {
     export = SavedModelExport.export(run, tmp.resolve("exported"));
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void sameStyleGivesEqualTilesForEqualDigits() throws Exception {
     for (Path model : List.of(run, export)) {
@@ -77,6 +78,7 @@ class StyleAndInterpolationTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void truncationKeepsEveryLatentEntryWithinTAndRedrawsOnlyTheOutliers() throws Exception {
     int[] labels = new int[400];
@@ -121,6 +123,7 @@ class StyleAndInterpolationTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   /**
    * Existing outputs are unchanged: the new signatures given the default inputs reproduce the old
    * ones bit for bit, and so does a truncation that cuts nothing.
@@ -182,6 +185,7 @@ class StyleAndInterpolationTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void styleInterpolationMovesSmoothlyFromOneSeedsStyleToTheOthers() throws Exception {
     int[] labels = {4, 2, 4};
@@ -203,6 +207,7 @@ class StyleAndInterpolationTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void classInterpolationMixesTheTwoLabelEmbeddings() throws Exception {
     for (Path model : List.of(run, export)) {

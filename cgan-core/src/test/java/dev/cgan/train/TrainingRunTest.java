@@ -522,6 +522,7 @@ class TrainingRunTest {
     }
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   static void assertSameWeights(Path a, Path b) throws IOException {
     int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
     try (CganGenerator ga = CganGenerator.load(a);

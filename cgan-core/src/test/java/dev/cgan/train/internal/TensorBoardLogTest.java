@@ -57,6 +57,7 @@ class TensorBoardLogTest {
     return v.getTensor().getFloatVal(0);
   }
 
+  // Same-machine promise, compared exactly (docs/quality.md#exact-results-and-cpus).
   @Test
   void writesScalarsAndAnImageThatReadBackExactly() throws IOException {
     Path dir = tmp.resolve("run/tensorboard");
