@@ -4,6 +4,10 @@ import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,13 +63,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    CganServer.Settings settings;
-    try {
-      settings = CganServer.Settings.defaults().withHost(host).withPort(port).withModel(name);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), (port < 0 || port > 65535 ? "--port " : "--name ") + e.getMessage());
-    }
+    CganServer.Settings settings = settings();
     PrintWriter out = spec.commandLine().getOut();
     try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
       Signals.serveUntilStopped(
@@ -93,5 +91,61 @@ final class ServeCommand implements Callable<Integer> {
           });
     }
     return Main.OK;
+  }
+
+  /** The server's settings from the options, each refusal naming its own option. */
+  private CganServer.Settings settings() {
+    CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
+    try {
+      settings = settings.withPort(port);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+    try {
+      return settings.withModel(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--name " + e.getMessage().replaceFirst("^model name ", ""));
+    }
+  }
+
+  /**
+   * {@code --host} as an address of this machine: a dotted quad with a part beyond 255, a name that
+   * does not resolve or another machine's address would only fail later as a Java exception name.
+   */
+  private String checkedHost() {
+    if (host.matches("[0-9.]+")) {
+      String[] parts = host.split("\\.", -1);
+      boolean quad = parts.length == 4;
+      for (String p : parts) {
+        quad &= !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255;
+      }
+      if (!quad) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--host " + host + " is not an IPv4 address (four numbers from 0 to 255)");
+      }
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--host " + host + " is not a host name this machine can resolve");
+    }
+    try {
+      if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--host "
+                + host
+                + " ("
+                + address.getHostAddress()
+                + ") is not an address of this machine; 0.0.0.0 listens on all of them");
+      }
+    } catch (SocketException e) {
+      // The interfaces cannot be listed: let the bind itself say whether it works.
+    }
+    return host;
   }
 }

@@ -41,11 +41,21 @@ class ServeCommandTest {
   void badOptionsAreUsageErrorsNamingTheOption() {
     CliTest.Outcome port = CliTest.cgan("serve", "--model", run.toString(), "--port", "70000");
     assertEquals(Main.USAGE, port.code());
-    assertTrue(
-        port.err().startsWith("error: --port port must be 0 to 65535, got 70000"), port.err());
+    assertTrue(port.err().startsWith("error: --port must be 0 to 65535, got 70000"), port.err());
     CliTest.Outcome name = CliTest.cgan("serve", "--model", run.toString(), "--name", "a/b");
     assertEquals(Main.USAGE, name.code());
-    assertTrue(name.err().contains("--name model name must be letters"), name.err());
+    assertTrue(name.err().startsWith("error: --name must be letters"), name.err());
+    String[][] hosts = {
+      {"999.1.1.1", "--host 999.1.1.1 is not an IPv4 address (four numbers from 0 to 255)"},
+      {"1.2.3", "--host 1.2.3 is not an IPv4 address (four numbers from 0 to 255)"},
+      {"no-such-host.invalid", "--host no-such-host.invalid is not a host name this machine can"},
+      {"192.0.2.1", "--host 192.0.2.1 (192.0.2.1) is not an address of this machine"},
+    };
+    for (String[] h : hosts) {
+      CliTest.Outcome o = CliTest.cgan("serve", "--model", run.toString(), "--host", h[0]);
+      assertEquals(Main.USAGE, o.code(), o.err());
+      assertTrue(o.err().startsWith("error: " + h[1]), o.err());
+    }
     CliTest.Outcome weights = CliTest.cgan("serve", "--model", run.toString(), "--weights", "x");
     assertEquals(Main.USAGE, weights.code());
   }
