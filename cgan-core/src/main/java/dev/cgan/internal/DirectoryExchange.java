@@ -33,8 +33,10 @@ final class DirectoryExchange {
     }
     try {
       return Native.load("c", LibC.class);
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
-      return null; // no JNA native part for this platform, or a libc without renameat2
+    } catch (LinkageError | RuntimeException e) {
+      // No JNA native part for this platform or no place to unpack it, or a libc without
+      // renameat2: replacing falls back to two renames.
+      return null;
     }
   }
 
@@ -57,7 +59,7 @@ final class DirectoryExchange {
           b.toAbsolutePath().toString(),
           RENAME_EXCHANGE);
       return true;
-    } catch (UnsatisfiedLinkError e) {
+    } catch (LinkageError e) {
       return false;
     } catch (LastErrorException e) {
       int errno = e.getErrorCode();
