@@ -36,7 +36,7 @@ public final class SavedModelExport {
    * else there is refused, naming the first foreign entry, and left as it is; so is the run itself,
    * a folder that contains it, or a folder inside it other than {@code RUN/saved_model}. Hidden
    * leftovers of an export of {@code target} that was killed ({@code .NAME.*.export}, {@code
-   * .NAME.*.old}) are deleted.
+   * .NAME.*.old}) are deleted. Missing parent folders are created ({@code models/cgan/2}).
    *
    * @throws IOException naming {@code target} when it may not be replaced, and the run when it has
    *     no checkpoint that restores
@@ -56,18 +56,21 @@ public final class SavedModelExport {
     Weights chosen = RunCheckpoint.choose(run, weights);
     checkTarget(run, target);
     Path parent = target.toAbsolutePath().normalize().getParent();
-    if (parent == null || !Files.exists(parent)) {
-      throw new IOException(
-          "cannot export to " + target + ": folder " + parent + " does not exist");
+    Path existing = parent;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
     }
-    if (!Files.isDirectory(parent)) {
+    if (existing == null || !Files.isDirectory(existing)) {
       throw new IOException(
-          "cannot export to " + target + ": " + parent + " is a file, not a folder");
+          "cannot export to " + target + ": " + existing + " is a file, not a folder");
     }
-    if (!Files.isWritable(parent)) {
+    if (!Files.isWritable(existing)) {
       throw new IOException(
-          "cannot export to " + target + ": folder " + parent + " is not writable");
+          "cannot export to " + target + ": folder " + existing + " is not writable");
     }
+    // Missing parents are made, as `mkdir -p` would: TensorFlow Serving's layout is
+    // models/NAME/VERSION, and a first export there should not need a step of its own.
+    Files.createDirectories(parent);
     // What an export killed before it finished left next to the target: ours by name.
     for (Path leftover : AtomicFiles.leftovers(target, ".export", ".old")) {
       AtomicFiles.deleteRecursively(leftover);

@@ -135,14 +135,25 @@ class ExportTargetTest {
     }
   }
 
+  /** TensorFlow Serving's layout, models/NAME/VERSION, written in one step. */
   @Test
-  void aParentThatIsAFileOrReadOnlyIsNamed() throws Exception {
+  void missingParentsAreMadeForAVersionedLayout() throws Exception {
+    Path version = tmp.resolve("serving/models/cgan/1");
+    SavedModelExport.export(run, version);
+    assertTrue(Files.isRegularFile(version.resolve("saved_model.pb")));
+    assertTrue(Files.isRegularFile(version.resolve(ModelMetadata.FILE)));
+  }
+
+  @Test
+  void aParentThatIsAFileIsNamed() throws Exception {
     Path file = tmp.resolve("work/plain-file");
-    IOException e =
-        assertThrows(IOException.class, () -> SavedModelExport.export(run, file.resolve("m")));
-    assertEquals(
-        "cannot export to " + file.resolve("m") + ": " + file + " is a file, not a folder",
-        e.getMessage());
+    for (Path target : new Path[] {file.resolve("m"), file.resolve("a/b/m")}) {
+      Map<String, String> before = snapshot(tmp.resolve("work"));
+      IOException e = assertThrows(IOException.class, () -> SavedModelExport.export(run, target));
+      assertEquals(
+          "cannot export to " + target + ": " + file + " is a file, not a folder", e.getMessage());
+      assertEquals(before, snapshot(tmp.resolve("work")));
+    }
   }
 
   /** Every regular file under {@code root} with its content, links not followed. */
