@@ -76,7 +76,7 @@ class ConcurrencyAndShutdownTest {
     try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
       String head =
-          "POST /v1/models/cgan:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          "POST /v1/models/cgan:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               + "Content-Length: "
               + body.length
               + "\r\n\r\n";
