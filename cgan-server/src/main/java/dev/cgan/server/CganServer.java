@@ -34,6 +34,9 @@ public final class CganServer implements AutoCloseable {
   /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
   public static final long VERSION = 1;
 
+  /** How long a connection may be idle once a stop has begun. */
+  static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+
   /**
    * Where to listen, the server's bounds, and which Host names it answers.
    *
@@ -280,11 +283,12 @@ public final class CganServer implements AutoCloseable {
     // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
     server.setErrorHandler(new JsonErrors(safety, http));
     Routes routes = new Routes(generator, settings, safety, page);
-    GracefulHandler graceful = new GracefulHandler(routes);
-    // A request in flight may take the whole stop timeout, not Jetty's default second, to send
-    // the rest of its body.
-    graceful.setShutdownIdleTimeout(settings.stopTimeout().toMillis());
-    server.setHandler(graceful);
+    // On stop, Jetty cuts the idle timeout of every connection to a second: an idle keep-alive
+    // connection (a browser's) then closes at once instead of holding the stop for the whole stop
+    // timeout, and a body in flight must keep coming. Work in flight ignores idle timeouts
+    // (Routes), so it runs to its end.
+    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+    server.setHandler(new GracefulHandler(routes));
     server.setStopTimeout(settings.stopTimeout().toMillis());
     server.setStopAtShutdown(false);
     try {

@@ -58,6 +58,10 @@ final class Routes extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     onRequest.run();
+    // An idle timeout while the answer is being computed (a GIF during a stop, when Jetty cuts
+    // timeouts to a second) must not fail it: the work is bounded by the server's own limits.
+    // While the body is awaited or the answer written, Jetty fails those instead, as it should.
+    request.addIdleTimeoutListener(timeout -> false);
     reply(request, response, callback, () -> route(request, response, callback));
     return true;
   }

@@ -96,6 +96,58 @@ class ConcurrencyAndShutdownTest {
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
   }
 
+  @Test
+  @Timeout(60)
+  void anIdleKeepAliveClientDoesNotHoldTheStop() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    // The client keeps its connection open for the next request, as a browser does.
+    var r =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(server.uri().resolve("v1/models/cgan")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    long t0 = System.nanoTime();
+    server.close();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println(
+        "[ConcurrencyAndShutdownTest] stop with an idle keep-alive client: " + ms + " ms");
+    org.junit.jupiter.api.Assertions.assertTrue(ms < 10_000, ms + " ms, not the 30 s stop timeout");
+  }
+
+  @Test
+  @Timeout(60)
+  void closesFromManyThreadsAtOnceAllReturnAndThePortCloses() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    int port = server.port();
+    assertEquals(200, RawHttp.exchange(port, RawHttp.get("GET", "/v1/models/cgan")).status());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> closes = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        closes.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  server.close();
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (Future<?> f : closes) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    server.close();
+    assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
   /** Connects until the listening socket is gone (the first thing a graceful stop does). */
   private static void waitUntilRefused(int port) throws InterruptedException {
     while (true) {
