@@ -8,6 +8,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
@@ -64,7 +65,17 @@ final class Body implements Runnable {
       Consumer<byte[]> onBody,
       Consumer<HttpError> onError) {
     Body body = new Body(request, max, deadline, onBody, onError);
-    body.tooLarge = request.getLength() > max;
+    long declared = request.getLength();
+    body.tooLarge = declared > max;
+    // A client that waits for "100 Continue", or declares more than would be drained, is told
+    // at once: it is not sending, or the answer would come only at the deadline.
+    if (body.tooLarge
+        && (declared > 16 * max
+            || request.getHeaders().contains(HttpHeader.EXPECT, "100-continue"))) {
+      body.state.set(DONE);
+      onError.accept(body.tooLargeError());
+      return;
+    }
     body.timer =
         request
             .getComponents()
@@ -118,18 +129,21 @@ final class Body implements Runnable {
     }
     timer.cancel();
     if (tooLarge) {
-      long length = request.getLength();
-      onError.accept(
-          new HttpError(
-              HttpError.TOO_LARGE,
-              "request body "
-                  + (length < 0 ? "" : "of " + length + " bytes ")
-                  + "is more than this server's bound of "
-                  + max
-                  + " bytes"));
+      onError.accept(tooLargeError());
     } else {
       onBody.accept(count == bytes.length ? bytes : Arrays.copyOf(bytes, count));
     }
+  }
+
+  private HttpError tooLargeError() {
+    long length = request.getLength();
+    return new HttpError(
+        HttpError.TOO_LARGE,
+        "request body "
+            + (length < 0 ? "" : "of " + length + " bytes ")
+            + "is more than this server's bound of "
+            + max
+            + " bytes");
   }
 
   /** The deadline: fails the request's reads, which wakes a reader waiting for bytes. */

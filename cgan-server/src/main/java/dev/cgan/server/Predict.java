@@ -50,7 +50,7 @@ final class Predict {
     Signature sig = signatures.get(key);
     if (sig == null) {
       throw HttpError.badRequest(
-          "Serving signature name: \"" + key + "\" not found in signature def");
+          "Serving signature name: " + Json.string(key) + " not found in signature def");
     }
     boolean rows = request.has("instances");
     if (rows && request.has("inputs")) {

@@ -42,6 +42,7 @@ final class Query {
               + "' does not decode: use %XX escapes of UTF-8 bytes");
     }
     for (Fields.Field f : fields) {
+      checkPrintable(f.getName(), "the name of a parameter");
       if (!known.contains(f.getName())) {
         throw HttpError.badRequest(
             "unknown parameter '"
@@ -54,8 +55,24 @@ final class Query {
         throw HttpError.badRequest(
             "parameter '" + f.getName() + "' is given " + values.size() + " times; give it once");
       }
+      checkPrintable(values.get(0), "parameter '" + f.getName() + "'");
     }
     return new Query(fields);
+  }
+
+  /** Refuses control characters, which a message quoting the value could not show. */
+  private static void checkPrintable(String s, String what) {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw HttpError.badRequest(
+            what
+                + " holds the control character U+"
+                + String.format("%04X", (int) s.charAt(i))
+                + " at position "
+                + (i + 1)
+                + "; give printable text");
+      }
+    }
   }
 
   /** The value as given, or null when the parameter is absent or empty. */

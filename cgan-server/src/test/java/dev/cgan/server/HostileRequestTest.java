@@ -197,13 +197,43 @@ class HostileRequestTest {
             "the query 'digits=%C0%AF' does not decode: use %XX escapes of UTF-8 bytes"),
         Arguments.of(
             "/v1/models/cgan:render?digits=%zz",
-            "the query 'digits=%zz' does not decode: use %XX escapes of UTF-8 bytes"));
+            "the query 'digits=%zz' does not decode: use %XX escapes of UTF-8 bytes"),
+        Arguments.of(
+            "/v1/models/cgan:render?digits=1%0A2",
+            "parameter 'digits' holds the control character U+000A at position 2; give printable"
+                + " text"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostileQueries")
   void hostileQueriesAreRefused(String target, String message) throws Exception {
     assertError(RawHttp.exchange(port(), RawHttp.get("GET", target)), 400, message);
+  }
+
+  @Test
+  void aBodyDeclaredBeyondTheBoundIs413AtOnceWhenItWouldNotBeSentOrDrained() throws Exception {
+    String message = "request body of %d bytes is more than this server's bound of 1048576 bytes";
+    // Beyond what would be drained: answered without waiting for a byte of it.
+    assertError(
+        RawHttp.exchange(
+            port(),
+            head(
+                "POST " + PREDICT + " HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Content-Length: 9999999999\r\n")),
+        413,
+        message.formatted(9999999999L));
+    // A client waiting for "100 Continue" gets the 413 instead, and never sends the body.
+    assertError(
+        RawHttp.exchange(
+            port(),
+            head(
+                "POST " + PREDICT + " HTTP/1.1",
+                "Host: 127.0.0.1\r\n",
+                "Expect: 100-continue\r\n",
+                "Content-Length: 5000000\r\n")),
+        413,
+        message.formatted(5000000));
   }
 
   @Test
