@@ -19,10 +19,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * when Jetty has one ({@link Request#demand}), so a client that sends one byte every few seconds
  * holds a connection, not one of the threads that answer everyone else.
  *
- * <p>The body is bounded in size (beyond it 413, after reading and dropping up to 16 times the
- * bound, so that a client still sending gets the answer rather than a reset) and in time: it must
- * have arrived within the deadline (else 408), and a connection with no bytes for Jetty's idle
- * timeout is 408 too. A body the HTTP parser refuses (a chunk size that does not parse, a
+ * <p>The body is bounded in size (beyond it 413: at once when the declared length is beyond 16
+ * times the bound or the client waits for "100 Continue", else after reading and dropping up to 16
+ * times the bound, so that a client still sending gets the answer rather than a reset) and in time:
+ * it must have arrived within the deadline (else 408), and a connection with no bytes for Jetty's
+ * idle timeout is 408 too. A body the HTTP parser refuses (a chunk size that does not parse, a
  * connection closed early) is 400. Either {@code onBody} or {@code onError} is called, once, on a
  * thread of Jetty's pool.
  */
@@ -72,7 +73,6 @@ final class Body implements Runnable {
     if (body.tooLarge
         && (declared > 16 * max
             || request.getHeaders().contains(HttpHeader.EXPECT, "100-continue"))) {
-      body.state.set(DONE);
       onError.accept(body.tooLargeError());
       return;
     }
@@ -175,7 +175,11 @@ final class Body implements Runnable {
           "the request body stopped arriving: no bytes for "
               + seconds(
                   Duration.ofMillis(
-                      request.getConnectionMetaData().getConnector().getIdleTimeout()))
+                      request
+                          .getConnectionMetaData()
+                          .getConnection()
+                          .getEndPoint()
+                          .getIdleTimeout()))
               + " after "
               + (tooLarge ? dropped : count)
               + " bytes");

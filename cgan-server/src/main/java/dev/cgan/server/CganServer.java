@@ -6,6 +6,8 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -34,8 +36,8 @@ public final class CganServer implements AutoCloseable {
   /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
   public static final long VERSION = 1;
 
-  /** How long a connection may be idle once a stop has begun. */
-  static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofSeconds(1);
+  /** How long a connection without a request in flight stays open once a stop has begun. */
+  static final Duration IDLE_AT_STOP = Duration.ofSeconds(1);
 
   /**
    * Where to listen, the server's bounds, and which Host names it answers.
@@ -270,7 +272,11 @@ public final class CganServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    Routes.InFlight inFlight = new Routes.InFlight();
+    Connector connector = new Connector(server, http, inFlight);
+    // A request in flight may pause its body for the whole stop timeout (Jetty's default
+    // second is cut short on a loaded machine); idle connections close sooner (Connector).
+    connector.setShutdownIdleTimeout(settings.stopTimeout().toMillis());
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     server.addConnector(connector);
@@ -282,12 +288,7 @@ public final class CganServer implements AutoCloseable {
             settings.allowedHosts());
     // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
     server.setErrorHandler(new JsonErrors(safety, http));
-    Routes routes = new Routes(generator, settings, safety, page);
-    // On stop, Jetty cuts the idle timeout of every connection to a second: an idle keep-alive
-    // connection (a browser's) then closes at once instead of holding the stop for the whole stop
-    // timeout, and a body in flight must keep coming. Work in flight ignores idle timeouts
-    // (Routes), so it runs to its end.
-    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+    Routes routes = new Routes(generator, settings, safety, page, inFlight);
     server.setHandler(new GracefulHandler(routes));
     server.setStopTimeout(settings.stopTimeout().toMillis());
     server.setStopAtShutdown(false);
@@ -362,6 +363,32 @@ public final class CganServer implements AutoCloseable {
     // that new clients are refused at once (and a load balancer moves on) while in flight finish.
     connector.close();
     stopQuietly(server);
+  }
+
+  /**
+   * Jetty's connector, except that a stop closes the connections without a request in flight within
+   * {@link #IDLE_AT_STOP}: Jetty gives every connection the same shutdown idle timeout, so one long
+   * enough for a body in flight let an idle keep-alive connection (a browser's) hold the stop for
+   * the whole stop timeout.
+   */
+  private static final class Connector extends ServerConnector {
+    private final Routes.InFlight inFlight;
+
+    Connector(Server server, HttpConfiguration http, Routes.InFlight inFlight) {
+      super(server, 1, 1, new HttpConnectionFactory(http));
+      this.inFlight = inFlight;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+      CompletableFuture<Void> done = super.shutdown();
+      for (EndPoint endPoint : getConnectedEndPoints()) {
+        if (!inFlight.contains(endPoint)) {
+          endPoint.setIdleTimeout(IDLE_AT_STOP.toMillis());
+        }
+      }
+      return done;
+    }
   }
 
   private static void stopQuietly(Server server) {

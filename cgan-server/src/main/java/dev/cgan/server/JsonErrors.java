@@ -60,6 +60,8 @@ final class JsonErrors implements Request.Handler {
               + " bytes";
       case 505 -> "HTTP version not supported: this server speaks HTTP/1.1 and HTTP/1.0";
       case 500 -> "internal error: the server could not answer this request";
+        // Jetty's graceful stop refuses what comes on an open connection once it has begun.
+      case 503 -> "the server is stopping: send the request to another instance, or later";
       default ->
           HttpStatus.getMessage(status).toLowerCase(java.util.Locale.ROOT)
               + (why.isEmpty() ? "" : ": " + why);

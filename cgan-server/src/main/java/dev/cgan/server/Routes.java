@@ -11,9 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -39,9 +41,31 @@ final class Routes extends Handler.Abstract {
   private final Expensive expensive;
   private final Predict predict;
   private final byte[] page;
+  private final InFlight inFlight;
   private volatile Runnable onRequest = () -> {};
 
-  Routes(CganGenerator generator, CganServer.Settings settings, BrowserSafety safety, String page) {
+  /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
+  static final class InFlight {
+    private final Set<EndPoint> endPoints = ConcurrentHashMap.newKeySet();
+
+    boolean contains(EndPoint endPoint) {
+      return endPoints.contains(endPoint);
+    }
+
+    void track(Request request) {
+      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      endPoints.add(endPoint);
+      Request.addCompletionListener(request, failure -> endPoints.remove(endPoint));
+    }
+  }
+
+  Routes(
+      CganGenerator generator,
+      CganServer.Settings settings,
+      BrowserSafety safety,
+      String page,
+      InFlight inFlight) {
+    this.inFlight = inFlight;
     this.generator = generator;
     this.settings = settings;
     this.safety = safety;
@@ -57,11 +81,8 @@ final class Routes extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    inFlight.track(request);
     onRequest.run();
-    // An idle timeout while the answer is being computed (a GIF during a stop, when Jetty cuts
-    // timeouts to a second) must not fail it: the work is bounded by the server's own limits.
-    // While the body is awaited or the answer written, Jetty fails those instead, as it should.
-    request.addIdleTimeoutListener(timeout -> false);
     reply(request, response, callback, () -> route(request, response, callback));
     return true;
   }

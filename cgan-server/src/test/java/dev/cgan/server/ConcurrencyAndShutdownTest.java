@@ -98,6 +98,42 @@ class ConcurrencyAndShutdownTest {
 
   @Test
   @Timeout(60)
+  void aRequestOnAnOpenConnectionDuringTheStopIsA503InJson() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    int port = server.port();
+    CountDownLatch handling = new CountDownLatch(1);
+    String status = "GET /v1/models/cgan HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    try (Socket inFlight = RawHttp.open(port);
+        Socket keptAlive = RawHttp.open(port)) {
+      keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
+      assertEquals(200, RawHttp.read(keptAlive.getInputStream(), false).status());
+      // A request whose body is still coming holds the stop in its graceful wait.
+      server.onRequest(handling::countDown);
+      inFlight
+          .getOutputStream()
+          .write(
+              ("POST /v1/models/cgan:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 80\r\n"
+                      + "\r\n{")
+                  .getBytes(StandardCharsets.US_ASCII));
+      handling.await();
+      server.onRequest(() -> {});
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      waitUntilRefused(port);
+      // The stop refuses new requests a moment after the port closes; ask until it does.
+      RawHttp.Reply r = null;
+      for (int i = 0; i < 20 && (r == null || r.status() == 200); i++) {
+        keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
+        r = RawHttp.read(keptAlive.getInputStream(), false);
+      }
+      RawHttp.assertError(
+          r, 503, "the server is stopping: send the request to another instance, or later");
+      inFlight.close();
+      closing.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Timeout(60)
   void anIdleKeepAliveClientDoesNotHoldTheStop() throws Exception {
     CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
     java.net.http.HttpClient client =
