@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -33,8 +36,11 @@ public final class CganServer implements AutoCloseable {
   /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
   public static final long VERSION = 1;
 
+  /** How long a connection without a request in flight stays open once a stop has begun. */
+  static final Duration IDLE_AT_STOP = Duration.ofSeconds(1);
+
   /**
-   * Where to listen and the server's bounds.
+   * Where to listen, the server's bounds, and which Host names it answers.
    *
    * @param host the address to bind, e.g. 127.0.0.1 (loopback only) or 0.0.0.0
    * @param port the port; 0 picks a free one (see {@link #port()})
@@ -46,6 +52,14 @@ public final class CganServer implements AutoCloseable {
    * @param maxTiles the most tiles (digits × frames) per interpolation; beyond it 400
    * @param threads the request threads (requests beyond them wait in Jetty's queue)
    * @param stopTimeout how long {@link #close} waits for requests in flight
+   * @param allowedHosts Host names answered besides the loopback ones (localhost, 127.x.x.x, [::1],
+   *     any port): names or addresses without a port, IPv6 in brackets, or {@code *} for any.
+   *     Empty: only loopback names when {@code host} is a loopback address, any name otherwise. A
+   *     refused name gets 403 (a page on another site reaching a loopback server through DNS
+   *     rebinding is refused so).
+   * @param expensiveSlots how many expensive requests (every GIF, strips and predicts of more than
+   *     16 images) run at once; one more gets 503 with {@code Retry-After} at once
+   * @param bodyTimeout the longest a request body may take to arrive; beyond it 408
    */
   public record Settings(
       String host,
@@ -57,7 +71,10 @@ public final class CganServer implements AutoCloseable {
       int maxFrames,
       int maxTiles,
       int threads,
-      Duration stopTimeout) {
+      Duration stopTimeout,
+      List<String> allowedHosts,
+      int expensiveSlots,
+      Duration bodyTimeout) {
     public Settings {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
@@ -66,18 +83,45 @@ public final class CganServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "model name must be letters, digits, '_', '.' or '-', got '" + model + "'");
       }
+      if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "maxBodyBytes must be 1 to " + (Integer.MAX_VALUE - 8) + ", got " + maxBodyBytes);
+      }
       if (threads < 2) {
         throw new IllegalArgumentException("threads must be at least 2, got " + threads);
+      }
+      allowedHosts = List.copyOf(allowedHosts);
+      allowedHosts.forEach(BrowserSafety::checkAllowedHost);
+      if (expensiveSlots < 1) {
+        throw new IllegalArgumentException(
+            "expensiveSlots must be at least 1, got " + expensiveSlots);
+      }
+      if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
+        throw new IllegalArgumentException("bodyTimeout must be positive, got " + bodyTimeout);
       }
     }
 
     /**
-     * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB, 256 items per predict, 64 digits per
-     * strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to finish on close.
+     * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB arriving within 30 s, 256 items per
+     * predict, 64 digits per strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to
+     * finish on close; loopback Host names only; expensive requests two at a time (or half the
+     * processors, when more).
      */
     public static Settings defaults() {
       return new Settings(
-          "127.0.0.1", 8501, "cgan", 1 << 20, 256, 64, 60, 640, 16, Duration.ofSeconds(30));
+          "127.0.0.1",
+          8501,
+          "cgan",
+          1 << 20,
+          256,
+          64,
+          60,
+          640,
+          16,
+          Duration.ofSeconds(30),
+          List.of(),
+          Math.max(2, Runtime.getRuntime().availableProcessors() / 2),
+          Duration.ofSeconds(30));
     }
 
     public Settings withHost(String h) {
@@ -91,7 +135,10 @@ public final class CganServer implements AutoCloseable {
           maxFrames,
           maxTiles,
           threads,
-          stopTimeout);
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout);
     }
 
     public Settings withPort(int p) {
@@ -105,7 +152,10 @@ public final class CganServer implements AutoCloseable {
           maxFrames,
           maxTiles,
           threads,
-          stopTimeout);
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout);
     }
 
     public Settings withModel(String m) {
@@ -119,7 +169,10 @@ public final class CganServer implements AutoCloseable {
           maxFrames,
           maxTiles,
           threads,
-          stopTimeout);
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout);
     }
 
     public Settings withThreads(int t) {
@@ -133,7 +186,62 @@ public final class CganServer implements AutoCloseable {
           maxFrames,
           maxTiles,
           t,
-          stopTimeout);
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout);
+    }
+
+    /** These settings answering {@code hosts} too (see {@link #allowedHosts}). */
+    public Settings withAllowedHosts(List<String> hosts) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          hosts,
+          expensiveSlots,
+          bodyTimeout);
+    }
+
+    public Settings withExpensiveSlots(int slots) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          allowedHosts,
+          slots,
+          bodyTimeout);
+    }
+
+    public Settings withBodyTimeout(Duration timeout) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          timeout);
     }
   }
 
@@ -148,12 +256,15 @@ public final class CganServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving {@code generator}; returns once the port is open.
+   * Starts serving {@code generator}; returns once the port is open. The generator first answers
+   * one warm-up request (one image): a model that loads but cannot generate is not served.
    *
+   * @throws ModelUnavailableException when the warm-up request fails, with TensorFlow's reason
    * @throws IOException naming the address when it cannot be bound (in use, not an address of this
    *     machine)
    */
   public static CganServer start(CganGenerator generator, Settings settings) throws IOException {
+    warmUp(generator);
     QueuedThreadPool pool =
         new QueuedThreadPool(settings.threads(), Math.min(4, settings.threads()));
     pool.setName("cgan-http");
@@ -161,16 +272,24 @@ public final class CganServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendDateHeader(false);
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    Routes.InFlight inFlight = new Routes.InFlight();
+    Connector connector = new Connector(server, http, inFlight);
+    // A request in flight may pause its body for the whole stop timeout (Jetty's default
+    // second is cut short on a loaded machine); idle connections close sooner (Connector).
+    connector.setShutdownIdleTimeout(settings.stopTimeout().toMillis());
     connector.setHost(settings.host());
     connector.setPort(settings.port());
     server.addConnector(connector);
-    Routes routes = new Routes(generator, settings);
-    GracefulHandler graceful = new GracefulHandler(routes);
-    // A request in flight may take the whole stop timeout, not Jetty's default second, to send
-    // the rest of its body.
-    graceful.setShutdownIdleTimeout(settings.stopTimeout().toMillis());
-    server.setHandler(graceful);
+    String page = Page.html(settings.model());
+    BrowserSafety safety =
+        new BrowserSafety(
+            Page.contentSecurityPolicy(page),
+            BrowserSafety.isLoopbackAddress(settings.host()),
+            settings.allowedHosts());
+    // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
+    server.setErrorHandler(new JsonErrors(safety, http));
+    Routes routes = new Routes(generator, settings, safety, page, inFlight);
+    server.setHandler(new GracefulHandler(routes));
     server.setStopTimeout(settings.stopTimeout().toMillis());
     server.setStopAtShutdown(false);
     try {
@@ -191,6 +310,22 @@ public final class CganServer implements AutoCloseable {
           e);
     }
     return new CganServer(server, connector, routes);
+  }
+
+  /**
+   * One image, as a request would ask for it. TensorFlow loads a SavedModel whose variables are
+   * gone without a word and fails only when it runs; such a model must not be reported AVAILABLE.
+   */
+  private static void warmUp(CganGenerator generator) throws ModelUnavailableException {
+    try {
+      generator.pixels(new int[] {0}, 0);
+    } catch (RuntimeException e) {
+      throw new ModelUnavailableException(
+          "the model cannot generate, so it is not served: its warm-up request (one image of"
+              + " class 0) failed: "
+              + Json.oneLine(e.getMessage()),
+          e);
+    }
   }
 
   /** The port listened on (the one picked when the settings asked for 0). */
@@ -228,6 +363,32 @@ public final class CganServer implements AutoCloseable {
     // that new clients are refused at once (and a load balancer moves on) while in flight finish.
     connector.close();
     stopQuietly(server);
+  }
+
+  /**
+   * Jetty's connector, except that a stop closes the connections without a request in flight within
+   * {@link #IDLE_AT_STOP}: Jetty gives every connection the same shutdown idle timeout, so one long
+   * enough for a body in flight let an idle keep-alive connection (a browser's) hold the stop for
+   * the whole stop timeout.
+   */
+  private static final class Connector extends ServerConnector {
+    private final Routes.InFlight inFlight;
+
+    Connector(Server server, HttpConfiguration http, Routes.InFlight inFlight) {
+      super(server, 1, 1, new HttpConnectionFactory(http));
+      this.inFlight = inFlight;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+      CompletableFuture<Void> done = super.shutdown();
+      for (EndPoint endPoint : getConnectedEndPoints()) {
+        if (!inFlight.contains(endPoint)) {
+          endPoint.setIdleTimeout(IDLE_AT_STOP.toMillis());
+        }
+      }
+      return done;
+    }
   }
 
   private static void stopQuietly(Server server) {

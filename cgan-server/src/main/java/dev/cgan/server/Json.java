@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 
@@ -24,9 +25,38 @@ final class Json {
     return GSON.toJson(s);
   }
 
-  /** {@code {"error": "..."}}. */
+  /** The longest message an error carries; a culprit quoted in it is cut to fit. */
+  static final int MAX_MESSAGE = 300;
+
+  /**
+   * A qualified Java exception name ("java.util.concurrent.TimeoutException: "): not for clients.
+   */
+  private static final Pattern JAVA_EXCEPTION =
+      Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
+
+  /** {@code {"error": "..."}}, the message made {@link #oneLine one line}. */
   static String error(String message) {
-    return "{\"error\":" + string(message) + "}";
+    return "{\"error\":" + string(oneLine(message)) + "}";
+  }
+
+  /**
+   * The first line of {@code message}, without Java exception names or control characters, cut to
+   * {@link #MAX_MESSAGE} characters: what a client may be shown of any message, whoever wrote it.
+   */
+  static String oneLine(String message) {
+    String s = message == null ? "" : message;
+    int end = 0;
+    while (end < s.length() && s.charAt(end) != '\n' && s.charAt(end) != '\r') {
+      end++;
+    }
+    s = JAVA_EXCEPTION.matcher(s.substring(0, end)).replaceAll("");
+    s = s.replaceAll("\\p{Cntrl}", " ").strip();
+    if (s.length() > MAX_MESSAGE) {
+      int cut =
+          Character.isHighSurrogate(s.charAt(MAX_MESSAGE - 2)) ? MAX_MESSAGE - 2 : MAX_MESSAGE - 1;
+      s = s.substring(0, cut) + "\u2026";
+    }
+    return s.isEmpty() ? "error" : s;
   }
 
   /** GetModelStatusResponse: one version, AVAILABLE. */

@@ -1,12 +1,8 @@
 package dev.cgan.server;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.Strictness;
 import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
@@ -35,26 +31,26 @@ import org.tensorflow.proto.DataType;
 final class Predict {
   static final String DEFAULT_SIGNATURE = "serving_default";
 
-  private static final Gson STRICT = new GsonBuilder().setStrictness(Strictness.STRICT).create();
-
   private final CganGenerator generator;
   private final Map<String, Signature> signatures;
   private final int maxBatch;
+  private final Expensive expensive;
 
-  Predict(CganGenerator generator, int maxBatch) {
+  Predict(CganGenerator generator, int maxBatch, Expensive expensive) {
     this.generator = generator;
     this.signatures = generator.signatures();
     this.maxBatch = maxBatch;
+    this.expensive = expensive;
   }
 
   /** The response body for a request body; throws {@link HttpError} for a refused request. */
-  String answer(String body) {
+  String answer(byte[] body) {
     JsonObject request = parse(body);
     String key = signatureName(request);
     Signature sig = signatures.get(key);
     if (sig == null) {
       throw HttpError.badRequest(
-          "Serving signature name: \"" + key + "\" not found in signature def");
+          "Serving signature name: " + Json.string(key) + " not found in signature def");
     }
     boolean rows = request.has("instances");
     if (rows && request.has("inputs")) {
@@ -66,23 +62,15 @@ final class Predict {
     }
     Map<String, TensorJson.Dense> inputs =
         rows ? fromInstances(request.get("instances"), key, sig) : fromInputs(request, sig);
-    check(key, sig, inputs);
-    Map<String, TensorJson.Dense> outputs = run(key, inputs);
+    long batch = check(key, sig, inputs);
+    Map<String, TensorJson.Dense> outputs =
+        expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
     return rows ? predictions(outputs) : outputs(outputs);
   }
 
-  private static JsonObject parse(String body) {
-    if (body.isEmpty()) {
-      throw HttpError.badRequest("JSON Parse error: The document is empty");
-    }
-    JsonElement json;
-    try {
-      json = STRICT.fromJson(body, JsonElement.class);
-    } catch (JsonParseException | IllegalStateException e) {
-      String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-      throw HttpError.badRequest("JSON Parse error: " + TensorArrays.firstLine(why));
-    }
-    if (json == null || !json.isJsonObject()) {
+  private static JsonObject parse(byte[] body) {
+    JsonElement json = JsonInput.parse(body);
+    if (!json.isJsonObject()) {
       throw HttpError.badRequest("JSON Value: " + json + " Is not object");
     }
     return json.getAsJsonObject();
@@ -232,8 +220,11 @@ final class Predict {
     return out;
   }
 
-  /** Shapes against the signature, one batch size within the bound, labels within the classes. */
-  private void check(String key, Signature sig, Map<String, TensorJson.Dense> inputs) {
+  /**
+   * Shapes against the signature, one batch size within the bound, labels within the classes;
+   * returns the batch size.
+   */
+  private long check(String key, Signature sig, Map<String, TensorJson.Dense> inputs) {
     Map<String, Long> batch = new LinkedHashMap<>();
     for (var e : inputs.entrySet()) {
       long[] want = sig.getInputs().get(e.getKey()).shape.asArray();
@@ -279,6 +270,7 @@ final class Predict {
         }
       }
     }
+    return batch.values().stream().mapToLong(Long::longValue).max().orElse(1);
   }
 
   private HttpError tooBig(long n) {

@@ -2,47 +2,76 @@ package dev.cgan.server;
 
 import dev.cgan.image.Gif;
 import dev.cgan.image.Png;
-import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.Noise;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
+import org.tensorflow.exceptions.TensorFlowException;
 
-/** Routes a request to its endpoint and writes the answer, or {@code {"error"}} with its status. */
+/**
+ * Routes a request to its endpoint and writes the answer, or {@code {"error"}} with its status.
+ * Nothing here blocks on a client: a predict's body is read as it arrives ({@link Body}), and the
+ * work is done on the thread that has the whole body.
+ */
 final class Routes extends Handler.Abstract {
   /** {@code /v1/models/NAME[/versions/V][/metadata | :predict | :render | :interpolate]}. */
   private static final Pattern MODEL_PATH =
       Pattern.compile(
           "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(?:(/metadata)|:(predict|render|interpolate))?");
 
-  private static final String JSON = "application/json";
+  private static final String GET = "GET, HEAD";
 
   private final CganGenerator generator;
   private final CganServer.Settings settings;
+  private final BrowserSafety safety;
+  private final Expensive expensive;
   private final Predict predict;
   private final byte[] page;
+  private final InFlight inFlight;
   private volatile Runnable onRequest = () -> {};
 
-  Routes(CganGenerator generator, CganServer.Settings settings) {
+  /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
+  static final class InFlight {
+    private final Set<EndPoint> endPoints = ConcurrentHashMap.newKeySet();
+
+    boolean contains(EndPoint endPoint) {
+      return endPoints.contains(endPoint);
+    }
+
+    void track(Request request) {
+      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+      endPoints.add(endPoint);
+      Request.addCompletionListener(request, failure -> endPoints.remove(endPoint));
+    }
+  }
+
+  Routes(
+      CganGenerator generator,
+      CganServer.Settings settings,
+      BrowserSafety safety,
+      String page,
+      InFlight inFlight) {
+    this.inFlight = inFlight;
     this.generator = generator;
     this.settings = settings;
-    this.predict = new Predict(generator, settings.maxBatch());
-    this.page = Page.html(settings.model()).getBytes(StandardCharsets.UTF_8);
+    this.safety = safety;
+    this.expensive = new Expensive(settings.expensiveSlots());
+    this.predict = new Predict(generator, settings.maxBatch(), expensive);
+    this.page = page.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Called as each request starts being handled (for tests that need a request in flight). */
@@ -50,44 +79,25 @@ final class Routes extends Handler.Abstract {
     this.onRequest = listener;
   }
 
-  /** A status, a content type and a body. */
-  private record Answer(int status, String type, byte[] body) {
-    static Answer json(String body) {
-      return new Answer(200, JSON, body.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    inFlight.track(request);
     onRequest.run();
-    Answer answer;
-    try {
-      answer = route(request);
-    } catch (HttpError e) {
-      answer = error(e.status, e.getMessage());
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      answer = error(HttpError.BAD_REQUEST, TensorArrays.firstLine(e.getMessage()));
-    } catch (RuntimeException e) {
-      answer = error(500, "internal error: " + TensorArrays.firstLine(String.valueOf(e)));
-    }
-    response.setStatus(answer.status());
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.type());
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, answer.body().length);
-    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-    response.write(true, ByteBuffer.wrap(answer.body()), callback);
+    reply(request, response, callback, () -> route(request, response, callback));
     return true;
   }
 
-  private static Answer error(int status, String message) {
-    return new Answer(status, JSON, Json.error(message).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private Answer route(Request request) {
+  /**
+   * The answer of a request that is answered at once; null for a predict, which answers itself once
+   * its body is in.
+   */
+  private Answer route(Request request, Response response, Callback callback) {
+    safety.checkHost(request);
     String path = Request.getPathInContext(request);
     String method = request.getMethod();
     if (path.equals("/") || path.equals("/index.html")) {
-      requireMethod(method, "GET", path);
-      return new Answer(200, "text/html; charset=utf-8", page);
+      requireMethod(method, GET, path);
+      return Answer.of(200, "text/html; charset=utf-8", page);
     }
     Matcher m = MODEL_PATH.matcher(path);
     if (!m.matches()) {
@@ -106,7 +116,7 @@ final class Routes extends Handler.Abstract {
           "Servable not found for request: Specific(" + name + ", " + version + ")");
     }
     if (action == null) {
-      requireMethod(method, "GET", path);
+      requireMethod(method, GET, path);
       return Answer.json(
           metadata
               ? Json.metadata(name, CganServer.VERSION, generator.signatures())
@@ -115,131 +125,138 @@ final class Routes extends Handler.Abstract {
     return switch (action) {
       case "predict" -> {
         requireMethod(method, "POST", path);
-        yield Answer.json(predict.answer(body(request)));
+        Body.read(
+            request,
+            settings.maxBodyBytes(),
+            settings.bodyTimeout(),
+            body -> reply(request, response, callback, () -> Answer.json(predict.answer(body))),
+            refused -> Answer.error(refused).send(request, response, callback, safety));
+        yield null;
       }
       case "render" -> {
-        requireMethod(method, "GET", path);
-        yield new Answer(200, "image/png", render(Request.extractQueryParameters(request)));
+        requireMethod(method, GET, path);
+        yield Answer.of(200, "image/png", render(request));
       }
       default -> {
-        requireMethod(method, "GET", path);
-        yield new Answer(200, "image/gif", interpolate(Request.extractQueryParameters(request)));
+        requireMethod(method, GET, path);
+        yield Answer.of(200, "image/gif", interpolate(request));
       }
     };
   }
 
-  private static void requireMethod(String method, String wanted, String path) {
-    if (!method.equals(wanted)) {
-      throw new HttpError(
-          HttpError.METHOD_NOT_ALLOWED, path + " takes " + wanted + ", not " + method);
-    }
-  }
-
   /**
-   * The body as UTF-8, refused with 413 beyond {@link CganServer.Settings#maxBodyBytes}. A body up
-   * to 16 times the bound is read to its end and dropped before the 413, so that a client still
-   * sending gets the answer rather than a reset connection.
+   * Runs {@code work} and writes its answer (none when it returns null: it answers itself), or the
+   * error it ends in. No Java exception's name or trace reaches the client.
    */
-  private String body(Request request) {
-    long max = settings.maxBodyBytes();
-    try (InputStream in = Request.asInputStream(request)) {
-      if (request.getLength() > max) {
-        drain(in, 16 * max);
-        throw tooLarge(request.getLength());
-      }
-      byte[] bytes = in.readNBytes((int) max + 1);
-      if (bytes.length > max) {
-        drain(in, 16 * max);
-        throw tooLarge(-1);
-      }
-      return new String(bytes, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private void reply(Request request, Response response, Callback callback, Supplier<Answer> work) {
+    Answer answer;
+    try {
+      answer = work.get();
+    } catch (HttpError e) {
+      answer = Answer.error(e);
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      answer = Answer.error(HttpError.BAD_REQUEST, e.getMessage());
+    } catch (TensorFlowException e) {
+      answer = Answer.error(HttpError.INTERNAL, "the model failed to run: " + e.getMessage());
+    } catch (RuntimeException e) {
+      answer =
+          Answer.error(
+              HttpError.INTERNAL, "internal error: the server could not answer this request");
+    }
+    if (answer != null) {
+      answer.send(request, response, callback, safety);
     }
   }
 
-  private static void drain(InputStream in, long upTo) throws IOException {
-    byte[] sink = new byte[64 * 1024];
-    for (long read = 0; read < upTo; ) {
-      int n = in.read(sink);
-      if (n < 0) {
-        return;
-      }
-      read += n;
+  /** HEAD is answered wherever GET is: the same status and headers, no body. */
+  private static void requireMethod(String method, String allowed, String path) {
+    boolean ok =
+        allowed.equals(GET)
+            ? method.equals("GET") || method.equals("HEAD")
+            : method.equals(allowed);
+    if (!ok) {
+      throw HttpError.methodNotAllowed(
+          path + " takes " + allowed.replace(", ", " or ") + ", not " + method, allowed);
     }
-  }
-
-  private HttpError tooLarge(long length) {
-    return new HttpError(
-        HttpError.TOO_LARGE,
-        "request body "
-            + (length < 0 ? "" : "of " + length + " bytes ")
-            + "is more than this server's bound of "
-            + settings.maxBodyBytes()
-            + " bytes");
   }
 
   /** {@code :render?digits=SEQ[&seed=S][&same_style=true][&truncation=T]}: one strip as PNG. */
-  private byte[] render(Fields q) {
-    checkKnown(q, Set.of("digits", "seed", "same_style", "truncation"));
+  private byte[] render(Request request) {
+    Query q = Query.of(request, Set.of("digits", "seed", "same_style", "truncation"));
     int[] labels = digits(q, settings.maxDigits());
-    long seed = longParam(q, "seed", 7);
-    Noise noise = Noise.independent().withSameStyle(boolParam(q, "same_style"));
-    String t = q.getValue("truncation");
-    if (t != null && !t.isEmpty()) {
-      float truncation = floatParam(t);
-      if (truncation != 0) {
-        noise = noise.withTruncation(truncation);
-      }
-    }
-    return png(generator.render(labels, seed, noise));
+    long seed = seed(q, "seed");
+    Noise noise = Noise.independent().withSameStyle(q.bool("same_style"));
+    float truncation = q.truncation("truncation");
+    Noise chosen = truncation == 0 ? noise : noise.withTruncation(truncation);
+    return expensive.run(
+        "a strip of " + labels.length + " digits",
+        labels.length,
+        () -> png(generator.render(labels, seed, chosen)));
   }
 
   /**
    * {@code :interpolate?digits=SEQ&seeds=A,B} (style) or {@code ?classes=I,J[&seed=S]} (class),
    * with {@code steps} (frames, default 10) and {@code fps} (default 5): a looping GIF.
    */
-  private byte[] interpolate(Fields q) {
-    checkKnown(q, Set.of("digits", "seeds", "classes", "seed", "steps", "fps"));
-    int steps = (int) longParam(q, "steps", 10);
-    int fps = (int) longParam(q, "fps", 5);
-    if (steps < 2 || steps > settings.maxFrames()) {
-      throw HttpError.badRequest(
-          "steps must be 2 to " + settings.maxFrames() + " on this server, got " + steps);
-    }
-    Gif.checkFps(fps);
-    List<BufferedImage> frames;
-    if (q.getValue("classes") != null) {
-      if (q.getValue("digits") != null || q.getValue("seeds") != null) {
+  private byte[] interpolate(Request request) {
+    Query q = Query.of(request, Set.of("digits", "seeds", "classes", "seed", "steps", "fps"));
+    int steps =
+        (int)
+            q.whole(
+                "steps",
+                10,
+                2,
+                settings.maxFrames(),
+                "must be 2 to " + settings.maxFrames() + " on this server");
+    int fps =
+        (int)
+            q.whole(
+                "fps",
+                5,
+                1,
+                Gif.MAX_FPS,
+                "must be 1 to " + Gif.MAX_FPS + " (a GIF's frame delay counts 1/100 s)");
+    Supplier<List<BufferedImage>> frames;
+    if (q.text("classes") != null) {
+      if (q.text("digits") != null || q.text("seeds") != null) {
         throw HttpError.badRequest("classes=I,J takes seed=S, not digits or seeds");
       }
-      int[] ij = Labels.parse(q.getValue("classes"), generator.config().numClasses(), "classes");
+      int[] ij = Labels.parse(q.text("classes"), generator.config().numClasses(), "classes");
       if (ij.length != 2) {
         throw HttpError.badRequest("classes needs two classes I,J");
       }
-      frames = generator.interpolateClasses(ij[0], ij[1], longParam(q, "seed", 7), steps);
+      long seed = seed(q, "seed");
+      frames = () -> generator.interpolateClasses(ij[0], ij[1], seed, steps);
     } else {
       int maxDigits = Math.min(settings.maxDigits(), settings.maxTiles() / steps);
       int[] labels = digits(q, maxDigits);
-      String seeds = q.getValue("seeds");
+      String seeds = q.text("seeds");
       String[] ab = seeds == null ? new String[0] : seeds.split(",", -1);
       if (ab.length != 2) {
         throw HttpError.badRequest("digits=SEQ needs seeds=A,B: the two styles to move between");
       }
-      frames =
-          generator.interpolateStyle(
-              labels, parseLong("seeds", ab[0]), parseLong("seeds", ab[1]), steps);
+      long a = Query.seed("seeds", ab[0]), b = Query.seed("seeds", ab[1]);
+      frames = () -> generator.interpolateStyle(labels, a, b, steps);
     }
-    try {
-      return Gif.encode(frames, fps);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return expensive.inSlot(
+        "a GIF of " + steps + " frames",
+        () -> {
+          try {
+            return Gif.encode(frames.get(), fps);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
-  private int[] digits(Fields q, int max) {
-    String digits = q.getValue("digits");
-    if (digits == null || digits.isEmpty()) {
+  private static long seed(Query q, String name) {
+    String v = q.text(name);
+    return v == null ? 7 : Query.seed(name, v);
+  }
+
+  private int[] digits(Query q, int max) {
+    String digits = q.text("digits");
+    if (digits == null) {
       throw HttpError.badRequest("digits is missing: give e.g. digits=2026112701");
     }
     int[] labels = Labels.parse(digits, generator.config().numClasses(), "digits");
@@ -248,47 +265,6 @@ final class Routes extends Handler.Abstract {
           labels.length + " digits are more than this server's bound of " + max + " per request");
     }
     return labels;
-  }
-
-  private static void checkKnown(Fields q, Set<String> known) {
-    for (String name : q.getNames()) {
-      if (!known.contains(name)) {
-        throw HttpError.badRequest(
-            "unknown parameter '" + name + "'; this endpoint takes " + String.join(", ", known));
-      }
-    }
-  }
-
-  private static long longParam(Fields q, String name, long otherwise) {
-    String v = q.getValue(name);
-    return v == null || v.isEmpty() ? otherwise : parseLong(name, v);
-  }
-
-  private static long parseLong(String name, String v) {
-    try {
-      return Long.parseLong(v.strip());
-    } catch (NumberFormatException e) {
-      throw HttpError.badRequest(name + ": '" + v + "' is not a whole number");
-    }
-  }
-
-  private static boolean boolParam(Fields q, String name) {
-    String v = q.getValue(name);
-    if (v == null || v.isEmpty() || v.equals("false") || v.equals("0")) {
-      return false;
-    }
-    if (v.equals("true") || v.equals("1")) {
-      return true;
-    }
-    throw HttpError.badRequest(name + " must be true or false, got '" + v + "'");
-  }
-
-  private static float floatParam(String v) {
-    try {
-      return Float.parseFloat(v.strip());
-    } catch (NumberFormatException e) {
-      throw HttpError.badRequest("truncation: '" + v + "' is not a number");
-    }
   }
 
   private static byte[] png(BufferedImage image) {

@@ -142,16 +142,16 @@ final class TensorJson {
         if (!number) {
           throw typeError(json, dtype);
         }
-        double d = Double.parseDouble(text);
+        // The float nearest the decimal as written (as C's strtof): one rounding, not two
+        // through double; beyond the largest float that is infinity, refused like 1e39.
+        float f = Float.parseFloat(text);
         boolean lossless =
-            integer
-                ? Math.abs(d) <= (1 << 24) - 1
-                : Double.isInfinite(d) || Math.abs(d) <= Float.MAX_VALUE;
+            integer ? Math.abs(Double.parseDouble(text)) <= (1 << 24) - 1 : !Float.isInfinite(f);
         if (!lossless) {
           throw HttpError.badRequest(
               "Cannot convert JSON value: " + text + " to float without loss of precision.");
         }
-        ((float[]) values)[i] = (float) d;
+        ((float[]) values)[i] = f;
       }
       case DT_INT32 -> {
         Long v = integer ? parseLong(text) : null;

@@ -62,6 +62,9 @@ class BrowserTest {
       page.send("Page.navigate", nav);
       loaded.get(60, TimeUnit.SECONDS);
 
+      // The page's own style and script run under its Content-Security-Policy (by their hashes).
+      assertEquals("768px", page.eval("getComputedStyle(document.body).maxWidth").getAsString());
+
       // The default strip, 2026112701, on load: ten tiles of 32 × 32.
       JsonArray first = page.eval(stripWith("digits=2026112701", 320)).getAsJsonArray();
       assertEquals(32, first.get(1).getAsInt());

@@ -76,7 +76,7 @@ class ConcurrencyAndShutdownTest {
     try (Socket s = new Socket("127.0.0.1", port)) {
       OutputStream out = s.getOutputStream();
       String head =
-          "POST /v1/models/cgan:predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          "POST /v1/models/cgan:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               + "Content-Length: "
               + body.length
               + "\r\n\r\n";
@@ -93,6 +93,94 @@ class ConcurrencyAndShutdownTest {
       org.junit.jupiter.api.Assertions.assertTrue(answer.contains("\"pixels\""), answer);
       closing.get(30, TimeUnit.SECONDS);
     }
+    assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
+  @Test
+  @Timeout(60)
+  void aRequestOnAnOpenConnectionDuringTheStopIsA503InJson() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    int port = server.port();
+    CountDownLatch handling = new CountDownLatch(1);
+    String status = "GET /v1/models/cgan HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    try (Socket inFlight = RawHttp.open(port);
+        Socket keptAlive = RawHttp.open(port)) {
+      keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
+      assertEquals(200, RawHttp.read(keptAlive.getInputStream(), false).status());
+      // A request whose body is still coming holds the stop in its graceful wait.
+      server.onRequest(handling::countDown);
+      inFlight
+          .getOutputStream()
+          .write(
+              ("POST /v1/models/cgan:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 80\r\n"
+                      + "\r\n{")
+                  .getBytes(StandardCharsets.US_ASCII));
+      handling.await();
+      server.onRequest(() -> {});
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+      waitUntilRefused(port);
+      // The stop refuses new requests a moment after the port closes; ask until it does.
+      RawHttp.Reply r = null;
+      for (int i = 0; i < 20 && (r == null || r.status() == 200); i++) {
+        keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
+        r = RawHttp.read(keptAlive.getInputStream(), false);
+      }
+      RawHttp.assertError(
+          r, 503, "the server is stopping: send the request to another instance, or later");
+      inFlight.close();
+      closing.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void anIdleKeepAliveClientDoesNotHoldTheStop() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    // The client keeps its connection open for the next request, as a browser does.
+    var r =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(server.uri().resolve("v1/models/cgan")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    long t0 = System.nanoTime();
+    server.close();
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println(
+        "[ConcurrencyAndShutdownTest] stop with an idle keep-alive client: " + ms + " ms");
+    org.junit.jupiter.api.Assertions.assertTrue(ms < 10_000, ms + " ms, not the 30 s stop timeout");
+  }
+
+  @Test
+  @Timeout(60)
+  void closesFromManyThreadsAtOnceAllReturnAndThePortCloses() throws Exception {
+    CganServer server = TinyModel.start(CganServer.Settings.defaults().withPort(0));
+    int port = server.port();
+    assertEquals(200, RawHttp.exchange(port, RawHttp.get("GET", "/v1/models/cgan")).status());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> closes = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        closes.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  server.close();
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (Future<?> f : closes) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    server.close();
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
   }
 
