@@ -2,12 +2,15 @@ package dev.cgan.cli;
 
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
+import dev.cgan.server.ModelUnavailableException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,13 +64,30 @@ final class ServeCommand implements Callable<Integer> {
       description = "Model name in /v1/models/NAME (default: ${DEFAULT-VALUE}).")
   String name;
 
+  @Option(
+      names = "--allowed-hosts",
+      paramLabel = "HOST",
+      split = ",",
+      description =
+          "Host names the server answers besides its own loopback names, comma-separated, for a"
+              + " proxy or a name in /etc/hosts (default: none; a server on 127.0.0.1 then answers"
+              + " only localhost, 127.x.x.x and [::1], against DNS rebinding; * for any).")
+  List<String> allowedHosts = new ArrayList<>();
+
   @Override
   public Integer call() throws IOException {
     CganServer.Settings settings = settings();
     PrintWriter out = spec.commandLine().getOut();
     try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
       Signals.serveUntilStopped(
-          () -> CganServer.start(g, settings),
+          () -> {
+            try {
+              return CganServer.start(g, settings);
+            } catch (ModelUnavailableException e) {
+              // The server knows the generator, not where it came from: name the folder here.
+              throw new IOException(model.dir + ": " + e.getMessage(), e);
+            }
+          },
           server -> {
             out.println(
                 "serving "
@@ -102,10 +122,15 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
     try {
-      return settings.withModel(name);
+      settings = settings.withModel(name);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(), "--name " + e.getMessage().replaceFirst("^model name ", ""));
+    }
+    try {
+      return settings.withAllowedHosts(List.copyOf(allowedHosts));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--allowed-hosts: " + e.getMessage());
     }
   }
 

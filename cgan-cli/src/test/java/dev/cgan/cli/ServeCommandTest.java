@@ -61,6 +61,27 @@ class ServeCommandTest {
   }
 
   @Test
+  void aModelThatCannotGenerateIsRefusedAtStartNamingItsFolder() throws Exception {
+    Path broken = tmp.resolve("broken-export");
+    assertEquals(
+        0, CliTest.cgan("export", "--model", run.toString(), "--out", broken.toString()).code());
+    java.nio.file.Files.delete(broken.resolve("variables/variables.index"));
+    CliTest.Outcome o = CliTest.cgan("serve", "--model", broken.toString(), "--port", "0");
+    assertEquals(Main.FAILED, o.code(), o.err());
+    assertTrue(o.err().startsWith("error: " + broken), o.err());
+    assertEquals(1, o.err().strip().lines().count(), o.err());
+  }
+
+  @Test
+  void allowedHostsAreCheckedAsOptions() {
+    CliTest.Outcome o =
+        CliTest.cgan("serve", "--model", run.toString(), "--allowed-hosts", "ok.example,bad:80");
+    assertEquals(Main.USAGE, o.code(), o.err());
+    assertTrue(
+        o.err().startsWith("error: --allowed-hosts: allowed host 'bad:80' must be"), o.err());
+  }
+
+  @Test
   void aMissingModelOrABusyPortIsOneLine() throws Exception {
     CliTest.Outcome missing = CliTest.cgan("serve", "--model", tmp.resolve("nope").toString());
     assertEquals(Main.FAILED, missing.code());
