@@ -636,7 +636,7 @@ class BadInputTest {
           data.resolve("train-images-idx3-ubyte.gz")
               + ": training on 48 images of 28x28 needs about "
               + mib(need.nativeBytes())
-              + " MiB of memory (TensorFlow keeps up to 16 copies of the data while it builds the"
+              + " MiB of memory (TensorFlow keeps up to 21 copies of the data while it builds the"
               + " graph: "
               + mib(need.dataBytes())
               + " MiB), and this machine has "

@@ -101,7 +101,7 @@ class MemoryCheckTest {
           shape(s).source()
               + ": training on 320 images of 28x28 needs about "
               + mib(need.nativeBytes())
-              + " MiB of memory (TensorFlow keeps up to 16 copies of the data while it builds the"
+              + " MiB of memory (TensorFlow keeps up to 21 copies of the data while it builds the"
               + " graph: "
               + mib(need.dataBytes())
               + " MiB), and this machine has "
