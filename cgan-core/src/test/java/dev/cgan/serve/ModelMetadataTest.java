@@ -86,4 +86,26 @@ class ModelMetadataTest {
             + ": unreadable metadata (model is missing, expected an object)",
         assertThrows(IOException.class, () -> ModelMetadata.read(dir)).getMessage());
   }
+
+  /** A file far larger than any cgan.json is refused after 1 MiB, not read whole; so is Latin-1. */
+  @Test
+  void aHugeOrNonUtf8FileIsRefusedNamingIt() throws IOException {
+    Path big = export(written().replace("\"iterations\"", " ".repeat(2 << 20) + "\"iterations\""));
+    Path file = big.resolve(ModelMetadata.FILE);
+    assertEquals(
+        file
+            + ": unreadable metadata (expected at most 1048576 bytes, found "
+            + Files.size(file)
+            + " bytes)",
+        assertThrows(IOException.class, () -> ModelMetadata.read(big)).getMessage());
+    Path latin1 = export("");
+    Files.write(
+        latin1.resolve(ModelMetadata.FILE),
+        written()
+            .replace("2.18.0", "2.18.0\u00e9")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertEquals(
+        latin1.resolve(ModelMetadata.FILE) + ": unreadable metadata (not UTF-8 text)",
+        assertThrows(IOException.class, () -> ModelMetadata.read(latin1)).getMessage());
+  }
 }
