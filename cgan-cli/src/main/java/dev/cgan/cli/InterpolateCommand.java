@@ -160,7 +160,17 @@ final class InterpolateCommand implements Callable<Integer> {
       try {
         ab[i] = Long.parseLong(parts[i].strip());
       } catch (NumberFormatException e) {
-        throw usage("--seeds: '" + parts[i] + "' is not a seed (a whole number), in " + seeds);
+        throw usage(
+            parts[i].strip().matches("[-+]?\\d+")
+                ? "--seeds: '"
+                    + parts[i]
+                    + "' is out of range: a seed is a whole number from "
+                    + Long.MIN_VALUE
+                    + " to "
+                    + Long.MAX_VALUE
+                    + ", in "
+                    + seeds
+                : "--seeds: '" + parts[i] + "' is not a seed (a whole number), in " + seeds);
       }
     }
     return ab;

@@ -55,6 +55,9 @@ public final class Main {
   /** Runs one command line; returns its exit code. Never throws for user errors. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    for (String command : new String[] {"train", "generate", "interpolate"}) {
+      Options.registerNumbers(cli.getSubcommands().get(command));
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
@@ -78,6 +81,19 @@ public final class Main {
         });
     try {
       return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands errors on; what was being built is garbage once the error is here.
+      Runtime rt = Runtime.getRuntime();
+      err.println(
+          "error: out of memory ("
+              + describe(e)
+              + "); this JVM may use "
+              + (rt.maxMemory() >> 20)
+              + " MiB of heap: raise it with -Xmx, or give the command less to do");
+      if (System.getenv("CGAN_DEBUG") != null) {
+        e.printStackTrace(err);
+      }
+      return FAILED;
     } catch (LinkageError e) {
       // TensorFlow's native library is unpacked into JavaCPP's cache (~/.javacpp/cache) and
       // java.io.tmpdir on first use; without a writable one, the JVM says so in 37 lines.

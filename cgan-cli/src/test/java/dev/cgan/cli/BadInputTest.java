@@ -12,9 +12,13 @@ import dev.cgan.data.IdxFile;
 import dev.cgan.data.InvalidDataException;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.data.MnistDownloader;
+import dev.cgan.model.CganConfig;
 import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
+import dev.cgan.serve.ModelMetadata;
+import dev.cgan.train.internal.MemoryLimits;
 import dev.cgan.train.internal.RunFolder;
+import dev.cgan.train.internal.TrainingMemory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -320,11 +325,112 @@ class BadInputTest {
     assertFailure(
         cgan("generate", "--model", run.toString(), "--digits", "1", "--seed", "abc"),
         Main.USAGE,
-        "Invalid value for option '--seed': 'abc' is not a long");
+        "Invalid value for option '--seed': expected a whole number from -9223372036854775808 to"
+            + " 9223372036854775807, got 'abc'");
     assertFailure(
         train("--data", data.toString(), "--seed", "1.5"),
         Main.USAGE,
-        "Invalid value for option '--seed': '1.5' is not a long");
+        "Invalid value for option '--seed': expected a whole number from -9223372036854775808 to"
+            + " 9223372036854775807, got '1.5'");
+  }
+
+  /**
+   * Numbers are taken exactly as typed: one that does not fit its option's type is refused naming
+   * the option and the value as typed, never rounded, wrapped or turned into a denormal that
+   * TensorFlow reads as 0 (--truncation 1e-45 used to truncate nothing).
+   */
+  @Test
+  void numbersThatDoNotFitTheirOptionAreRefusedAsTyped() {
+    String model = run.toString();
+    String png = tmp.resolve("never.png").toString();
+    String gif = tmp.resolve("never.gif").toString();
+    String longs = "expected a whole number from -9223372036854775808 to 9223372036854775807";
+    String ints = "expected a whole number from -2147483648 to 2147483647";
+    String floats =
+        "expected a decimal number a float holds (0, or 1.17549435E-38 to 3.4028235E38 either"
+            + " side of it)";
+    String[][] cases = {
+      {"generate --digits 1 --truncation 1e-45", "--truncation': " + floats + ", got '1e-45'"},
+      {"generate --digits 1 --truncation 1e39", "--truncation': " + floats + ", got '1e39'"},
+      {
+        "generate --digits 1 --truncation 0x1p-3",
+        "--truncation': expected a decimal number such as 0.25, got '0x1p-3'"
+      },
+      {
+        "generate --digits 1 --truncation NaN",
+        "--truncation': expected a decimal number such as 0.25, got 'NaN'"
+      },
+      {
+        "generate --digits 1 --seed 9223372036854775808",
+        "--seed': " + longs + ", got '9223372036854775808'"
+      },
+      {"interpolate --classes 0,1 --steps 4294967298", "--steps': " + ints + ", got '4294967298'"},
+      {"interpolate --classes 0,1 --fps 99999999999", "--fps': " + ints + ", got '99999999999'"},
+      {
+        "interpolate --classes 0,1 --seed -9223372036854775809",
+        "--seed': " + longs + ", got '-9223372036854775809'"
+      }
+    };
+    for (String[] c : cases) {
+      List<String> args = new ArrayList<>(Arrays.asList(c[0].split(" ")));
+      args.addAll(1, List.of("--model", model));
+      args.addAll(List.of("-o", c[0].startsWith("generate") ? png : gif));
+      assertFailure(
+          cgan(args.toArray(String[]::new)), Main.USAGE, "Invalid value for option '" + c[1]);
+    }
+    assertFailure(
+        cgan("generate", "--model", model, "--digits", "1", "--truncation", "0.001", "-o", png),
+        Main.USAGE,
+        "--truncation must be at least 0.01 (below it every seed draws nearly the same image),"
+            + " got 0.001");
+    assertFailure(
+        cgan(
+            "interpolate",
+            "--model",
+            model,
+            "--digits",
+            "01",
+            "--seeds",
+            "1,9223372036854775808",
+            "-o",
+            gif),
+        Main.USAGE,
+        "--seeds: '9223372036854775808' is out of range: a seed is a whole number from"
+            + " -9223372036854775808 to 9223372036854775807, in 1,9223372036854775808");
+    for (String[] c :
+        new String[][] {
+          {"--iterations", "9223372036854775808", longs},
+          {"--epochs", "2147483648", ints},
+          {"--batch", "1e2", ints},
+          {"--keep", "-2147483649", ints}
+        }) {
+      assertFailure(
+          train("--data", data.toString(), c[0], c[1]),
+          Main.USAGE,
+          "Invalid value for option '" + c[0] + "': " + c[2] + ", got '" + c[1] + "'");
+    }
+    assertFalse(Files.exists(Path.of(png)));
+    assertFalse(Files.exists(Path.of(gif)));
+  }
+
+  /** Labels are checked against the model's own classes, not against every int there is. */
+  @Test
+  void aLabelBelowZeroNamesTheModelsClasses() {
+    String png = tmp.resolve("never.png").toString();
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--labels=-1", "-o", png),
+        Main.USAGE,
+        "--labels: class -1 at position 1 is not a class of this model (it has classes 0-2)");
+    assertFailure(
+        cgan("generate", "--model", run.toString(), "--labels", "1,-1", "-o", png),
+        Main.USAGE,
+        "--labels: class -1 at position 2 is not a class of this model (it has classes 0-2)");
+    // A misspelling is still found before the model is loaded.
+    assertFailure(
+        cgan("generate", "--model", tmp.resolve("nope").toString(), "--labels", "-1,x", "-o", png),
+        Main.USAGE,
+        "not a class index: 'x' at position 2 of --labels -1,x");
+    assertFalse(Files.exists(Path.of(png)));
   }
 
   @Test
@@ -390,6 +496,180 @@ class BadInputTest {
       assertFailure(
           o, Main.FAILED, prefix + "network and data of " + other.resolve("run.json") + ": ");
       assertEquals(List.of("ckpt-2"), RunFolder.open(other).checkpoints().list());
+    }
+  }
+
+  /**
+   * A run.json with a field of the wrong type, missing, out of range or absurd: one line naming the
+   * file and the field, exit 1 (bad data), from every command that reads it; nothing changes.
+   */
+  @Test
+  void runJsonFieldsThatCannotWorkAreNamed() throws Exception {
+    String[][] edits = {
+      {
+        "\"numClasses\": 3",
+        "\"numClasses\": 2147483647",
+        "spec.model.numClasses must be a whole number from 2 to 256, found 2147483647"
+      },
+      {
+        "\"channels\": 1",
+        "\"channels\": 3",
+        "spec.model.channels must be 1 (only grey images are supported), found 3"
+      },
+      {
+        "\"iterations\": 2",
+        "\"iterations\": 9223372036854775808",
+        "spec.iterations must be a whole number from 0 to 9223372036854775807, found"
+            + " 9223372036854775808"
+      },
+      {
+        "\"batchSize\": 8",
+        "\"batchSize\": \"8\"",
+        "spec.batchSize must be a whole number from 2 to 2147483647, found the string \"8\""
+      },
+      {
+        "\"batchSize\": 8",
+        "\"batchSize\": 3.5",
+        "spec.batchSize must be a whole number from 2 to 2147483647, found 3.5"
+      },
+      {
+        "\"batchSize\": 8",
+        "\"batchSize\": null",
+        "spec.batchSize must be a whole number from 2 to 2147483647, found null"
+      },
+      {"\"keep\": 3,", "", "keep is missing, expected a whole number from 1 to 2147483647"},
+      {
+        "\"sampleInterval\": 100",
+        "\"sampleInterval\": -100",
+        "sampleInterval must be a whole number from 1 to 2147483647, found -100"
+      }
+    };
+    for (String[] edit : edits) {
+      Path bad = copyRun(run, tmp.resolve("json-" + System.nanoTime()), edit[0], edit[1]);
+      String message = bad.resolve("run.json") + ": unreadable run configuration (" + edit[2] + ")";
+      Map<String, String> before = HostileRunFolderTest.snapshot(bad);
+      Path png = tmp.resolve("never.png");
+      assertFailure(
+          cgan("generate", "--model", bad.toString(), "--digits", "1", "-o", png.toString()),
+          Main.FAILED,
+          message);
+      assertFailure(cgan("train", "--resume", bad.toString()), Main.FAILED, message);
+      assertFailure(
+          cgan("export", "--model", bad.toString(), "--out", tmp.resolve("x").toString()),
+          Main.FAILED,
+          message);
+      IOException e = assertThrows(IOException.class, () -> CganGenerator.load(bad));
+      assertEquals(message, e.getMessage());
+      assertEquals(before, HostileRunFolderTest.snapshot(bad), edit[1]);
+      assertFalse(Files.exists(png));
+      assertFalse(Files.exists(tmp.resolve("x")));
+    }
+  }
+
+  /**
+   * An export's cgan.json without its model, or describing another model than its graph (16×16
+   * tiles for a graph that draws 8×8 images): named at load, exit 1, never a pixel-count error.
+   */
+  @Test
+  void cganJsonThatIsIncompleteOrNotThisModelsIsNamed() throws Exception {
+    Path export = run.resolve("saved_model");
+    String json = Files.readString(export.resolve(ModelMetadata.FILE));
+    String[][] edits = {
+      {
+        json.replaceAll("(?s)\"model\": \\{.*?},", ""),
+        "unreadable metadata (model is missing, expected an object)"
+      },
+      {
+        json.replace("\"imageSize\": 8", "\"imageSize\": 16"),
+        "model.imageSize 16 and model.channels 1 do not fit the SavedModel's graph, whose"
+            + " 'generate' signature draws images of shape [-1, 8, 8, 1]; the metadata does not"
+            + " describe this model"
+      },
+      {
+        json.replace("\"numClasses\": 3", "\"numClasses\": 10"),
+        "model.numClasses 10 does not fit the SavedModel's graph, whose label_weights input has"
+            + " shape [-1, 3]; the metadata does not describe this model"
+      },
+      {
+        json.replace("\"iterations\": 2", "\"iterations\": 1e400000"),
+        "unreadable metadata (iterations must be a whole number from 0 to 9223372036854775807,"
+            + " found 1e400000)"
+      }
+    };
+    for (String[] edit : edits) {
+      assertFalse(edit[0].equals(json), edit[1]);
+      Path copy = tmp.resolve("export-" + System.nanoTime());
+      copyTree(export, copy);
+      Files.writeString(copy.resolve(ModelMetadata.FILE), edit[0]);
+      Map<String, String> before = HostileRunFolderTest.snapshot(copy);
+      String message = copy.resolve(ModelMetadata.FILE) + ": " + edit[1];
+      Path png = tmp.resolve("never.png");
+      assertFailure(
+          cgan("generate", "--model", copy.toString(), "--digits", "1", "-o", png.toString()),
+          Main.FAILED,
+          message);
+      assertEquals(
+          message, assertThrows(IOException.class, () -> CganGenerator.load(copy)).getMessage());
+      assertEquals(before, HostileRunFolderTest.snapshot(copy));
+      assertFalse(Files.exists(png));
+    }
+  }
+
+  /**
+   * Data that would not fit this machine's memory once TensorFlow has copied it into the graph is
+   * refused from the files' headers, before it is read and before a run folder is made; here with a
+   * limit a little below what 48 images need, in place of this machine's.
+   */
+  @Test
+  void dataTooLargeForThisMachineIsRefusedBeforeAnythingIsWritten() throws Exception {
+    DataSource source = DataSource.idxFolder(data);
+    TrainingMemory need =
+        TrainingMemory.of(
+            CganConfig.reference().withNumClasses(3).withImageSize(8), 8, true, source.shape());
+    long available = need.modelBytes() + need.dataBytes() / 2;
+    Map<String, String> before = HostileRunFolderTest.snapshot(data);
+    try (AutoCloseable limits =
+        MemoryLimits.override(new MemoryLimits(1L << 40, 0, 1L << 40, available, "a test"))) {
+      assertFailure(
+          train("--data", data.toString(), "--classes", "3"),
+          Main.FAILED,
+          data.resolve("train-images-idx3-ubyte.gz")
+              + ": training on 48 images of 28x28 needs about "
+              + mib(need.nativeBytes())
+              + " MiB of memory (TensorFlow keeps up to 21 copies of the data while it builds the"
+              + " graph: "
+              + mib(need.dataBytes())
+              + " MiB), and this machine has "
+              + (available >> 20)
+              + " MiB available (a test); train on fewer images");
+    }
+    // The Java heap, for a JVM of 16 KiB.
+    try (AutoCloseable limits =
+        MemoryLimits.override(new MemoryLimits(16 << 10, 0, 16 << 10, 1L << 40, "a test"))) {
+      assertFailure(
+          train("--data", data.toString(), "--classes", "3"),
+          Main.FAILED,
+          data.resolve("train-images-idx3-ubyte.gz")
+              + ": 48 images of 28x28 need about 1 MiB of Java heap to load, and this JVM has 0"
+              + " MiB free of its 0 MiB maximum; raise it with -Xmx, or train on fewer images");
+    }
+    assertEquals(before, HostileRunFolderTest.snapshot(data));
+  }
+
+  private static long mib(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
     }
   }
 
@@ -468,7 +748,8 @@ class BadInputTest {
     assertFailure(
         train("--data", data.toString(), "--batch", "two"),
         Main.USAGE,
-        "Invalid value for option '--batch': 'two' is not an int");
+        "Invalid value for option '--batch': expected a whole number from -2147483648 to"
+            + " 2147483647, got 'two'");
     assertFailure(
         cgan("train", "--resume", run.toString(), "--epochs", "-2"),
         Main.USAGE,

@@ -3,6 +3,8 @@ package dev.cgan.data;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -132,6 +134,28 @@ public sealed interface DataSource {
    *     than {@code numClasses} classes
    */
   default LabeledImages load(int numClasses, MnistDownloader.Progress progress) throws IOException {
+    try {
+      return loadData(numClasses, progress);
+    } catch (OutOfMemoryError e) {
+      // What was being allocated is gone again once the error leaves this frame.
+      Runtime rt = Runtime.getRuntime();
+      String name =
+          this instanceof IdxFiles f
+              ? f.images().toString()
+              : this instanceof IdxFolder d ? d.dir().toString() : id();
+      throw new IOException(
+          name
+              + ": out of memory while loading the data ("
+              + e.getMessage()
+              + "); this JVM may use "
+              + (rt.maxMemory() >> 20)
+              + " MiB of heap (raise it with -Xmx)",
+          e);
+    }
+  }
+
+  private LabeledImages loadData(int numClasses, MnistDownloader.Progress progress)
+      throws IOException {
     LabeledImages data;
     if (this instanceof IdxFiles f) {
       // Read with the count, so that a label out of range is reported with its file and index.
@@ -163,10 +187,68 @@ public sealed interface DataSource {
                 + numClasses
                 + " classes");
       }
-      data =
-          LabeledImages.of(data.pixels(), data.labels(), data.height(), data.width(), numClasses);
+      data = data.withNumClasses(numClasses);
     }
     return data;
+  }
+
+  /**
+   * How much data {@link #load} will read, from the files' headers alone: nothing is inflated or
+   * allocated, and MNIST is not downloaded (its size is known).
+   *
+   * @throws InvalidDataException when a header is malformed or the headers disagree
+   * @throws java.nio.file.NoSuchFileException when a file is missing
+   */
+  default DataShape shape() throws IOException {
+    if (this instanceof Embedded) {
+      // The resources are inflated, then copied once into the set: two copies at the peak.
+      return new DataShape(id(), EmbeddedMnist.COUNT, 28, 28, 2);
+    }
+    if (this instanceof Mnist) {
+      return new DataShape(id(), DataShape.MNIST_COUNT, 28, 28, 1);
+    }
+    Path images;
+    Path labels;
+    if (this instanceof IdxFiles f) {
+      images = f.images();
+      labels = f.labels();
+    } else {
+      Path dir = ((IdxFolder) this).dir();
+      if (!Files.isDirectory(dir)) {
+        throw new NoSuchFileException(dir.toString(), null, "not a directory");
+      }
+      images = LabeledImages.find(dir, "train-images-idx3-ubyte");
+      labels = LabeledImages.find(dir, "train-labels-idx1-ubyte");
+    }
+    IdxFile.Header ih = LabeledImages.readHeaders(images, labels);
+    return new DataShape(images.toString(), ih.dim(0), ih.dim(1), ih.dim(2), 1);
+  }
+
+  /**
+   * The size of a data set before it is loaded.
+   *
+   * @param source what to name when the data is too large: the images file, or the source's id
+   * @param count N, the number of images
+   * @param height H
+   * @param width W
+   * @param heapCopies copies of the N×H×W pixels on the Java heap at once while loading
+   */
+  record DataShape(String source, int count, int height, int width, int heapCopies) {
+    /** The full MNIST training set's size. */
+    public static final int MNIST_COUNT = 60_000;
+
+    /** N×H×W: the bytes of the pixels, one byte each. */
+    public long pixelBytes() {
+      return (long) count * height * width;
+    }
+
+    /**
+     * The Java heap the loaded set and its loading need at the peak: the pixels (as often as they
+     * are copied), the labels file's bytes and the labels as ints.
+     */
+    public long heapBytes() {
+      return heapCopies * pixelBytes() + 5L * count;
+    }
   }
 
   /** {@link #id()} of the embedded set. */

@@ -129,15 +129,10 @@ public final class IdxFile {
    * @throws IOException if the stream fails
    */
   public static IdxFile read(InputStream in, String source) throws IOException {
-    PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(in, 1 << 16), 2);
-    byte[] head = peek.readNBytes(2);
-    peek.unread(head);
-    boolean gzip = head.length == 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
-    if (!gzip) {
-      return parse(peek, source);
-    }
     try {
-      return parse(new GZIPInputStream(peek, 1 << 16), source);
+      InputStream body = decoded(in);
+      Header header = parseHeader(body, source);
+      return new IdxFile(source, header.type(), header.dims(), readPayload(body, header));
     } catch (EOFException e) {
       throw new InvalidDataException(source, "truncated gzip data (" + e.getMessage() + ")", e);
     } catch (ZipException e) {
@@ -145,7 +140,97 @@ public final class IdxFile {
     }
   }
 
-  private static IdxFile parse(InputStream in, String source) throws IOException {
+  /**
+   * What the header of an IDX file (plain or gzip-compressed) declares, read without reading or
+   * inflating its elements: what loading the file will allocate is known before it is allocated.
+   *
+   * @throws InvalidDataException if the header is malformed
+   * @throws IOException if the file cannot be read
+   */
+  public static Header readHeader(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path);
+        InputStream body = decoded(in)) {
+      return parseHeader(body, path.toString());
+    } catch (EOFException e) {
+      throw new InvalidDataException(
+          path.toString(), "truncated gzip data (" + e.getMessage() + ")", e);
+    } catch (ZipException e) {
+      throw new InvalidDataException(
+          path.toString(), "corrupt gzip data (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The IDX bytes of {@code in}: inflated when they start with the gzip magic bytes. */
+  private static InputStream decoded(InputStream in) throws IOException {
+    PushbackInputStream peek = new PushbackInputStream(new BufferedInputStream(in, 1 << 16), 2);
+    byte[] head = peek.readNBytes(2);
+    peek.unread(head);
+    boolean gzip = head.length == 2 && (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+    return gzip ? new GZIPInputStream(peek, 1 << 16) : peek;
+  }
+
+  /**
+   * What an IDX header declares: the element type and the dimensions.
+   *
+   * @param source the file, as messages name it
+   * @param type the element type
+   * @param dims the dimensions, outermost first, each positive
+   */
+  public record Header(String source, Type type, int[] dims) {
+    public Header {
+      dims = dims.clone();
+    }
+
+    /** The dimensions, outermost first; a copy. */
+    @Override
+    public int[] dims() {
+      return dims.clone();
+    }
+
+    /** The size of dimension {@code i}, outermost first. */
+    public int dim(int i) {
+      return dims[i];
+    }
+
+    /** The number of dimensions. */
+    public int rank() {
+      return dims.length;
+    }
+
+    /** The bytes of the elements, as the header declares them (under 2^31, checked on reading). */
+    public long payloadBytes() {
+      long n = type.size;
+      for (int d : dims) {
+        n *= d;
+      }
+      return n;
+    }
+
+    /** As {@link IdxFile#requireUbyte}, before the elements are read. */
+    public void requireUbyte(int rank, String shape) throws InvalidDataException {
+      IdxFile.requireUbyte(source, type, dims, rank, shape);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Header h
+          && h.source.equals(source)
+          && h.type == type
+          && Arrays.equals(h.dims, dims);
+    }
+
+    @Override
+    public int hashCode() {
+      return source.hashCode() * 31 + Arrays.hashCode(dims);
+    }
+
+    @Override
+    public String toString() {
+      return "IdxFile.Header[" + source + ", " + describe(dims, dims.length, type) + "]";
+    }
+  }
+
+  private static Header parseHeader(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(4);
     if (magic.length == 0) {
       throw new InvalidDataException(source, "empty file, expected an IDX header");
@@ -222,33 +307,65 @@ public final class IdxFile {
                 + " bytes that can be loaded");
       }
     }
-    byte[] payload = in.readNBytes((int) expected);
-    if (payload.length < expected) {
+    return new Header(source, type, dims);
+  }
+
+  /**
+   * Bytes past the end the header declares are counted up to this many: a gzip body can inflate to
+   * far more than its file holds, and they are an error however many there are.
+   */
+  static final int TRAILING_COUNTED = 1 << 20;
+
+  private static byte[] readPayload(InputStream in, Header header) throws IOException {
+    String source = header.source();
+    long expected = header.payloadBytes();
+    String declared = describe(header.dims, header.dims.length, header.type());
+    byte[] payload;
+    try {
+      payload = new byte[(int) expected];
+    } catch (OutOfMemoryError e) {
+      Runtime rt = Runtime.getRuntime();
+      throw new IOException(
+          source
+              + ": out of Java heap loading "
+              + declared
+              + " ("
+              + (expected >> 20)
+              + " MiB); this JVM may use "
+              + (rt.maxMemory() >> 20)
+              + " MiB of heap (raise it with -Xmx)");
+    }
+    // Into the array itself: readNBytes(int) gathers chunks and then copies them, twice the heap.
+    int read = in.readNBytes(payload, 0, payload.length);
+    if (read < expected) {
       throw new InvalidDataException(
           source,
-          "header says "
-              + describe(dims, rank, type)
-              + " = "
-              + expected
-              + " bytes, found "
-              + payload.length
-              + " (truncated?)");
+          "header says " + declared + " = " + expected + " bytes, found " + read + " (truncated?)");
     }
     if (in.read() != -1) {
-      long extra = 1 + in.transferTo(OutputStream.nullOutputStream());
+      long extra = 1 + count(in, TRAILING_COUNTED);
       throw new InvalidDataException(
           source,
           "header says "
-              + describe(dims, rank, type)
+              + declared
               + " = "
               + expected
               + " bytes, found "
-              + (expected + extra)
-              + " ("
-              + extra
-              + " trailing bytes)");
+              + (extra > TRAILING_COUNTED
+                  ? "more than " + (expected + TRAILING_COUNTED) + " (stopped reading there)"
+                  : (expected + extra) + " (" + extra + " trailing bytes)"));
     }
-    return new IdxFile(source, type, dims, payload);
+    return payload;
+  }
+
+  /** Reads on until the end or past {@code limit} bytes; returns how many were read. */
+  private static long count(InputStream in, long limit) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    for (int r; n <= limit && (r = in.read(buf)) != -1; ) {
+      n += r;
+    }
+    return n;
   }
 
   private static String describe(int[] dims, int n, Type type) {
@@ -417,6 +534,11 @@ public final class IdxFile {
    * @throws InvalidDataException naming the wanted and the found type and shape
    */
   public void requireUbyte(int rank, String shape) throws InvalidDataException {
+    requireUbyte(source, type, dims, rank, shape);
+  }
+
+  private static void requireUbyte(String source, Type type, int[] dims, int rank, String shape)
+      throws InvalidDataException {
     if (type != Type.UBYTE || dims.length != rank) {
       throw new InvalidDataException(
           source,

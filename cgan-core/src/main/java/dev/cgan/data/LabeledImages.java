@@ -101,24 +101,11 @@ public final class LabeledImages {
       throw new IllegalArgumentException(
           "numClasses must be positive, or 0 for automatic; got " + numClasses);
     }
-    IdxFile imageFile = IdxFile.read(images);
-    imageFile.requireUbyte(3, "[N, H, W]");
+    readHeaders(images, labels);
     IdxFile labelFile = IdxFile.read(labels);
     labelFile.requireUbyte(1, "[N]");
-
-    int n = imageFile.dim(0);
-    if (labelFile.dim(0) != n) {
-      throw new InvalidDataException(
-          labels.toString(),
-          "images file "
-              + images
-              + " has "
-              + n
-              + " images but labels file has "
-              + labelFile.dim(0)
-              + " labels");
-    }
     byte[] raw = labelFile.ubytes();
+    int n = raw.length;
     int[] ints = new int[n];
     int max = 0;
     for (int i = 0; i < n; i++) {
@@ -143,7 +130,51 @@ public final class LabeledImages {
               + classes
               + " classes");
     }
+    IdxFile imageFile = IdxFile.read(images);
+    imageFile.requireUbyte(3, "[N, H, W]");
+    // Read again: the file may have changed since its header was looked at.
+    requireSameCount(images, imageFile.dim(0), labels, n);
     return new LabeledImages(imageFile.ubytes(), ints, imageFile.dim(1), imageFile.dim(2), classes);
+  }
+
+  /**
+   * The images file's header, once both headers are checked: the types and shapes, and the counts
+   * against each other. A mismatch is named before anything is inflated or allocated.
+   */
+  static IdxFile.Header readHeaders(Path images, Path labels) throws IOException {
+    IdxFile.Header imageHeader = IdxFile.readHeader(images);
+    imageHeader.requireUbyte(3, "[N, H, W]");
+    IdxFile.Header labelHeader = IdxFile.readHeader(labels);
+    labelHeader.requireUbyte(1, "[N]");
+    requireSameCount(images, imageHeader.dim(0), labels, labelHeader.dim(0));
+    return imageHeader;
+  }
+
+  private static void requireSameCount(Path images, int imageCount, Path labels, int labelCount)
+      throws InvalidDataException {
+    if (labelCount != imageCount) {
+      throw new InvalidDataException(
+          labels.toString(),
+          "images file "
+              + images
+              + " has "
+              + imageCount
+              + " images but labels file has "
+              + labelCount
+              + " labels");
+    }
+  }
+
+  /**
+   * This set with {@code numClasses} classes, at least as many as its labels need; the arrays are
+   * shared, not copied (neither changes).
+   */
+  LabeledImages withNumClasses(int numClasses) {
+    if (numClasses < this.numClasses) {
+      throw new IllegalArgumentException(
+          "labels go up to " + (this.numClasses - 1) + ", more than " + numClasses + " classes");
+    }
+    return new LabeledImages(pixels, labels, height, width, numClasses);
   }
 
   /**
@@ -178,7 +209,7 @@ public final class LabeledImages {
     return read(images, labels);
   }
 
-  private static Path find(Path dir, String name) throws NoSuchFileException {
+  static Path find(Path dir, String name) throws NoSuchFileException {
     for (String candidate : new String[] {name, name + ".gz"}) {
       Path p = dir.resolve(candidate);
       if (Files.isRegularFile(p)) {

@@ -26,12 +26,51 @@ public record CganConfig(
     float dropoutRate,
     float leakySlope) {
 
+  /**
+   * The most classes: labels come from IDX files of unsigned bytes, and the sample grid has a
+   * column per class.
+   */
+  public static final int MAX_CLASSES = 256;
+
+  /** The longest noise vector: 8 times StyleGAN's 512 (the reference's is 100). */
+  public static final int MAX_LATENT_DIM = 4096;
+
+  /**
+   * The largest image side: G's last layer has 1024 × side² × channels weights, with Adam's two
+   * slots and a gradient 16 bytes each; at 256 that is already 1 GiB.
+   */
+  public static final int MAX_IMAGE_SIZE = 256;
+
   public CganConfig {
-    require(numClasses >= 2, "numClasses", "must be at least 2, got " + numClasses);
-    require(latentDim >= 1, "latentDim", "must be positive, got " + latentDim);
+    require(
+        numClasses >= 2 && numClasses <= MAX_CLASSES,
+        "numClasses",
+        "must be 2 to " + MAX_CLASSES + ", got " + numClasses);
+    require(
+        latentDim >= 1 && latentDim <= MAX_LATENT_DIM,
+        "latentDim",
+        "must be 1 to " + MAX_LATENT_DIM + ", got " + latentDim);
     require(imageSize >= 1, "imageSize", "must be positive, got " + imageSize);
-    require(channels >= 1, "channels", "must be positive, got " + channels);
-    require(batchNormEps > 0, "batchNormEps", "must be positive, got " + batchNormEps);
+    if (imageSize > MAX_IMAGE_SIZE) {
+      long weights = 1024L * imageSize * imageSize * Math.max(channels, 1);
+      throw new InvalidSettingException(
+          "imageSize",
+          "must be at most "
+              + MAX_IMAGE_SIZE
+              + " (G's last layer alone would need "
+              + (weights * 16 >> 30)
+              + " GiB with its Adam state), got "
+              + imageSize);
+    }
+    require(
+        channels == 1,
+        "channels",
+        "must be 1: only grey images are supported (the data is read as one channel), got "
+            + channels);
+    require(
+        batchNormEps > 0 && Float.isFinite(batchNormEps),
+        "batchNormEps",
+        "must be positive, got " + batchNormEps);
     require(
         batchNormMomentum > 0 && batchNormMomentum <= 1,
         "batchNormMomentum",
@@ -40,6 +79,7 @@ public record CganConfig(
         dropoutRate >= 0 && dropoutRate < 1,
         "dropoutRate",
         "must be in [0, 1), got " + dropoutRate);
+    require(Float.isFinite(leakySlope), "leakySlope", "must be a finite number, got " + leakySlope);
   }
 
   /** The reference network for MNIST. */

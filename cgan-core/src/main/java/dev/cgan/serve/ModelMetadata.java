@@ -2,8 +2,12 @@ package dev.cgan.serve;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import dev.cgan.internal.JsonFields;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Weights;
+import dev.cgan.model.internal.ConfigJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,30 +53,51 @@ public record ModelMetadata(
     Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reads the metadata of the SavedModel in {@code savedModelDir} strictly: at most 1 MiB of UTF-8,
+   * every field of its JSON type and range.
+   *
+   * @throws IOException naming the file and the field: {@code "<dir>/assets.extra/cgan.json:
+   *     unreadable metadata (model is missing, expected an object)"}
+   */
   public static ModelMetadata read(Path savedModelDir) throws IOException {
     Path file = savedModelDir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       throw new IOException(savedModelDir + " is not a cgan-java SavedModel (no " + FILE + ")");
     }
+    JsonFields f = JsonFields.read(file, "metadata");
     try {
-      ModelMetadata m =
-          GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), ModelMetadata.class);
-      if (m == null || !FORMAT.equals(m.format()) || m.model() == null) {
-        throw new IOException(
-            file
-                + ": expected format "
-                + FORMAT
-                + ", found "
-                + (m == null ? "nothing" : m.format()));
+      String format = f.string("format");
+      if (!FORMAT.equals(format)) {
+        throw f.wrong("format", "\"" + FORMAT + "\"", new JsonPrimitive(format));
       }
-      return m;
-    } catch (RuntimeException e) {
-      // Gson wraps a record constructor's refusal in "Failed to invoke constructor"; unwrap it.
-      Throwable t = e;
-      while (t.getCause() != null && t.getCause() != t) {
-        t = t.getCause();
+      CganConfig model = ConfigJson.read(f.object("model"));
+      List<String> classNames = f.optionalStrings("classNames");
+      if (classNames != null && classNames.size() != model.numClasses()) {
+        throw f.refuse(
+            "classNames",
+            "must name the "
+                + model.numClasses()
+                + " classes of model.numClasses, found "
+                + classNames.size()
+                + " names");
       }
-      throw new IOException(file + ": unreadable metadata (" + t.getMessage() + ")");
+      String weights = f.optionalString("weights");
+      if (weights != null && !weights.equals("raw") && !weights.equals("ema")) {
+        throw f.wrong("weights", "\"raw\" or \"ema\"", new JsonPrimitive(weights));
+      }
+      return new ModelMetadata(
+          format,
+          f.string("projectVersion"),
+          f.string("tensorflowVersion"),
+          model,
+          f.whole("iterations", 0, Long.MAX_VALUE),
+          classNames,
+          weights,
+          f.optionalDecimal(
+              "emaDecay", 0f, v -> v >= 0 && v < 1, "a number from 0 (none) to below 1"));
+    } catch (JsonParseException | IllegalArgumentException e) {
+      throw new IOException(file + ": unreadable metadata (" + e.getMessage() + ")", e);
     }
   }
 }

@@ -387,9 +387,9 @@ public final class RunSettings {
         require(iterations >= 0, "iterations", "must not be negative", iterations);
       }
       require(
-          classes == 0 || classes >= 2,
+          classes == 0 || classes >= 2 && classes <= CganConfig.MAX_CLASSES,
           "classes",
-          "must be at least 2, or 0 for the data's",
+          "must be 2 to " + CganConfig.MAX_CLASSES + ", or 0 for the data's",
           classes);
       if (!(learningRate > 0) || !Float.isFinite(learningRate)) {
         throw new InvalidSettingException("learningRate", "must be positive, got " + learningRate);
@@ -407,7 +407,6 @@ public final class RunSettings {
           checkpointInterval >= 1, "checkpointInterval", "must be at least 1", checkpointInterval);
       require(logInterval >= 1, "logInterval", "must be at least 1", logInterval);
       require(keep >= 1, "keep", "must be at least 1", keep);
-      checkImageSize(network);
       if (resultLabels != null) {
         parseLabels(resultLabels, Integer.MAX_VALUE);
       }
@@ -421,26 +420,6 @@ public final class RunSettings {
       if (!ok) {
         throw new InvalidSettingException(setting, rule + ", got " + value);
       }
-    }
-  }
-
-  /**
-   * The largest image side: G's last layer has 1024 × side² × channels weights, with Adam's two
-   * slots and a gradient 16 bytes each; at 256 that is already 4 GiB.
-   */
-  static final int MAX_IMAGE_SIZE = 256;
-
-  static void checkImageSize(CganConfig network) {
-    if (network.imageSize() > MAX_IMAGE_SIZE) {
-      long weights = 1024L * network.imageSize() * network.imageSize() * network.channels();
-      throw new InvalidSettingException(
-          "imageSize",
-          "must be at most "
-              + MAX_IMAGE_SIZE
-              + " (G's last layer alone would need "
-              + (weights * 16 >> 30)
-              + " GiB with its Adam state), got "
-              + network.imageSize());
     }
   }
 

@@ -10,15 +10,16 @@ import dev.cgan.model.CganConfig;
 import dev.cgan.model.Weights;
 import dev.cgan.model.internal.Seeds;
 import dev.cgan.train.internal.Checkpoints;
+import dev.cgan.train.internal.MemoryLimits;
 import dev.cgan.train.internal.RunConfig;
 import dev.cgan.train.internal.RunFolder;
 import dev.cgan.train.internal.TrainingGraph;
+import dev.cgan.train.internal.TrainingMemory;
 import dev.cgan.train.internal.TrainingSpec;
 import dev.cgan.train.internal.TrainingStep;
 import dev.cgan.train.internal.TrainingThreads;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,8 +109,17 @@ public final class TrainingRun implements AutoCloseable {
   public static TrainingRun create(
       Path folder, RunSettings settings, MnistDownloader.Progress progress) throws IOException {
     RunFolder.checkCanCreate(folder);
+    // The class count is known once the labels are read; the fewest classes give a need the run
+    // has at least, so data that cannot fit is refused before it is read.
+    DataSource.DataShape shape = settings.data().shape();
+    checkMemory(
+        settings.network().withNumClasses(Math.max(settings.classes(), 2)),
+        settings,
+        shape,
+        null,
+        false);
     LabeledImages data = settings.data().load(settings.classes(), progress);
-    RunSettings resolved = resolve(settings, data);
+    RunSettings resolved = resolve(settings, data, shape.source());
     RunFolder.Locked lock = RunFolder.create(folder, toConfig(resolved));
     return new TrainingRun(lock, resolved, data);
   }
@@ -143,6 +153,8 @@ public final class TrainingRun implements AutoCloseable {
       // Read again under the lock: what another trainer wrote before it let go counts.
       RunFolder run = RunFolder.open(folder);
       stored = fromConfig(run.config());
+      checkMemory(
+          stored.network(), stored, stored.data().shape(), folder.resolve(RunFolder.CONFIG), false);
       LabeledImages data = stored.data().load(stored.network().numClasses(), progress);
       if (data.count() < stored.batchSize()) {
         throw new InvalidSettingException(
@@ -214,7 +226,8 @@ public final class TrainingRun implements AutoCloseable {
   }
 
   /** Data-dependent checks, the class count and the length in iterations. */
-  private static RunSettings resolve(RunSettings s, LabeledImages data) {
+  private static RunSettings resolve(RunSettings s, LabeledImages data, String source)
+      throws NotEnoughMemoryException {
     int classes = s.classes() > 0 ? s.classes() : Math.max(data.numClasses(), 2);
     CganConfig network = s.network().withNumClasses(classes);
     if (s.classNames() != null && s.classNames().size() != classes) {
@@ -226,7 +239,12 @@ public final class TrainingRun implements AutoCloseable {
       throw new InvalidSettingException(
           "batchSize", s.batchSize() + " is larger than the data (" + data.count() + " images)");
     }
-    checkMemory(network, data);
+    checkMemory(
+        network,
+        s,
+        new DataSource.DataShape(source, data.count(), data.height(), data.width(), 0),
+        null,
+        true);
     String labels = s.resultLabels() != null ? s.resultLabels() : everyClass(classes);
     RunSettings.parseLabels(labels, classes);
     return s.toBuilder()
@@ -249,34 +267,88 @@ public final class TrainingRun implements AutoCloseable {
   }
 
   /**
-   * The training graph holds the data set as floats resized to the image size, and four copies of
-   * every weight (the weight, Adam's two slots, its gradient): refuse what cannot fit in this
-   * machine's memory before a folder is written.
+   * Refuses a run whose data or networks cannot fit: the data on the Java heap ({@code -Xmx}), and
+   * what TensorFlow allocates (see {@link TrainingMemory}) together with the heap still to be taken
+   * in this machine's available memory.
+   *
+   * @param config the run's run.json when resuming (then it is named for a network too large), or
+   *     null when creating (then the image size is)
+   * @param loaded whether the data is already on the heap
    */
-  private static void checkMemory(CganConfig network, LabeledImages data) {
-    long pixels = (long) network.imageSize() * network.imageSize() * network.channels();
-    long gWeights = 1024L * pixels + 110L * 128 + 128L * 256 + 256L * 512 + 512L * 1024;
-    long dWeights = (pixels + network.numClasses()) * 512L + 2L * 512 * 512;
-    long bytes = 16 * (gWeights + dWeights) + (long) data.count() * data.height() * data.width();
-    long physical = physicalMemory();
-    if (pixels > Integer.MAX_VALUE || physical > 0 && bytes > physical) {
-      throw new InvalidSettingException(
-          "imageSize",
-          network.imageSize()
-              + " needs about "
-              + (bytes >> 20)
-              + " MiB for the networks, their optimiser state and the data; this machine has "
-              + (physical >> 20)
-              + " MiB");
+  private static void checkMemory(
+      CganConfig network, RunSettings s, DataSource.DataShape data, Path config, boolean loaded)
+      throws NotEnoughMemoryException {
+    TrainingMemory need = TrainingMemory.of(network, s.batchSize(), s.emaDecay() > 0, data);
+    long heap = loaded ? 0 : need.heapBytes();
+    MemoryLimits have = MemoryLimits.current();
+    if (heap > have.freeHeap()) {
+      // Garbage counts as used until it is collected; only what stays is a reason to refuse.
+      System.gc();
+      have = MemoryLimits.current();
     }
+    String images = data.count() + " images of " + data.height() + "x" + data.width();
+    if (heap > have.freeHeap()) {
+      throw new NotEnoughMemoryException(
+          data.source()
+              + ": "
+              + images
+              + " need about "
+              + mib(heap)
+              + " MiB of Java heap to load, and this JVM has "
+              + (have.freeHeap() >> 20)
+              + " MiB free of its "
+              + (have.maxHeap() >> 20)
+              + " MiB maximum; raise it with -Xmx, or train on fewer images",
+          heap,
+          have.freeHeap());
+    }
+    long heapToTake = Math.max(0, heap - (have.committedHeap() - have.usedHeap()));
+    long total = need.nativeBytes() + heapToTake;
+    long available = have.availableNative();
+    if (total <= available) {
+      return;
+    }
+    String model =
+        "imageSize "
+            + network.imageSize()
+            + " with "
+            + network.numClasses()
+            + " classes needs about "
+            + mib(need.modelBytes())
+            + " MiB for the networks, their optimiser state, one iteration and TensorFlow itself;"
+            + " this machine has "
+            + (available >> 20)
+            + " MiB available ("
+            + have.nativeSource()
+            + ")";
+    if (need.modelBytes() > available) {
+      if (config == null) {
+        throw new InvalidSettingException("imageSize", model);
+      }
+      throw new NotEnoughMemoryException(config + ": " + model, need.modelBytes(), available);
+    }
+    throw new NotEnoughMemoryException(
+        data.source()
+            + ": training on "
+            + images
+            + " needs about "
+            + mib(total)
+            + " MiB of memory (TensorFlow keeps up to "
+            + TrainingMemory.DATA_COPIES
+            + " copies of the data while it builds the graph: "
+            + mib(need.dataBytes())
+            + " MiB), and this machine has "
+            + (available >> 20)
+            + " MiB available ("
+            + have.nativeSource()
+            + "); train on fewer images",
+        total,
+        available);
   }
 
-  private static long physicalMemory() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getTotalMemorySize();
-    }
-    return -1;
+  /** Needed bytes in MiB, rounded up (what is there is rounded down). */
+  private static long mib(long bytes) {
+    return (bytes + (1 << 20) - 1) >> 20;
   }
 
   static String everyClass(int classes) {

@@ -3,13 +3,17 @@ package dev.cgan.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -197,6 +201,123 @@ class IdxFileTest {
     byte[] gz = IdxFile.encodeUbyte(ramp(1000), new int[] {1000}, true);
     gz[gz.length - 6] ^= 0x55; // inside the CRC32
     assertTrue(readError(gz).startsWith("x.idx: corrupt gzip data"), readError(gz));
+  }
+
+  /**
+   * The header is read without the elements: a gzip file that declares 1 GiB and stops after a few
+   * bytes gives its header, and only reading it whole finds it truncated.
+   */
+  @Test
+  void theHeaderIsReadWithoutInflatingTheElements() throws IOException {
+    byte[] head = idx(0x00000803, new int[] {1024, 1024, 1024}, 0);
+    byte[] body = new byte[1 << 18];
+    new java.util.Random(1).nextBytes(body);
+    byte[] both = Arrays.copyOf(head, head.length + body.length);
+    System.arraycopy(body, 0, both, head.length, body.length);
+    byte[] whole = gzip(both);
+    Path file = dir.resolve("declares-1gib.gz");
+    Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+    IdxFile.Header h = IdxFile.readHeader(file);
+    assertEquals(IdxFile.Type.UBYTE, h.type());
+    assertArrayEquals(new int[] {1024, 1024, 1024}, h.dims());
+    assertEquals(1L << 30, h.payloadBytes());
+    InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxFile.read(file));
+    assertTrue(e.getMessage().startsWith(file + ": truncated gzip data"), e.getMessage());
+  }
+
+  /**
+   * A gzip body that inflates beyond what its header declares is an error naming the file, found
+   * after at most {@link IdxFile#TRAILING_COUNTED} more bytes: this body never ends.
+   */
+  @Test
+  void aGzipBodyThatGoesOnPastItsHeaderIsRefusedWithoutInflatingItAll() {
+    InputStream endless = endlessGzip(IdxFile.encodeUbyte(ramp(6), new int[] {2, 3}, false));
+    InvalidDataException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () -> assertThrows(InvalidDataException.class, () -> IdxFile.read(endless, "x.gz")));
+    assertEquals(
+        "x.gz: header says 2x3 ubyte = 6 bytes, found more than "
+            + (6 + IdxFile.TRAILING_COUNTED)
+            + " (stopped reading there)",
+        e.getMessage());
+  }
+
+  /** gzip of {@code head} followed by zeros without end, made from one repeated deflate block. */
+  private static InputStream endlessGzip(byte[] head) {
+    java.util.zip.Deflater d = new java.util.zip.Deflater(9, true);
+    byte[] buf = new byte[1 << 20];
+    d.setInput(head);
+    int a = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+    byte[] first = Arrays.copyOf(buf, a);
+    // Zeros after zeros: a block that only refers back to zeros decodes the same after itself,
+    // and a sync flush ends it on a byte boundary.
+    d.setInput(new byte[1 << 16]);
+    d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+    d.setInput(new byte[1 << 16]);
+    int b = d.deflate(buf, 0, buf.length, java.util.zip.Deflater.SYNC_FLUSH);
+    byte[] zeros = Arrays.copyOf(buf, b);
+    d.end();
+    byte[] header = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    return new InputStream() {
+      private long at;
+
+      @Override
+      public int read() {
+        long first0 = header.length + first.length;
+        int v;
+        if (at < header.length) {
+          v = header[(int) at];
+        } else if (at < first0) {
+          v = first[(int) (at - header.length)];
+        } else {
+          v = zeros[(int) ((at - first0) % zeros.length)];
+        }
+        at++;
+        return v & 0xFF;
+      }
+    };
+  }
+
+  /**
+   * An allocation that still fails (here: a 64 MiB file in a JVM of 32 MiB) is one line naming the
+   * file, not an OutOfMemoryError. Run in a JVM of its own, started with that heap.
+   */
+  @Test
+  void runningOutOfHeapWhileLoadingIsOneLineNamingTheFile() throws Exception {
+    Path file = dir.resolve("64mib.gz");
+    IdxFile.writeUbyte(file, new byte[64 << 20], new int[] {64, 1024, 1024}, true);
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx32m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ReadInASmallHeap.class.getName(),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(
+        out.matches(
+            java.util.regex.Pattern.quote(
+                    file
+                        + ": out of Java heap loading 64x1024x1024 ubyte (64 MiB); this JVM may use ")
+                + "\\d+ MiB of heap \\(raise it with -Xmx\\)"),
+        out);
+  }
+
+  /** Reads the IDX file named by its argument; prints the exception's message. */
+  static final class ReadInASmallHeap {
+    public static void main(String[] args) {
+      try {
+        IdxFile.read(Path.of(args[0]));
+        System.out.println("read it");
+      } catch (IOException e) {
+        System.out.println(e.getMessage());
+      }
+    }
   }
 
   private static byte[] gzip(byte[] raw) {

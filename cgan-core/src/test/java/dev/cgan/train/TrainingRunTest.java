@@ -436,7 +436,10 @@ class TrainingRunTest {
     Files.writeString(json, Files.readString(json).replaceFirst("\"keep\": 3", "\"keep\": -2"));
     IOException e = assertThrows(IOException.class, () -> TrainingRun.resume(dir));
     assertEquals(
-        json + ": unreadable run configuration (keep must be at least 1, got -2)", e.getMessage());
+        json
+            + ": unreadable run configuration (keep must be a whole number from 1 to 2147483647,"
+            + " found -2)",
+        e.getMessage());
   }
 
   @Test

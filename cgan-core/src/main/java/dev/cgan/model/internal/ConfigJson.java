@@ -1,0 +1,26 @@
+package dev.cgan.model.internal;
+
+import dev.cgan.internal.JsonFields;
+import dev.cgan.model.CganConfig;
+
+/**
+ * A {@link CganConfig} as {@code run.json} and {@code cgan.json} store it, read field by field so
+ * that a wrong value is named by its place in the file ({@code spec.model.numClasses}) rather than
+ * found later by TensorFlow.
+ */
+public final class ConfigJson {
+  private ConfigJson() {}
+
+  /** The network's shape from its JSON object (the record's own field names). */
+  public static CganConfig read(JsonFields m) {
+    return new CganConfig(
+        m.integer("numClasses", 2, CganConfig.MAX_CLASSES),
+        m.integer("latentDim", 1, CganConfig.MAX_LATENT_DIM),
+        m.integer("imageSize", 1, CganConfig.MAX_IMAGE_SIZE),
+        m.integer("channels", 1, 1, "1 (only grey images are supported)"),
+        m.decimal("batchNormEps", v -> v > 0, "a number above 0"),
+        m.decimal("batchNormMomentum", v -> v > 0 && v <= 1, "a number above 0, at most 1"),
+        m.decimal("dropoutRate", v -> v >= 0 && v < 1, "a number from 0 to below 1"),
+        m.decimal("leakySlope", v -> true, "a number"));
+  }
+}
