@@ -61,5 +61,11 @@ public record Noise(boolean sameStyle, float truncation) {
     if (!(t > 0)) {
       throw new InvalidSettingException("truncation", "must be positive, got " + t);
     }
+    // A subnormal bound is flushed to zero by the CPU's float kernels, which the graph reads as
+    // "no truncation": the opposite of what was asked.
+    if (t < Float.MIN_NORMAL) {
+      throw new InvalidSettingException(
+          "truncation", "must be at least " + Float.MIN_NORMAL + " (a normal float), got " + t);
+    }
   }
 }

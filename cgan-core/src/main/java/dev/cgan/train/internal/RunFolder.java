@@ -92,8 +92,7 @@ public final class RunFolder {
       throw new IOException(file + " is a folder, where the run's configuration file was expected");
     }
     try {
-      RunConfig config =
-          GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), RunConfig.class);
+      RunConfig config = RunConfig.read(file);
       if (config == null) {
         throw new IOException(file + ": not a cgan-java run configuration (empty)");
       }
