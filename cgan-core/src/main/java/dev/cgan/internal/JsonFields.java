@@ -97,10 +97,21 @@ public final class JsonFields {
       } catch (JsonParseException e) {
         problem = e.getMessage();
       } catch (MalformedJsonException | EOFException e) {
-        problem = "malformed JSON (" + e.getMessage() + ")";
+        problem = malformed(e);
       }
     }
     throw new IOException(file + ": unreadable " + what + " (" + problem + ")");
+  }
+
+  /**
+   * Gson's message for malformed JSON, as one line without its advice: it tells a programmer to
+   * read leniently ("Use JsonReader.setStrictness(…) to accept malformed JSON at line 1 column 1
+   * path $", then a second line with a link), which is no help to whoever wrote the file.
+   */
+  static String malformed(Exception e) {
+    String m = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    m = m.replaceFirst("^Use JsonReader\\.setStrictness\\([^)]*\\) to accept malformed JSON ", "");
+    return "malformed JSON (" + m + ")";
   }
 
   private static String size(Path file) {
@@ -125,7 +136,7 @@ public final class JsonFields {
       }
       return new JsonFields((JsonObject) tree(in), "");
     } catch (MalformedJsonException | EOFException | IllegalStateException e) {
-      throw new JsonParseException("malformed JSON (" + e.getMessage() + ")");
+      throw new JsonParseException(malformed(e));
     } finally {
       in.setStrictness(before);
     }

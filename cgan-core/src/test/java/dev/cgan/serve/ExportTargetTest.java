@@ -93,6 +93,8 @@ class ExportTargetTest {
       assertTrue(
           e.getMessage().startsWith("cannot export to " + target + ": it is not a cgan-java"),
           e.getMessage());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+      assertTrue(!e.getMessage().contains("JsonReader"), "no advice for programmers");
       assertEquals(before, snapshot(work), "cgan.json '" + content + "'");
     }
 
