@@ -33,6 +33,10 @@ final class InfoCommand implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors());
     // Speed and the last bits of results depend on this line: compare figures only when it matches.
     out.println("cpu: " + CpuInfo.current().describe());
+    // What the native library's own start-up notice says of itself: its kernels are compiled for
+    // AVX, the same on every CPU; only oneDNN's differ from one CPU to the next.
+    out.println(
+        "     TensorFlow's own kernels: built for AVX on every CPU; oneDNN's: the dispatch above");
     out.println("devices:");
     for (Devices.Device d : Devices.list()) {
       out.printf(
