@@ -118,17 +118,24 @@ class ConcurrencyAndShutdownTest {
       handling.await();
       server.onRequest(() -> {});
       CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-      // The stop refuses new requests a moment after it starts; ask until it does, without a
-      // pause: a stop closes a connection left idle for a second (IDLE_AT_STOP), which is not
-      // the case under test.
+      // The stop refuses new requests a moment after it starts; ask until it does. Jetty's graceful
+      // stop may also close a keep-alive connection that has no request in flight before the next
+      // request is read, as any HTTP server may (clients resend then): a closed connection is
+      // acceptable, a 200 after the stop or an answer that is not the JSON 503 is not.
       RawHttp.Reply r = null;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while ((r == null || r.status() == 200) && System.nanoTime() < until) {
-        keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
-        r = RawHttp.read(keptAlive.getInputStream(), false);
+      try {
+        while ((r == null || r.status() == 200) && System.nanoTime() < until) {
+          keptAlive.getOutputStream().write(status.getBytes(StandardCharsets.US_ASCII));
+          r = RawHttp.read(keptAlive.getInputStream(), false);
+        }
+      } catch (java.io.IOException closedByTheStop) {
+        r = null;
       }
-      RawHttp.assertError(
-          r, 503, "the server is stopping: send the request to another instance, or later");
+      if (r != null) {
+        RawHttp.assertError(
+            r, 503, "the server is stopping: send the request to another instance, or later");
+      }
       waitUntilRefused(port);
       inFlight.close();
       closing.get(30, TimeUnit.SECONDS);
