@@ -44,7 +44,7 @@ import org.tensorflow.types.TFloat32;
  */
 public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLayers) {
   /**
-   * Dense kernels are named {@code <network>_fc<i>_w} by {@link dev.cgan.model.internal.Dense}, or
+   * Dense kernels are named {@code <network>_fc<i>_w} by {@link dev.cgan.model.layers.Dense}, or
    * {@code <network>_fc<i>_w_part_<j>} for its row blocks.
    */
   private static final Pattern DENSE_KERNEL = Pattern.compile("([GD]_fc\\d+_w)(_part_\\d+)?");

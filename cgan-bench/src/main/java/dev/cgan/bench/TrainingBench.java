@@ -1,8 +1,8 @@
 package dev.cgan.bench;
 
 import dev.cgan.data.LabeledImages;
+import dev.cgan.run.TrainingSpec;
 import dev.cgan.train.internal.TrainingGraph;
-import dev.cgan.train.internal.TrainingSpec;
 import dev.cgan.train.internal.TrainingStep;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;

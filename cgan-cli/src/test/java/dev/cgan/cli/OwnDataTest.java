@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.data.IdxFile;
 import dev.cgan.image.Png;
+import dev.cgan.run.RunFolder;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.train.internal.RunFolder;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;

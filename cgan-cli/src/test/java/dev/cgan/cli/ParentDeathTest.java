@@ -3,8 +3,8 @@ package dev.cgan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cgan.train.internal.Checkpoints;
-import dev.cgan.train.internal.RunFolder;
+import dev.cgan.run.Checkpoints;
+import dev.cgan.run.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.cgan.eval;
 
-import dev.cgan.model.internal.Dense;
-import dev.cgan.model.internal.Seeds;
+import dev.cgan.internal.Seeds;
+import dev.cgan.model.layers.Dense;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
@@ -34,7 +34,7 @@ final class ClassifierNet {
   /**
    * Names the layers and their variable names. Change it whenever either changes: it is part of the
    * cache key, so a cached checkpoint of another network is never restored into this one. (v2:
-   * fc128's kernel is stored as two row blocks, see {@link dev.cgan.model.internal.Dense}.)
+   * fc128's kernel is stored as two row blocks, see {@link dev.cgan.model.layers.Dense}.)
    */
   static final String ARCHITECTURE = "lenet(conv5x5x32,pool2,conv5x5x64,pool2,fc128,fc10)/v2";
 

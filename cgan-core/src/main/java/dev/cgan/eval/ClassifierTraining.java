@@ -2,8 +2,8 @@ package dev.cgan.eval;
 
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.Adam;
-import dev.cgan.model.internal.Preprocessing;
-import dev.cgan.model.internal.Seeds;
+import dev.cgan.internal.Seeds;
+import dev.cgan.model.layers.Preprocessing;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -2,7 +2,7 @@ package dev.cgan.eval;
 
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.TensorArrays;
-import dev.cgan.model.internal.Preprocessing;
+import dev.cgan.model.layers.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

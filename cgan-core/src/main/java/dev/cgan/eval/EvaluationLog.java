@@ -1,6 +1,6 @@
 package dev.cgan.eval;
 
-import dev.cgan.train.internal.CsvLog;
+import dev.cgan.internal.CsvLog;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.cgan.model;
 
-import dev.cgan.model.internal.Dense;
-import dev.cgan.model.internal.Embedding;
-import dev.cgan.model.internal.Seeds;
+import dev.cgan.internal.Seeds;
+import dev.cgan.model.layers.Dense;
+import dev.cgan.model.layers.Embedding;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;

@@ -1,9 +1,9 @@
 package dev.cgan.model;
 
-import dev.cgan.model.internal.BatchNorm;
-import dev.cgan.model.internal.Dense;
-import dev.cgan.model.internal.Embedding;
-import dev.cgan.model.internal.Seeds;
+import dev.cgan.internal.Seeds;
+import dev.cgan.model.layers.BatchNorm;
+import dev.cgan.model.layers.Dense;
+import dev.cgan.model.layers.Embedding;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;

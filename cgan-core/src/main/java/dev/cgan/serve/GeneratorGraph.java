@@ -3,7 +3,7 @@ package dev.cgan.serve;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Generator;
 import dev.cgan.model.Weights;
-import dev.cgan.model.internal.Sampling;
+import dev.cgan.model.layers.Sampling;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;

@@ -7,7 +7,7 @@ import com.google.gson.JsonPrimitive;
 import dev.cgan.internal.JsonFields;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Weights;
-import dev.cgan.model.internal.ConfigJson;
+import dev.cgan.run.ConfigJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

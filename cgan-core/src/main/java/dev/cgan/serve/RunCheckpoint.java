@@ -1,7 +1,7 @@
 package dev.cgan.serve;
 
 import dev.cgan.model.Weights;
-import dev.cgan.train.internal.RunFolder;
+import dev.cgan.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.tensorflow.Session;

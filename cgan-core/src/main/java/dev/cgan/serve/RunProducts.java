@@ -2,8 +2,8 @@ package dev.cgan.serve;
 
 import dev.cgan.image.Png;
 import dev.cgan.model.Labels;
-import dev.cgan.train.internal.RunConfig;
-import dev.cgan.train.internal.RunFolder;
+import dev.cgan.run.RunConfig;
+import dev.cgan.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -2,8 +2,8 @@ package dev.cgan.serve;
 
 import dev.cgan.internal.AtomicFiles;
 import dev.cgan.model.Weights;
-import dev.cgan.train.internal.Checkpoints;
-import dev.cgan.train.internal.RunFolder;
+import dev.cgan.run.Checkpoints;
+import dev.cgan.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -2,7 +2,7 @@ package dev.cgan.train;
 
 import dev.cgan.image.LossPlot;
 import dev.cgan.image.Png;
-import dev.cgan.train.internal.Checkpoints;
+import dev.cgan.run.Checkpoints;
 import dev.cgan.train.internal.MetricsLog;
 import dev.cgan.train.internal.TensorBoardLog;
 import java.awt.image.BufferedImage;

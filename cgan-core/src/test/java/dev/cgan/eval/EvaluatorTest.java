@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.Gson;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.CganConfig;
-import dev.cgan.model.internal.Preprocessing;
+import dev.cgan.model.layers.Preprocessing;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.train.TinyData;
 import java.nio.file.Path;

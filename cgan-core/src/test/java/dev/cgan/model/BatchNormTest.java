@@ -3,7 +3,7 @@ package dev.cgan.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cgan.model.internal.BatchNorm;
+import dev.cgan.model.layers.BatchNorm;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

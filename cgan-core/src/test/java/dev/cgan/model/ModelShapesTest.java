@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cgan.model.internal.Dense;
-import dev.cgan.model.internal.Sampling;
+import dev.cgan.model.layers.Dense;
+import dev.cgan.model.layers.Sampling;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

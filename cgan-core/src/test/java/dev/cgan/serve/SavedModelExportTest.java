@@ -326,8 +326,7 @@ class SavedModelExportTest {
   private static float[][] noiseFor(int[] labels, long seed) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var z =
-          dev.cgan.model.internal.Sampling.noise(tf, tf.constant(labels), tf.constant(seed), 100);
+      var z = dev.cgan.model.layers.Sampling.noise(tf, tf.constant(labels), tf.constant(seed), 100);
       try (Session s = new Session(g);
           Result r = s.runner().fetch(z).run()) {
         float[][] out = new float[labels.length][100];

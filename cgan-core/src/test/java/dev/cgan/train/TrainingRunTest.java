@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Png;
+import dev.cgan.run.Checkpoints;
+import dev.cgan.run.RunFolder;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.train.internal.Checkpoints;
 import dev.cgan.train.internal.MetricsLog;
-import dev.cgan.train.internal.RunFolder;
 import dev.cgan.train.internal.TensorBoardEvents;
 import dev.cgan.train.internal.TensorBoardLog;
 import java.awt.image.BufferedImage;
@@ -394,7 +394,7 @@ class TrainingRunTest {
           lock.run()
               .config()
               .withSpec(
-                  new dev.cgan.train.internal.TrainingSpec(
+                  new dev.cgan.run.TrainingSpec(
                       spec.model(),
                       spec.batchSize(),
                       spec.seed(),

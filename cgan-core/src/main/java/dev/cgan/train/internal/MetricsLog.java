@@ -1,5 +1,6 @@
 package dev.cgan.train.internal;
 
+import dev.cgan.internal.CsvLog;
 import dev.cgan.train.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;

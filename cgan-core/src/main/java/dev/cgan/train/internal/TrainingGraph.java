@@ -2,12 +2,13 @@ package dev.cgan.train.internal;
 
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.Adam;
+import dev.cgan.internal.Seeds;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 import dev.cgan.model.Weights;
-import dev.cgan.model.internal.Preprocessing;
-import dev.cgan.model.internal.Sampling;
-import dev.cgan.model.internal.Seeds;
+import dev.cgan.model.layers.Preprocessing;
+import dev.cgan.model.layers.Sampling;
+import dev.cgan.run.TrainingSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

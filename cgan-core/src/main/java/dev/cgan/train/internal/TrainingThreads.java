@@ -6,9 +6,9 @@ import org.tensorflow.proto.ConfigProto;
  * TensorFlow's thread pools for the training step: two inter-op threads, each running its op on
  * half the cores. The step is a few hundred small ops (64-row matmuls, Adam updates), and one such
  * matmul split across two threads runs barely faster than on one; two independent ops side by side,
- * such as the two row blocks of a {@link dev.cgan.model.internal.Dense} kernel or D's update next
- * to G's backward pass, keep both cores busy. On the 2-core reference machine this is 1 intra-op
- * and 2 inter-op threads (README, performance section, for the measurement).
+ * such as the two row blocks of a {@link dev.cgan.model.layers.Dense} kernel or D's update next to
+ * G's backward pass, keep both cores busy. On the 2-core reference machine this is 1 intra-op and 2
+ * inter-op threads (README, performance section, for the measurement).
  *
  * <p>TensorFlow sizes one intra-op pool per process, from the options of the first session it
  * creates, unless the environment variable {@value #PER_SESSION_POOLS} is set when the native

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
+import dev.cgan.run.TrainingSpec;
 import dev.cgan.train.TinyData;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

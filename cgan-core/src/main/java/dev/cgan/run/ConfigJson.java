@@ -1,4 +1,4 @@
-package dev.cgan.model.internal;
+package dev.cgan.run;
 
 import dev.cgan.internal.JsonFields;
 import dev.cgan.model.CganConfig;

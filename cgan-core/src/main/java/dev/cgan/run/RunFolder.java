@@ -1,4 +1,4 @@
-package dev.cgan.train.internal;
+package dev.cgan.run;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

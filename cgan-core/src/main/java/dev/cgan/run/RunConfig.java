@@ -1,4 +1,4 @@
-package dev.cgan.train.internal;
+package dev.cgan.run;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
@@ -12,7 +12,6 @@ import dev.cgan.data.DataSource;
 import dev.cgan.internal.JsonFields;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Labels;
-import dev.cgan.model.internal.ConfigJson;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

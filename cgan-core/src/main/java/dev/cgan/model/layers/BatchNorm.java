@@ -1,4 +1,4 @@
-package dev.cgan.model.internal;
+package dev.cgan.model.layers;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package dev.cgan.train.internal;
+package dev.cgan.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.cgan.model.internal;
+package dev.cgan.model.layers;
 
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;

@@ -1,4 +1,4 @@
-package dev.cgan.train.internal;
+package dev.cgan.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.cgan.model.internal;
+package dev.cgan.internal;
 
 /** Derives independent 64-bit seeds from one user seed, so each layer and random stream differs. */
 public final class Seeds {

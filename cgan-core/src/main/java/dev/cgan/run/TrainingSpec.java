@@ -1,4 +1,4 @@
-package dev.cgan.train.internal;
+package dev.cgan.run;
 
 import dev.cgan.model.CganConfig;
 

@@ -1,6 +1,5 @@
-package dev.cgan.train.internal;
+package dev.cgan.internal;
 
-import dev.cgan.internal.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
