@@ -2,7 +2,7 @@ package dev.cgan;
 
 /**
  * A run setting that cannot work, refused before anything is written. {@link #setting()} names the
- * setting as {@code dev.cgan.train.RunSettings.Builder} spells it ({@code batchSize}, {@code
+ * setting as {@code dev.cgan.run.RunSettings.Builder} spells it ({@code batchSize}, {@code
  * iterations}, …) and the message names it the same way, so that a front end can name its own
  * option instead with {@link #messageNaming(String)}.
  */

@@ -56,7 +56,7 @@ public final class AverageStatistics {
   static EvaluationReport withRawStatistics(
       Path runDir, Evaluator evaluator, int perClass, long seed) throws IOException {
     RunFolder run = RunFolder.open(runDir);
-    CganConfig config = run.config().spec().model();
+    CganConfig config = run.settings().network();
     Path prefix =
         run.checkpoints()
             .latest()

@@ -6,12 +6,11 @@ import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.AtomicFiles;
 import dev.cgan.internal.CpuInfo;
 import dev.cgan.model.CganConfig;
-import dev.cgan.run.TrainingSpec;
+import dev.cgan.run.RunSettings;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.SavedModelExport;
 import dev.cgan.train.Listeners;
 import dev.cgan.train.Precision;
-import dev.cgan.train.RunSettings;
 import dev.cgan.train.TrainingRun;
 import dev.cgan.train.internal.TrainingThreads;
 import java.io.IOException;
@@ -165,7 +164,9 @@ public final class Benchmark {
                 + options.modelIterations()
                 + " iterations) for generation");
         ProcessMemory.resetPeak();
-        modelDir = throwAwayModel(tmp, data, reference().withIterations(options.modelIterations()));
+        modelDir =
+            throwAwayModel(
+                tmp, data, reference().toBuilder().iterations(options.modelIterations()).build());
         trainerPeak = ProcessMemory.read().map(ProcessMemory::peakBytes).orElse(-1L);
       }
       BenchReport.Memory memory =
@@ -241,16 +242,18 @@ public final class Benchmark {
    */
   private List<BenchReport.Training> training(
       LabeledImages data, FlopCount flops, double peakGflops) {
-    List<TrainingSpec> specs = new ArrayList<>();
+    List<RunSettings> specs = new ArrayList<>();
     for (int batch : TRAIN_BATCHES) {
       specs.add(TrainingBench.withBatchSize(reference(), batch));
       specs.add(
-          TrainingBench.withBatchSize(reference(), batch)
-              .withEmaDecay(RunSettings.DEFAULT_EMA_DECAY));
+          TrainingBench.withBatchSize(reference(), batch).toBuilder()
+              .emaDecay(RunSettings.DEFAULT_EMA_DECAY)
+              .build());
     }
-    specs.add(TrainingBench.withBatchSize(reference(), TWO_STEP_BATCH).withTwoStep(true));
+    specs.add(
+        TrainingBench.withBatchSize(reference(), TWO_STEP_BATCH).toBuilder().twoStep(true).build());
     List<BenchReport.Training> results = new ArrayList<>();
-    for (TrainingSpec spec : specs) {
+    for (RunSettings spec : specs) {
       results.add(training(spec, Precision.FP32, data, flops, peakGflops));
     }
     // The opt-in: matmuls in bfloat16 (AMX where present); its GFLOP/s still count fp32-equivalent
@@ -268,7 +271,7 @@ public final class Benchmark {
   }
 
   private BenchReport.Training training(
-      TrainingSpec spec,
+      RunSettings spec,
       Precision precision,
       LabeledImages data,
       FlopCount flops,
@@ -344,19 +347,23 @@ public final class Benchmark {
   }
 
   /** The reference hyperparameters with seed 1; the benchmarks change only the batch and mode. */
-  private static TrainingSpec reference() {
-    return new TrainingSpec(CganConfig.reference(), 64, 1, 0, 2e-4f, 0.5f, 0.999f, false, 0f);
+  private static RunSettings reference() {
+    return RunSettings.builder(DataSource.embedded())
+        .classes(CganConfig.reference().numClasses())
+        .iterations(0)
+        .emaDecay(0f)
+        .build();
   }
 
   /**
    * Trains {@code spec} as a run in {@code dir/run} on {@code data} (checkpoints only) and exports
    * it; returns the SavedModel.
    */
-  private static Path throwAwayModel(Path dir, LabeledImages data, TrainingSpec spec)
+  private static Path throwAwayModel(Path dir, LabeledImages data, RunSettings spec)
       throws IOException {
     RunSettings settings =
         RunSettings.builder(DataSource.idxFolder(data.writeIdx(dir.resolve("data"))))
-            .network(spec.model())
+            .network(spec.network())
             .iterations(spec.iterations())
             .batchSize(spec.batchSize())
             .seed(spec.seed())

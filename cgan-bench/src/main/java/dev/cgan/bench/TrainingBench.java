@@ -1,7 +1,7 @@
 package dev.cgan.bench;
 
 import dev.cgan.data.LabeledImages;
-import dev.cgan.run.TrainingSpec;
+import dev.cgan.run.RunSettings;
 import dev.cgan.train.internal.TrainingGraph;
 import dev.cgan.train.internal.TrainingStep;
 import org.tensorflow.Graph;
@@ -34,8 +34,8 @@ public final class TrainingBench {
   }
 
   /** {@code spec} with another batch size; everything else, including the seed, unchanged. */
-  public static TrainingSpec withBatchSize(TrainingSpec spec, int batchSize) {
-    return spec.withBatchSize(batchSize);
+  public static RunSettings withBatchSize(RunSettings spec, int batchSize) {
+    return spec.toBuilder().batchSize(batchSize).build();
   }
 
   /**
@@ -47,7 +47,7 @@ public final class TrainingBench {
    * @param config session options, or null for TensorFlow's defaults (what the Trainer uses)
    */
   public static Result measure(
-      TrainingSpec spec,
+      RunSettings spec,
       LabeledImages data,
       int warmup,
       int iterations,

@@ -1,6 +1,6 @@
 package dev.cgan.cli;
 
-import dev.cgan.train.internal.TrainingThreads;
+import dev.cgan.train.TrainingRun;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,9 +17,10 @@ import java.util.List;
  * variable is unset, the CLI runs itself once more as a child with it set. {@code
  * TF_CPP_MIN_LOG_LEVEL=2} keeps TensorFlow's native start-up log away from users (the two lines
  * that survive it are dropped from the child's stderr); {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1}
- * gives every session the threads its options ask for (see {@link TrainingThreads}), so that {@code
- * bench} can measure the matmul peak on all cores and training with the training pools in one
- * process. Setting both yourself skips the extra process.
+ * gives every session the threads its options ask for (see {@link
+ * TrainingRun#PER_SESSION_THREAD_POOLS}), so that {@code bench} can measure the matmul peak on all
+ * cores and training with the training pools in one process. Setting both yourself skips the extra
+ * process.
  */
 final class QuietLauncher {
   static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
@@ -37,7 +38,7 @@ final class QuietLauncher {
   /** Whether this process should relaunch itself: a variable is unset. */
   static boolean needed() {
     return System.getenv(LOG_LEVEL) == null
-        || System.getenv(TrainingThreads.PER_SESSION_POOLS) == null;
+        || System.getenv(TrainingRun.PER_SESSION_THREAD_POOLS) == null;
   }
 
   /**
@@ -56,7 +57,7 @@ final class QuietLauncher {
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putIfAbsent(LOG_LEVEL, "2");
-    pb.environment().putIfAbsent(TrainingThreads.PER_SESSION_POOLS, "1");
+    pb.environment().putIfAbsent(TrainingRun.PER_SESSION_THREAD_POOLS, "1");
     pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     Process child = pb.start();
     // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can

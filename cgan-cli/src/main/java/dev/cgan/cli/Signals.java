@@ -1,6 +1,7 @@
 package dev.cgan.cli;
 
 import dev.cgan.server.CganServer;
+import dev.cgan.train.Outcome;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
 import java.io.IOException;
@@ -20,13 +21,13 @@ final class Signals {
    * Trains; Ctrl-C or SIGTERM asks the run to stop, and the JVM's shutdown waits until the
    * checkpoint of the iteration reached is written.
    */
-  static TrainingRun.Outcome untilDoneOrStopped(
-      TrainingRun run, List<TrainingListener> listeners, Consumer<TrainingRun.Outcome> onStopped)
+  static Outcome untilDoneOrStopped(
+      TrainingRun run, List<TrainingListener> listeners, Consumer<Outcome> onStopped)
       throws IOException {
     return whileSignalWaits(
         run::requestStop,
         () -> {
-          TrainingRun.Outcome outcome = run.train(listeners);
+          Outcome outcome = run.train(listeners);
           if (outcome.stoppedEarly()) {
             // Inside: once the body returns, the shutdown hook returns and the JVM halts.
             onStopped.accept(outcome);

@@ -5,23 +5,27 @@ import dev.cgan.data.MnistDownloader;
 import dev.cgan.eval.EvaluationListener;
 import dev.cgan.eval.Evaluator;
 import dev.cgan.model.CganConfig;
+import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
 import dev.cgan.train.Listeners;
+import dev.cgan.train.Outcome;
 import dev.cgan.train.Precision;
-import dev.cgan.train.RunSettings;
+import dev.cgan.train.ResumeOptions;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
-import dev.cgan.train.internal.TrainingThreads;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -44,6 +48,20 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
   /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
   static final int INTERRUPTED = 130;
+
+  /** What {@code --resume} may be given with: the length, intervals and this run's options. */
+  private static final Set<String> CHANGEABLE_ON_RESUME =
+      Set.of(
+          "--resume",
+          "--epochs",
+          "--iterations",
+          "--sample-interval",
+          "--checkpoint-interval",
+          "--log-interval",
+          "--keep",
+          "--eval-interval",
+          "--eval-samples",
+          "--precision");
 
   @Spec CommandSpec spec;
 
@@ -82,31 +100,30 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--batch",
       paramLabel = "N",
-      defaultValue = "64",
-      description = "Batch size (default: ${DEFAULT-VALUE}).")
-  int batch;
+      description = "Batch size (default: " + RunSettings.DEFAULT_BATCH_SIZE + ").")
+  Integer batch;
 
   @Option(
       names = "--seed",
       paramLabel = "S",
-      defaultValue = "1",
       description =
-          "Seed of weights, data order, noise and result.png (default: ${DEFAULT-VALUE}).")
-  long seed;
+          "Seed of weights, data order, noise and result.png (default: "
+              + RunSettings.DEFAULT_SEED
+              + ").")
+  Long seed;
 
   @Option(
       names = "--lr",
       paramLabel = "RATE",
-      defaultValue = "2e-4",
-      description = "Adam learning rate of G and D (default: ${DEFAULT-VALUE}).")
-  float learningRate;
+      description =
+          "Adam learning rate of G and D (default: " + RunSettings.DEFAULT_LEARNING_RATE + ").")
+  Float learningRate;
 
   @Option(
       names = "--classes",
       paramLabel = "N",
-      defaultValue = "0",
       description = "Number of classes (default: largest label + 1).")
-  int classes;
+  Integer classes;
 
   @Mixin TrainNetwork networkOptions;
 
@@ -144,13 +161,13 @@ final class TrainCommand implements Callable<Integer> {
       names = "--two-step",
       description =
           "Run the reference's G step and D step as two session runs (slower; same mathematics).")
-  boolean twoStep;
+  Boolean twoStep;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     Precision precision = precisionOption.precision();
-    if (resume != null && given("--out")) {
+    if (resume != null && spec.commandLine().getParseResult().hasMatchedOption("--out")) {
       throw new ParameterException(spec.commandLine(), "--out cannot be given with --resume");
     }
     try (TrainingRun run = open(out)) {
@@ -167,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
           s.iterations(),
           s.batchSize(),
           s.seed());
-      run.withSessionConfig(precision.sessionConfig(TrainingThreads.config()));
+      run.withSessionConfig(precision.sessionConfig());
       TrainingProgress progress = new TrainingProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);
@@ -177,7 +194,7 @@ final class TrainCommand implements Callable<Integer> {
               new EvaluationListener(
                   evaluator, intervals.evalInterval, intervals.evalSamples, progress::evaluated));
         }
-        TrainingRun.Outcome outcome =
+        Outcome outcome =
             Signals.untilDoneOrStopped(
                 run,
                 listeners,
@@ -195,9 +212,9 @@ final class TrainCommand implements Callable<Integer> {
         out.printf(
             "done: %d iterations; wrote %s, %s and %s%n",
             outcome.iterations(),
-            run.folder().resolve("result.png"),
-            run.folder().resolve("losses.png"),
-            run.folder().resolve("saved_model"));
+            run.runFolder().resultImage(),
+            run.runFolder().lossPlot(),
+            run.runFolder().savedModelDir());
         return Main.OK;
       }
     } catch (InvalidSettingException e) {
@@ -208,77 +225,51 @@ final class TrainCommand implements Callable<Integer> {
 
   private TrainingRun open(PrintWriter console) throws IOException {
     MnistDownloader.Progress downloads = TrainingProgress.downloads(console);
-    if (resume != null) {
-      return TrainingRun.resume(resume, this::applyGiven, downloads)
-          .withWarnings(spec.commandLine().getErr()::println);
-    }
-    RunSettings.Builder b =
-        applyGiven(RunSettings.builder(dataOptions.source()))
-            .network(networkOptions.applyTo(CganConfig.reference()))
-            .classes(classes)
-            .batchSize(batch)
-            .seed(seed)
-            .learningRate(learningRate)
-            .twoStep(twoStep)
-            .resultLabels(digits)
-            .classNames(classNames);
-    return TrainingRun.create(out, intervals.applyTo(b, o -> true).build(), downloads)
-        .withWarnings(spec.commandLine().getErr()::println);
+    TrainingRun run = resume != null ? resume(downloads) : create(downloads);
+    return run.withWarnings(spec.commandLine().getErr()::println);
   }
 
-  /**
-   * The options given on this command line, onto {@code b}: for a resumed run, the library refuses
-   * those that would change what defines it.
-   */
-  private RunSettings.Builder applyGiven(RunSettings.Builder b) {
-    if (ema != null) {
-      b.emaDecay(ema);
+  /** A new run from the options typed; every other setting is the library's default. */
+  private TrainingRun create(MnistDownloader.Progress downloads) throws IOException {
+    RunSettings.Builder b =
+        RunSettings.builder(dataOptions.source())
+            .network(networkOptions.applyTo(CganConfig.reference()))
+            .resultLabels(digits)
+            .classNames(classNames);
+    TrainIntervals.ifGiven(classes, b::classes);
+    TrainIntervals.ifGiven(batch, b::batchSize);
+    TrainIntervals.ifGiven(seed, b::seed);
+    TrainIntervals.ifGiven(learningRate, b::learningRate);
+    TrainIntervals.ifGiven(twoStep, b::twoStep);
+    TrainIntervals.ifGiven(ema, b::emaDecay);
+    TrainIntervals.ifGiven(length == null ? null : length.epochs, b::epochs);
+    TrainIntervals.ifGiven(length == null ? null : length.iterations, b::iterations);
+    return TrainingRun.create(out, intervals.applyTo(b).build(), downloads);
+  }
+
+  /** The run in {@code --resume}, with the few changes a resume may make. */
+  private TrainingRun resume(MnistDownloader.Progress downloads) throws IOException {
+    for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      if (!CHANGEABLE_ON_RESUME.contains(o.longestName())) {
+        throw new ParameterException(
+            spec.commandLine(),
+            o.longestName()
+                + " cannot change when a run is resumed: it keeps the settings in "
+                + resume.resolve(RunFolder.CONFIG));
+      }
     }
+    ResumeOptions changes = intervals.applyTo(ResumeOptions.none());
     if (length != null && length.epochs != null) {
-      b.epochs(length.epochs);
+      changes = changes.epochs(length.epochs);
     }
     if (length != null && length.iterations != null) {
-      b.iterations(length.iterations);
+      changes = changes.iterations(length.iterations);
     }
-    if (resume == null) {
-      return b;
-    }
-    if (given("--data") || given("--images") || given("--labels") || given("--dataset")) {
-      b.data(dataOptions.source());
-    }
-    if (given("--img-size") || given("--dropout") || given("--bn-eps")) {
-      b.network(networkOptions.applyTo(b.build().network()));
-    }
-    if (given("--classes")) {
-      b.classes(classes);
-    }
-    if (given("--batch")) {
-      b.batchSize(batch);
-    }
-    if (given("--seed")) {
-      b.seed(seed);
-    }
-    if (given("--lr")) {
-      b.learningRate(learningRate);
-    }
-    if (given("--two-step")) {
-      b.twoStep(twoStep);
-    }
-    if (given("--digits")) {
-      b.resultLabels(digits);
-    }
-    if (given("--class-names")) {
-      b.classNames(classNames);
-    }
-    return intervals.applyTo(b, this::given);
+    return TrainingRun.resume(resume, changes, downloads);
   }
 
   private static Evaluator evaluator(RunSettings s, PrintWriter out) throws IOException {
     Evaluator.requireDigitModel(s.network());
     return Evaluator.open(Evaluator.defaultCacheRoot(), out::println);
-  }
-
-  private boolean given(String option) {
-    return spec.commandLine().getParseResult().hasMatchedOption(option);
   }
 }

@@ -1,7 +1,8 @@
 package dev.cgan.cli;
 
-import dev.cgan.train.RunSettings;
-import java.util.function.Predicate;
+import dev.cgan.run.RunSettings;
+import dev.cgan.train.ResumeOptions;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** {@code train}'s intervals: sample grids, checkpoints, metrics rows, evaluations. */
@@ -9,30 +10,33 @@ final class TrainIntervals {
   @Option(
       names = "--sample-interval",
       paramLabel = "N",
-      defaultValue = "500",
-      description = "Iterations between sample grids in RUN/samples (default: ${DEFAULT-VALUE}).")
-  int sampleInterval;
+      description =
+          "Iterations between sample grids in RUN/samples (default: "
+              + RunSettings.DEFAULT_SAMPLE_INTERVAL
+              + ").")
+  Integer sampleInterval;
 
   @Option(
       names = "--checkpoint-interval",
       paramLabel = "N",
-      defaultValue = "1000",
-      description = "Iterations between checkpoints (default: ${DEFAULT-VALUE}).")
-  int checkpointInterval;
+      description =
+          "Iterations between checkpoints (default: "
+              + RunSettings.DEFAULT_CHECKPOINT_INTERVAL
+              + ").")
+  Integer checkpointInterval;
 
   @Option(
       names = "--log-interval",
       paramLabel = "N",
-      defaultValue = "100",
-      description = "Iterations between metrics rows (default: ${DEFAULT-VALUE}).")
-  int logInterval;
+      description =
+          "Iterations between metrics rows (default: " + RunSettings.DEFAULT_LOG_INTERVAL + ").")
+  Integer logInterval;
 
   @Option(
       names = "--keep",
       paramLabel = "K",
-      defaultValue = "3",
-      description = "Checkpoints to keep (default: ${DEFAULT-VALUE}).")
-  int keep;
+      description = "Checkpoints to keep (default: " + RunSettings.DEFAULT_KEEP + ").")
+  Integer keep;
 
   @Option(
       names = "--eval-interval",
@@ -50,20 +54,27 @@ final class TrainIntervals {
       description = "Samples per class for --eval-interval (default: ${DEFAULT-VALUE}).")
   int evalSamples;
 
-  /** The intervals and {@code keep} onto {@code b}, each only where {@code given(option)}. */
-  RunSettings.Builder applyTo(RunSettings.Builder b, Predicate<String> given) {
-    if (given.test("--sample-interval")) {
-      b.sampleInterval(sampleInterval);
-    }
-    if (given.test("--checkpoint-interval")) {
-      b.checkpointInterval(checkpointInterval);
-    }
-    if (given.test("--log-interval")) {
-      b.logInterval(logInterval);
-    }
-    if (given.test("--keep")) {
-      b.keep(keep);
-    }
+  /** The intervals and {@code keep} given on the command line, onto a new run's settings. */
+  RunSettings.Builder applyTo(RunSettings.Builder b) {
+    ifGiven(sampleInterval, b::sampleInterval);
+    ifGiven(checkpointInterval, b::checkpointInterval);
+    ifGiven(logInterval, b::logInterval);
+    ifGiven(keep, b::keep);
     return b;
+  }
+
+  /** The intervals and {@code keep} given on the command line, as a resume's changes. */
+  ResumeOptions applyTo(ResumeOptions r) {
+    r = sampleInterval == null ? r : r.sampleInterval(sampleInterval);
+    r = checkpointInterval == null ? r : r.checkpointInterval(checkpointInterval);
+    r = logInterval == null ? r : r.logInterval(logInterval);
+    return keep == null ? r : r.keep(keep);
+  }
+
+  /** Sets a library setting only from an option the user typed: defaults are the library's. */
+  static <T> void ifGiven(T value, Consumer<T> setter) {
+    if (value != null) {
+      setter.accept(value);
+    }
   }
 }

@@ -16,27 +16,26 @@ final class TrainNetwork {
   @Option(
       names = "--img-size",
       paramLabel = "PX",
-      defaultValue = "32",
-      description = "Generated image size; data is resized to it (default: ${DEFAULT-VALUE}).")
-  int imageSize;
+      description = "Generated image size; data is resized to it (default: 32).")
+  Integer imageSize;
 
   @Option(
       names = "--dropout",
       paramLabel = "P",
-      defaultValue = "0.4",
-      description = "Dropout in D's middle layers (reference: ${DEFAULT-VALUE}).")
-  float dropout;
+      description = "Dropout in D's middle layers (reference: 0.4).")
+  Float dropout;
 
   @Option(
       names = "--bn-eps",
       paramLabel = "EPS",
-      defaultValue = "0.8",
-      description = "BatchNorm epsilon in G (reference: ${DEFAULT-VALUE}).")
-  float batchNormEps;
+      description = "BatchNorm epsilon in G (reference: 0.8).")
+  Float batchNormEps;
 
-  /** {@code base} with the image size, dropout and BatchNorm epsilon of these options. */
+  /** {@code base} with the image size, dropout and BatchNorm epsilon given on the command line. */
   CganConfig applyTo(CganConfig base) {
-    return base.withImageSize(imageSize).withDropoutRate(dropout).withBatchNormEps(batchNormEps);
+    CganConfig c = imageSize == null ? base : base.withImageSize(imageSize);
+    c = dropout == null ? c : c.withDropoutRate(dropout);
+    return batchNormEps == null ? c : c.withBatchNormEps(batchNormEps);
   }
 
   /** Library settings by the options that set them, for messages. */

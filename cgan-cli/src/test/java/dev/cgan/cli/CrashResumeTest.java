@@ -273,7 +273,7 @@ class CrashResumeTest {
     Matcher first = ITER.matcher(o.out());
     assertTrue(first.find(), o.out());
     assertEquals(4, Long.parseLong(first.group(1)));
-    assertEquals(5, RunFolder.open(run).config().spec().iterations());
+    assertEquals(5, RunFolder.open(run).settings().iterations());
     assertEquals(
         5, Checkpoints.iterationOf(RunFolder.open(run).checkpoints().latest().orElseThrow()));
     assertEquals(
@@ -283,7 +283,7 @@ class CrashResumeTest {
     // --epochs is a total too: 64 images at batch 16 are 4 iterations an epoch.
     o = CliTest.cgan("train", "--resume", run.toString(), "--epochs", "2");
     assertEquals(Main.OK, o.code(), o.err());
-    assertEquals(8, RunFolder.open(run).config().spec().iterations());
+    assertEquals(8, RunFolder.open(run).settings().iterations());
     assertEquals(8, rows(run).size());
   }
 

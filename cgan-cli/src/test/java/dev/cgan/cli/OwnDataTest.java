@@ -53,8 +53,8 @@ class OwnDataTest {
     assertEquals(0, o.code(), o.err());
 
     RunFolder folder = RunFolder.open(run);
-    assertEquals(3, folder.config().spec().model().numClasses());
-    assertEquals(16, folder.config().spec().model().imageSize());
+    assertEquals(3, folder.settings().network().numClasses());
+    assertEquals(16, folder.settings().network().imageSize());
     // Sample grid: 10 rows × 3 classes of 16×16; result.png: every class once.
     BufferedImage grid = Png.read(folder.samplesDir().resolve("3.png"));
     assertEquals(48, grid.getWidth());

@@ -3,7 +3,6 @@ package dev.cgan.eval;
 import dev.cgan.model.Weights;
 import dev.cgan.train.TrainingContext;
 import dev.cgan.train.TrainingListener;
-import dev.cgan.train.TrainingRun;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,8 +61,7 @@ public final class EvaluationListener implements TrainingListener {
   public void onTrainBegin(TrainingContext c) throws IOException {
     Evaluator.requireDigitModel(c.settings().network());
     log =
-        new EvaluationLog(
-            c.folder().resolve("eval.csv"), c.firstIteration(), c.weights() == Weights.EMA);
+        new EvaluationLog(c.run().evaluationFile(), c.firstIteration(), c.weights() == Weights.EMA);
   }
 
   @Override
@@ -73,7 +71,7 @@ public final class EvaluationListener implements TrainingListener {
       return;
     }
     int[] labels = labels(c.settings().network().numClasses(), samplesPerClass);
-    long seed = TrainingRun.evaluationSeed(c.settings());
+    long seed = c.settings().evaluationSeed();
     EvaluationReport raw = evaluator.evaluate(c.sampleImages(labels, seed, Weights.RAW), labels);
     EvaluationReport ema =
         c.weights() == Weights.EMA

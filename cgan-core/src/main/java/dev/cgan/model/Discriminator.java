@@ -26,6 +26,9 @@ import org.tensorflow.types.TInt64;
  * <p>Variables are named {@code D_…}; every call of {@link #apply} shares them.
  */
 public final class Discriminator {
+  /** Width of D's hidden Linear layers. */
+  public static final int WIDTH = 512;
+
   private final CganConfig config;
   private final Embedding labelEmbedding;
   private final List<Dense> dense = new ArrayList<>();
@@ -36,8 +39,8 @@ public final class Discriminator {
         new Embedding(
             tf, "D_label_emb", config.numClasses(), config.numClasses(), Seeds.derive(seed, 100));
     // The first layer reads the image and the label embedding: Linear(C·H·W + classes, 512).
-    int[][] in = {{config.imagePixels(), config.numClasses()}, {512}, {512}, {512}};
-    int[] out = {512, 512, 512, 1};
+    int[][] in = {{config.imagePixels(), config.numClasses()}, {WIDTH}, {WIDTH}, {WIDTH}};
+    int[] out = {WIDTH, WIDTH, WIDTH, 1};
     for (int i = 0; i < in.length; i++) {
       dense.add(new Dense(tf, "D_fc" + i, in[i], out[i], Seeds.derive(seed, 110 + i)));
     }

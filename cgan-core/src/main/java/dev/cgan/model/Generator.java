@@ -30,6 +30,14 @@ import org.tensorflow.types.TInt32;
 public final class Generator {
   private static final int[] WIDTHS = {128, 256, 512, 1024};
 
+  /**
+   * Output widths of G's hidden Linear layers, in order; every one but the first is followed by a
+   * BatchNorm. The last Linear maps the last of them to C·H·W pixels.
+   */
+  public static int[] hiddenWidths() {
+    return WIDTHS.clone();
+  }
+
   private final CganConfig config;
   private final Embedding labelEmbedding;
   private final List<Dense> dense = new ArrayList<>();

@@ -1,13 +1,10 @@
 package dev.cgan.run;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import dev.cgan.internal.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,20 +16,19 @@ import java.util.stream.Stream;
 /**
  * The folder a training run owns, recognisable by its {@code run.json}: {@code checkpoints/},
  * {@code samples/}, {@code metrics.csv}, {@code eval.csv}, {@code losses.png}, {@code
- * tensorboard/}, {@code result.png} and {@code saved_model/}.
+ * tensorboard/}, {@code result.png} and {@code saved_model/}. The one place that spells these
+ * names: everyone else asks a {@code RunFolder} where a file of the run is.
  */
 public final class RunFolder {
   public static final String CONFIG = "run.json";
   private static final String LOCK = ".lock";
-  private static final Gson GSON =
-      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   private final Path root;
-  private final RunConfig config;
+  private final RunSettings settings;
 
-  private RunFolder(Path root, RunConfig config) {
+  private RunFolder(Path root, RunSettings settings) {
     this.root = root;
-    this.config = config;
+    this.settings = settings;
   }
 
   /**
@@ -64,17 +60,17 @@ public final class RunFolder {
    * Creates {@code root} (or takes an empty one), locks it and writes its {@code run.json}; the
    * caller closes the lock when the run is done with.
    */
-  public static Locked create(Path root, RunConfig config) throws IOException {
+  public static Locked create(Path root, RunSettings settings) throws IOException {
     checkCanCreate(root);
     Files.createDirectories(root);
-    RunFolder run = new RunFolder(root, config);
+    RunFolder run = new RunFolder(root, settings);
     Locked locked = run.lock();
     try {
       // Checked again under the lock: another process may have created a run meanwhile.
       if (isRun(root)) {
         throw new IOException(root + " already holds a run");
       }
-      run.save(config);
+      run.save(settings);
       return locked;
     } catch (IOException | RuntimeException e) {
       locked.close();
@@ -92,28 +88,10 @@ public final class RunFolder {
       throw new IOException(file + " is a folder, where the run's configuration file was expected");
     }
     try {
-      RunConfig config = RunConfig.read(file);
-      if (config == null) {
-        throw new IOException(file + ": not a cgan-java run configuration (empty)");
-      }
-      return new RunFolder(root, config);
+      return new RunFolder(root, RunJson.read(file));
     } catch (NoSuchFileException e) {
       throw new IOException(root + " is not a training run (no " + CONFIG + ")");
-    } catch (RuntimeException e) {
-      throw new IOException(file + ": unreadable run configuration (" + rootCause(e) + ")");
-    } catch (java.nio.charset.CharacterCodingException e) {
-      throw new IOException(file + ": unreadable run configuration (not UTF-8 text)");
     }
-  }
-
-  /** Gson wraps a record constructor's refusal in "Failed to invoke constructor"; unwrap it. */
-  private static String rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
   }
 
   /** Whether {@code dir} is a run folder. */
@@ -138,9 +116,9 @@ public final class RunFolder {
     }
 
     /** Replaces {@code run.json} atomically; only a lock holder changes a run. */
-    public RunFolder update(RunConfig newConfig) throws IOException {
-      run.save(newConfig);
-      run = new RunFolder(run.root, newConfig);
+    public RunFolder update(RunSettings changed) throws IOException {
+      run.save(changed);
+      run = new RunFolder(run.root, changed);
       return run;
     }
 
@@ -211,46 +189,61 @@ public final class RunFolder {
     }
   }
 
-  private void save(RunConfig c) throws IOException {
-    AtomicFiles.write(root.resolve(CONFIG), GSON.toJson(c).getBytes(StandardCharsets.UTF_8));
+  private void save(RunSettings s) throws IOException {
+    AtomicFiles.write(root.resolve(CONFIG), RunJson.write(s));
   }
 
+  /** The folder itself. */
   public Path root() {
     return root;
   }
 
-  public RunConfig config() {
-    return config;
+  /** The settings in its {@code run.json}. */
+  public RunSettings settings() {
+    return settings;
   }
 
+  /** {@code checkpoints/}, keeping the run's {@code keep} newest. */
   public Checkpoints checkpoints() {
-    return new Checkpoints(root.resolve("checkpoints"), config.keep());
+    return new Checkpoints(root.resolve("checkpoints"), settings.keep());
   }
 
+  /** {@code samples/}: the sample grids. */
   public Path samplesDir() {
     return root.resolve("samples");
   }
 
+  /** {@code samples/<iteration>.png}: the sample grid of {@code iteration}. */
+  public Path sampleGrid(long iteration) {
+    return samplesDir().resolve(iteration + ".png");
+  }
+
+  /** {@code metrics.csv}: the logged losses, one row per log interval. */
   public Path metricsFile() {
     return root.resolve("metrics.csv");
   }
 
+  /** {@code result.png}: the run's result labels in one strip. */
   public Path resultImage() {
     return root.resolve("result.png");
   }
 
+  /** {@code eval.csv}: the evaluation scores along the run. */
   public Path evaluationFile() {
     return root.resolve("eval.csv");
   }
 
+  /** {@code losses.png}: D and G loss along the run. */
   public Path lossPlot() {
     return root.resolve("losses.png");
   }
 
+  /** {@code tensorboard/}: TensorBoard's event files. */
   public Path tensorBoardDir() {
     return root.resolve("tensorboard");
   }
 
+  /** {@code saved_model/}: the run's own SavedModel export. */
   public Path savedModelDir() {
     return root.resolve("saved_model");
   }

@@ -186,7 +186,7 @@ public final class CganGenerator implements AutoCloseable {
   public static CganGenerator fromRun(Path runDir, Weights weights) throws IOException {
     RunFolder run = RunFolder.open(runDir);
     Weights chosen = RunCheckpoint.choose(run, weights);
-    CganConfig config = run.config().spec().model();
+    CganConfig config = run.settings().network();
     Graph graph = new Graph();
     try {
       GeneratorGraph gg = new GeneratorGraph(graph, config, chosen);
@@ -210,7 +210,7 @@ public final class CganGenerator implements AutoCloseable {
           config,
           chosen,
           Checkpoints.iterationOf(prefix),
-          run.config().classNames(),
+          run.settings().classNames(),
           runDir,
           bySignatureKey(
               List.of(

@@ -21,7 +21,7 @@ final class RunCheckpoint {
    * @throws IOException when the average is asked of a run that keeps none
    */
   static Weights choose(RunFolder run, Weights requested) throws IOException {
-    boolean averaged = run.config().spec().averaged();
+    boolean averaged = run.settings().averaged();
     if (requested == null) {
       return averaged ? Weights.EMA : Weights.RAW;
     }

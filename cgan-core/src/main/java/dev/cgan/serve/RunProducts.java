@@ -1,9 +1,8 @@
 package dev.cgan.serve;
 
 import dev.cgan.image.Png;
-import dev.cgan.model.Labels;
-import dev.cgan.run.RunConfig;
 import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -33,11 +32,9 @@ public final class RunProducts {
   public static Path writeResultImage(Path runDir) throws IOException {
     RunFolder run = RunFolder.open(runDir);
     run.refuseLinks();
-    RunConfig cfg = run.config();
+    RunSettings s = run.settings();
     try (CganGenerator g = CganGenerator.fromRun(runDir)) {
-      Png.write(
-          g.render(Labels.parse(cfg.digits(), g.config().numClasses()), cfg.spec().seed()),
-          run.resultImage());
+      Png.write(g.render(s.resultLabelIndices(), s.seed()), run.resultImage());
     }
     return run.resultImage();
   }

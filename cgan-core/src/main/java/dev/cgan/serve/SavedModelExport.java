@@ -77,7 +77,7 @@ public final class SavedModelExport {
     }
     Path tmp = AtomicFiles.tempSibling(target.toAbsolutePath().normalize(), ".export");
     try (Graph graph = new Graph()) {
-      GeneratorGraph gg = new GeneratorGraph(graph, run.config().spec().model(), chosen);
+      GeneratorGraph gg = new GeneratorGraph(graph, run.settings().network(), chosen);
       Path prefix;
       try (Session session = new Session(graph)) {
         prefix = RunCheckpoint.restore(run, session);
@@ -94,11 +94,11 @@ public final class SavedModelExport {
               ModelMetadata.FORMAT,
               dev.cgan.Version.project(),
               TensorFlow.version(),
-              run.config().spec().model(),
+              run.settings().network(),
               Checkpoints.iterationOf(prefix),
-              run.config().classNames(),
+              run.settings().classNames(),
               chosen.id(),
-              run.config().spec().emaDecay())
+              run.settings().emaDecay())
           .write(tmp);
       AtomicFiles.replaceDirectory(tmp, target);
       return target;
@@ -121,13 +121,10 @@ public final class SavedModelExport {
     if (runReal.startsWith(t)) {
       throw refused(target, "contains the run " + run.root());
     }
-    if (t.startsWith(runReal) && !t.equals(runReal.resolve("saved_model"))) {
+    if (t.startsWith(runReal) && !t.equals(runReal.resolve(run.savedModelDir().getFileName()))) {
       throw refused(
           target,
-          "is inside the run "
-              + run.root()
-              + "; the run's own export is "
-              + run.root().resolve("saved_model"));
+          "is inside the run " + run.root() + "; the run's own export is " + run.savedModelDir());
     }
     if (!Files.exists(target)) {
       return;

@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The standard {@link TrainingListener}s. Each takes its interval from the run's settings and
- * writes its own part of the run folder; {@link #standard()} is what {@link TrainingRun#train()}
- * uses; a list of your own picks some of them and adds your own:
+ * writes its own part of the run folder; {@link #standard()} is what a run's {@code train()} uses;
+ * a list of your own picks some of them and adds your own:
  *
  * <pre>{@code
  * List<TrainingListener> listeners =
@@ -58,8 +58,8 @@ public final class Listeners {
 
   /**
    * {@code samples/<iteration>.png} every sample interval and at the end: {@link
-   * TrainingRun#GRID_ROWS} rows × every class, from noise fixed for the run; also published as the
-   * image {@link #SAMPLES}.
+   * TrainingContext#GRID_ROWS} rows × every class, from noise fixed for the run; also published as
+   * the image {@link #SAMPLES}.
    */
   public static TrainingListener sampleGrids() {
     return new SampleGrids();
@@ -84,7 +84,7 @@ public final class Listeners {
 
     @Override
     public void onTrainBegin(TrainingContext c) throws IOException {
-      log = new MetricsLog(c.folder().resolve("metrics.csv"), c.firstIteration());
+      log = new MetricsLog(c.run().metricsFile(), c.firstIteration());
     }
 
     @Override
@@ -106,7 +106,7 @@ public final class Listeners {
 
     @Override
     public void onTrainBegin(TrainingContext c) throws IOException {
-      board = new TensorBoardLog(c.folder().resolve("tensorboard"));
+      board = new TensorBoardLog(c.run().tensorBoardDir());
     }
 
     @Override
@@ -153,15 +153,15 @@ public final class Listeners {
   private static final class SampleGrids implements TrainingListener {
     @Override
     public void onTrainBegin(TrainingContext c) throws IOException {
-      Files.createDirectories(c.folder().resolve("samples"));
+      Files.createDirectories(c.run().samplesDir());
     }
 
     @Override
     public void onIterationEnd(TrainingContext c) throws IOException {
       long it = c.iteration();
       if (it % c.settings().sampleInterval() == 0 || c.isLastIteration()) {
-        BufferedImage grid = c.sampleGrid(TrainingRun.gridSeed(c.settings()));
-        Png.write(grid, c.folder().resolve("samples").resolve(it + ".png"));
+        BufferedImage grid = c.sampleGrid(c.settings().gridSeed());
+        Png.write(grid, c.run().sampleGrid(it));
         c.publishImage(it, TensorBoardLog.SAMPLES, grid);
       }
     }
@@ -173,7 +173,7 @@ public final class Listeners {
 
     @Override
     public void onTrainBegin(TrainingContext c) {
-      checkpoints = new Checkpoints(c.folder().resolve("checkpoints"), c.settings().keep());
+      checkpoints = c.run().checkpoints();
       lastSaved = c.firstIteration() > 0 ? c.firstIteration() : -1;
     }
 
@@ -185,7 +185,7 @@ public final class Listeners {
     }
 
     @Override
-    public void onTrainEnd(TrainingContext c, TrainingRun.Outcome outcome) throws IOException {
+    public void onTrainEnd(TrainingContext c, Outcome outcome) throws IOException {
       if (lastSaved != c.iteration()) {
         save(c);
       }
@@ -198,7 +198,7 @@ public final class Listeners {
     private void save(TrainingContext c) throws IOException {
       Metrics now = c.currentMetrics();
       if (!now.isFinite()) {
-        throw new TrainingRun.DivergedException(now, checkpoints.latest().orElse(null));
+        throw new DivergedException(now, checkpoints.latest().orElse(null));
       }
       checkpoints.save(prefix -> c.saveVariables(prefix), c.iteration());
       lastSaved = c.iteration();
@@ -207,8 +207,8 @@ public final class Listeners {
 
   private static final class LossPlotListener implements TrainingListener {
     @Override
-    public void onTrainEnd(TrainingContext c, TrainingRun.Outcome outcome) throws IOException {
-      Path csv = c.folder().resolve("metrics.csv");
+    public void onTrainEnd(TrainingContext c, Outcome outcome) throws IOException {
+      Path csv = c.run().metricsFile();
       if (!Files.isRegularFile(csv)) {
         return;
       }
@@ -218,7 +218,7 @@ public final class Listeners {
       series.put("G loss", rows.stream().mapToDouble(Metrics::generatorLoss).toArray());
       Png.write(
           LossPlot.render(rows.stream().map(Metrics::iteration).toList(), series, 800, 400),
-          c.folder().resolve("losses.png"));
+          c.run().lossPlot());
     }
   }
 }

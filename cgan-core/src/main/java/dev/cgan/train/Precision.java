@@ -2,6 +2,7 @@ package dev.cgan.train;
 
 import dev.cgan.InvalidSettingException;
 import dev.cgan.internal.CpuInfo;
+import dev.cgan.train.internal.TrainingThreads;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RewriterConfig;
 
@@ -40,6 +41,16 @@ public enum Precision {
               + ": use fp32");
     }
     return this;
+  }
+
+  /**
+   * Session options for this precision with the training's own threads: 2 inter-op threads of half
+   * the cores each (what {@link TrainingRun} uses by default).
+   *
+   * @throws InvalidSettingException if this CPU cannot run it ({@link #requireSupported()})
+   */
+  public ConfigProto sessionConfig() {
+    return sessionConfig(TrainingThreads.config());
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.cgan.train;
 
 import dev.cgan.model.Weights;
+import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,8 +10,16 @@ import java.util.Map;
 
 /** What a {@link TrainingListener} sees of the training in progress. */
 public interface TrainingContext {
-  /** The run folder. */
-  Path folder();
+  /** Rows of a sample grid; each row holds one sample of every class, in class order. */
+  int GRID_ROWS = 10;
+
+  /** The run folder: where each of its files is. */
+  RunFolder run();
+
+  /** The run folder's path. */
+  default Path folder() {
+    return run().root();
+  }
 
   /** The run's resolved settings. */
   RunSettings settings();
@@ -17,7 +27,7 @@ public interface TrainingContext {
   /** Iterations completed. */
   long iteration();
 
-  /** The iteration this call of {@link TrainingRun#train} started from (0 or a checkpoint's). */
+  /** The iteration this call of {@code train} started from (0 or a checkpoint's). */
   long firstIteration();
 
   /** Total iterations of the run. */
@@ -61,8 +71,8 @@ public interface TrainingContext {
   }
 
   /**
-   * {@link TrainingRun#GRID_ROWS} rows × one sample of every class, from the noise of {@code seed}
-   * and the run's {@link #weights()}.
+   * {@link #GRID_ROWS} rows × one sample of every class, from the noise of {@code seed} and the
+   * run's {@link #weights()}.
    */
   BufferedImage sampleGrid(long seed);
 

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * Hooks around {@link TrainingRun#train}, as Keras's callbacks: the metrics CSV, TensorBoard,
- * sample grids, checkpoints and the loss plot are listeners (see {@link Listeners}), and so is
- * anything a user adds. Every method has an empty default. Listeners are called in list order, on
- * the training thread.
+ * Hooks around a run's {@code train}, as Keras's callbacks: the metrics CSV, TensorBoard, sample
+ * grids, checkpoints and the loss plot are listeners (see {@link Listeners}), and so is anything a
+ * user adds. Every method has an empty default. Listeners are called in list order, on the training
+ * thread.
  */
 public interface TrainingListener {
   /** Before the first iteration; {@link TrainingContext#firstIteration()} is where it starts. */
@@ -32,8 +32,7 @@ public interface TrainingListener {
    * When training ends normally or because a stop was requested (not when it fails): the place to
    * save the state reached.
    */
-  default void onTrainEnd(TrainingContext context, TrainingRun.Outcome outcome)
-      throws IOException {}
+  default void onTrainEnd(TrainingContext context, Outcome outcome) throws IOException {}
 
   /** Always called last, even when training failed: release what {@link #onTrainBegin} opened. */
   default void close() throws IOException {}

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Weights;
-import dev.cgan.train.RunSettings;
+import dev.cgan.run.RunSettings;
 import dev.cgan.train.TinyData;
 import java.nio.file.Files;
 import java.nio.file.Path;

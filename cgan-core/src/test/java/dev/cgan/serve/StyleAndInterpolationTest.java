@@ -280,7 +280,7 @@ class StyleAndInterpolationTest {
     RunFolder folder = RunFolder.open(run);
     try (Graph graph = new Graph()) {
       GeneratorGraph gg =
-          new GeneratorGraph(graph, folder.config().spec().model(), dev.cgan.model.Weights.RAW);
+          new GeneratorGraph(graph, folder.settings().network(), dev.cgan.model.Weights.RAW);
       try (Session session = new Session(graph)) {
         RunCheckpoint.restore(folder, session);
         SavedModelBundle.exporter(old.toString())
@@ -295,7 +295,7 @@ class StyleAndInterpolationTest {
             ModelMetadata.FORMAT,
             "0.1.0",
             TensorFlow.version(),
-            folder.config().spec().model(),
+            folder.settings().network(),
             4,
             null,
             null,

@@ -11,6 +11,7 @@ import dev.cgan.model.CganConfig;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import dev.cgan.train.internal.MemoryLimits;
 import dev.cgan.train.internal.TrainingMemory;
 import java.nio.file.Files;

@@ -45,7 +45,7 @@ class PrecisionTest {
       assertEquals(Precision.FP32, Precision.FP32.requireSupported());
       return;
     }
-    TrainingRun.Outcome outcome;
+    Outcome outcome;
     try (TrainingRun run = TrainingRun.create(tmp.resolve("bf16"), TinyData.settings(2).build())) {
       outcome =
           run.withSessionConfig(Precision.MIXED_BF16.sessionConfig(null))

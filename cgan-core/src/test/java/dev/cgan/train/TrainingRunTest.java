@@ -10,6 +10,7 @@ import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Png;
 import dev.cgan.run.Checkpoints;
 import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.train.internal.MetricsLog;
 import dev.cgan.train.internal.TensorBoardEvents;
@@ -31,7 +32,7 @@ class TrainingRunTest {
   @Test
   void writesSamplesMetricsAndCheckpointsIntoTheRunFolder() throws Exception {
     Path dir = tmp.resolve("run");
-    TrainingRun.Outcome outcome;
+    Outcome outcome;
     try (TrainingRun run = TrainingRun.create(dir, TinyData.settings(6).build())) {
       outcome = run.train();
     }
@@ -84,7 +85,9 @@ class TrainingRunTest {
     Path split = TinyData.trainedRun(tmp.resolve("split"), 5);
     try (TrainingRun run =
         TrainingRun.resume(
-            split, b -> b.iterations(14), dev.cgan.data.MnistDownloader.Progress.NONE)) {
+            split,
+            ResumeOptions.none().iterations(14),
+            dev.cgan.data.MnistDownloader.Progress.NONE)) {
       assertEquals(14, run.train().iterations());
     }
     assertSameWeights(straight, split);
@@ -121,7 +124,7 @@ class TrainingRunTest {
           }
 
           @Override
-          public void onTrainEnd(TrainingContext c, TrainingRun.Outcome o) {
+          public void onTrainEnd(TrainingContext c, Outcome o) {
             seen.add("end " + o.iterations());
           }
 
@@ -152,7 +155,9 @@ class TrainingRunTest {
               IOException.class,
               () ->
                   TrainingRun.resume(
-                      dir, b -> b.iterations(99), dev.cgan.data.MnistDownloader.Progress.NONE));
+                      dir,
+                      ResumeOptions.none().iterations(99),
+                      dev.cgan.data.MnistDownloader.Progress.NONE));
       assertTrue(e.getMessage().contains("is being trained by another process"), e.getMessage());
     }
     // The refused resume did not store its --iterations.
@@ -160,7 +165,7 @@ class TrainingRunTest {
     // Released: training goes ahead.
     try (TrainingRun run =
         TrainingRun.resume(
-            dir, b -> b.iterations(4), dev.cgan.data.MnistDownloader.Progress.NONE)) {
+            dir, ResumeOptions.none().iterations(4), dev.cgan.data.MnistDownloader.Progress.NONE)) {
       assertEquals(4, run.train().iterations());
     }
   }
@@ -168,7 +173,7 @@ class TrainingRunTest {
   @Test
   void stopRequestCheckpointsTheIterationReached() throws Exception {
     Path dir = tmp.resolve("run");
-    TrainingRun.Outcome outcome;
+    Outcome outcome;
     try (TrainingRun run = TrainingRun.create(dir, TinyData.settings(100).build())) {
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(
@@ -257,22 +262,26 @@ class TrainingRunTest {
   }
 
   @Test
-  void resumeRefusesToChangeWhatDefinesTheRunAndToGoBack() throws Exception {
+  void resumeRefusesToGoBackAndStoresWhatItMayChange() throws Exception {
     Path dir = TinyData.trainedRun(tmp.resolve("run"), 4);
     byte[] config = Files.readAllBytes(dir.resolve("run.json"));
-    InvalidSettingException batch =
+    InvalidSettingException keep =
         assertThrows(
             InvalidSettingException.class,
             () ->
                 TrainingRun.resume(
-                    dir, b -> b.batchSize(16), dev.cgan.data.MnistDownloader.Progress.NONE));
-    assertEquals("batchSize", batch.setting());
+                    dir,
+                    ResumeOptions.none().keep(0),
+                    dev.cgan.data.MnistDownloader.Progress.NONE));
+    assertEquals("--keep must be at least 1, got 0", keep.messageNaming("--keep"));
     InvalidSettingException back =
         assertThrows(
             InvalidSettingException.class,
             () ->
                 TrainingRun.resume(
-                    dir, b -> b.iterations(2), dev.cgan.data.MnistDownloader.Progress.NONE));
+                    dir,
+                    ResumeOptions.none().iterations(2),
+                    dev.cgan.data.MnistDownloader.Progress.NONE));
     assertEquals(
         "--iterations 2 would go back: " + dir + " is already at iteration 4",
         back.messageNaming("--iterations"));
@@ -281,11 +290,13 @@ class TrainingRunTest {
     // Intervals and keep are applied and stored.
     try (TrainingRun run =
         TrainingRun.resume(
-            dir, b -> b.iterations(6).keep(1), dev.cgan.data.MnistDownloader.Progress.NONE)) {
+            dir,
+            ResumeOptions.none().iterations(6).keep(1),
+            dev.cgan.data.MnistDownloader.Progress.NONE)) {
       run.train();
     }
     assertEquals(List.of("ckpt-6"), RunFolder.open(dir).checkpoints().list());
-    assertEquals(1, RunFolder.open(dir).config().keep());
+    assertEquals(1, RunFolder.open(dir).settings().keep());
   }
 
   /** The index is a cache: missing, hand-written, garbage or stale, the files on disk decide. */
@@ -309,9 +320,11 @@ class TrainingRunTest {
       List<String> warnings = new ArrayList<>();
       try (TrainingRun run =
           TrainingRun.resume(
-                  dir, b -> b.iterations(10), dev.cgan.data.MnistDownloader.Progress.NONE)
+                  dir,
+                  ResumeOptions.none().iterations(10),
+                  dev.cgan.data.MnistDownloader.Progress.NONE)
               .withWarnings(warnings::add)) {
-        TrainingRun.Outcome o = run.train();
+        Outcome o = run.train();
         assertEquals(10, o.iterations());
       }
       assertFalse(warnings.isEmpty(), "index " + i + " gave no warning");
@@ -389,25 +402,11 @@ class TrainingRunTest {
     Path dir = TinyData.trainedRun(tmp.resolve("run"), 4);
     // Only a lock holder changes a run; the learning rate is not a setting a resume may change.
     try (RunFolder.Locked lock = RunFolder.open(dir).lock()) {
-      var spec = lock.run().config().spec();
-      lock.update(
-          lock.run()
-              .config()
-              .withSpec(
-                  new dev.cgan.run.TrainingSpec(
-                      spec.model(),
-                      spec.batchSize(),
-                      spec.seed(),
-                      40,
-                      1e10f,
-                      spec.beta1(),
-                      spec.beta2(),
-                      spec.twoStep(),
-                      spec.emaDecay())));
+      lock.update(lock.run().settings().toBuilder().iterations(40).learningRate(1e10f).build());
     }
-    TrainingRun.DivergedException e;
+    DivergedException e;
     try (TrainingRun run = TrainingRun.resume(dir)) {
-      e = assertThrows(TrainingRun.DivergedException.class, run::train);
+      e = assertThrows(DivergedException.class, run::train);
     }
     assertTrue(
         e.getMessage()
@@ -449,7 +448,7 @@ class TrainingRunTest {
     Files.createDirectories(dir.resolve("metrics.csv"));
     try (TrainingRun run =
         TrainingRun.resume(
-            dir, b -> b.iterations(4), dev.cgan.data.MnistDownloader.Progress.NONE)) {
+            dir, ResumeOptions.none().iterations(4), dev.cgan.data.MnistDownloader.Progress.NONE)) {
       IOException e = assertThrows(IOException.class, run::train);
       assertEquals(
           dir.resolve("metrics.csv") + " is a folder, where the run's log file was expected",
@@ -493,7 +492,9 @@ class TrainingRunTest {
       IOException e;
       try (TrainingRun run =
           TrainingRun.resume(
-              dir, b -> b.iterations(8), dev.cgan.data.MnistDownloader.Progress.NONE)) {
+              dir,
+              ResumeOptions.none().iterations(8),
+              dev.cgan.data.MnistDownloader.Progress.NONE)) {
         e = assertThrows(IOException.class, run::train);
       }
       assertTrue(

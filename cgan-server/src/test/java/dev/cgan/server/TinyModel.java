@@ -2,9 +2,9 @@ package dev.cgan.server;
 
 import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
+import dev.cgan.run.RunSettings;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.RunProducts;
-import dev.cgan.train.RunSettings;
 import dev.cgan.train.TrainingRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;

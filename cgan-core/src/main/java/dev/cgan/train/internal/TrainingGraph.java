@@ -8,7 +8,7 @@ import dev.cgan.model.Generator;
 import dev.cgan.model.Weights;
 import dev.cgan.model.layers.Preprocessing;
 import dev.cgan.model.layers.Sampling;
-import dev.cgan.run.TrainingSpec;
+import dev.cgan.run.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -134,27 +134,27 @@ public final class TrainingGraph {
   /** Iterations per epoch: whole batches only; the remainder of each shuffled epoch is skipped. */
   public final long iterationsPerEpoch;
 
-  /** Builds the graph into {@code graph}; a session must initialise or restore it. */
-  public TrainingGraph(Graph graph, TrainingSpec spec, LabeledImages data) {
+  /**
+   * Builds the graph of the run {@code spec} defines into {@code graph}; a session must initialise
+   * or restore it. {@code data} holds at least one batch (the run checks that before it writes
+   * anything).
+   */
+  public TrainingGraph(Graph graph, RunSettings spec, LabeledImages data) {
     int batch = spec.batchSize();
-    if (data.count() < batch) {
-      throw new IllegalArgumentException(
-          "batch size " + batch + " is larger than the data set (" + data.count() + " images)");
-    }
-    if (data.numClasses() > spec.model().numClasses()) {
+    if (data.numClasses() > spec.network().numClasses()) {
       throw new IllegalArgumentException(
           "the data has "
               + data.numClasses()
               + " classes but the model "
-              + spec.model().numClasses());
+              + spec.network().numClasses());
     }
     Ops tf = Ops.create(graph);
     iterationsPerEpoch = data.count() / batch;
 
     // Variables are created in a fixed order so that checkpoints of equal specs line up.
-    generator = new Generator(tf, spec.model(), spec.seed());
-    discriminator = new Discriminator(tf, spec.model(), spec.seed());
-    averaged = spec.averaged() ? new Generator(tf, spec.model(), spec.seed(), Weights.EMA) : null;
+    generator = new Generator(tf, spec.network(), spec.seed());
+    discriminator = new Discriminator(tf, spec.network(), spec.seed());
+    averaged = spec.averaged() ? new Generator(tf, spec.network(), spec.seed(), Weights.EMA) : null;
     Ops init = tf.withInitScope();
     step = tf.withName("global_step").variable(init.constant(0L));
     epochOrder =
@@ -181,12 +181,12 @@ public final class TrainingGraph {
             epochOrder,
             tf.reshape(begin, tf.constant(new int[] {1})),
             tf.constant(new int[] {batch}));
-    Operand<TFloat32> realImages = realBatch(tf, data, indices, spec.model().imageSize());
+    Operand<TFloat32> realImages = realBatch(tf, data, indices, spec.network().imageSize());
     Operand<TInt32> realLabels = tf.gather(tf.constant(data.labels()), indices, tf.constant(0));
 
     Operand<TFloat32> z =
         tf.random.statelessRandomNormal(
-            tf.constant(new int[] {batch, spec.model().latentDim()}),
+            tf.constant(new int[] {batch, spec.network().latentDim()}),
             key(tf, seed, NOISE, step),
             TFloat32.class);
     Operand<TInt32> fakeLabels =
@@ -194,7 +194,7 @@ public final class TrainingGraph {
             tf.constant(new int[] {batch}),
             key(tf, seed, FAKE_LABELS, step),
             tf.constant(0),
-            tf.constant(spec.model().numClasses()));
+            tf.constant(spec.network().numClasses()));
 
     fakeImages = tf.withName("fake_images").identity(generator.apply(tf, z, fakeLabels, true));
     Operand<TFloat32> fakeScores =
@@ -268,7 +268,7 @@ public final class TrainingGraph {
     sampleLabels = tf.withName("sample_labels").placeholder(TInt32.class);
     sampleSeed = tf.withName("sample_seed").placeholder(TInt64.class);
     Operand<TFloat32> sampleNoise =
-        Sampling.noise(tf, sampleLabels, sampleSeed, spec.model().latentDim());
+        Sampling.noise(tf, sampleLabels, sampleSeed, spec.network().latentDim());
     sampleImages = generator.apply(tf, sampleNoise, sampleLabels, false);
     samplePixels = Sampling.toPixels(tf, sampleImages);
     if (averaged != null) {
@@ -298,7 +298,7 @@ public final class TrainingGraph {
    * trainable weights are averaged; BatchNorm's running statistics of the average are recomputed
    * instead (see {@link #refreshAverageStatistics}).
    */
-  private List<Op> averageUpdates(Ops tf, TrainingSpec spec, Op applyG) {
+  private List<Op> averageUpdates(Ops tf, RunSettings spec, Op applyG) {
     if (averaged == null) {
       return List.of();
     }
@@ -325,15 +325,15 @@ public final class TrainingGraph {
   }
 
   /** One training-mode pass of the average on fixed balanced samples, keeping its statistics. */
-  private Op statisticsPass(Ops tf, TrainingSpec spec) {
+  private Op statisticsPass(Ops tf, RunSettings spec) {
     int n = AVERAGE_STATISTICS_BATCH;
     Operand<TInt32> labels =
         tf.math.floorMod(
             tf.range(tf.constant(0), tf.constant(n), tf.constant(1)),
-            tf.constant(spec.model().numClasses()));
+            tf.constant(spec.network().numClasses()));
     Operand<TFloat32> z =
         tf.random.statelessRandomNormal(
-            tf.constant(new int[] {n, spec.model().latentDim()}),
+            tf.constant(new int[] {n, spec.network().latentDim()}),
             key(tf, spec.seed(), AVERAGE_STATISTICS, tf.constant(0L)),
             TFloat32.class);
     averaged.apply(tf, z, labels, true);

@@ -2,6 +2,8 @@ package dev.cgan.train.internal;
 
 import dev.cgan.data.DataSource.DataShape;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.Discriminator;
+import dev.cgan.model.Generator;
 
 /**
  * What training will allocate, counted from sizes alone so that a run that cannot fit is refused
@@ -10,10 +12,9 @@ import dev.cgan.model.CganConfig;
  * <p>Java heap: the data set as loaded ({@link DataShape#heapBytes()}). Native memory, outside the
  * heap: the data set as {@link TrainingGraph} holds it (uint8 pixels [N, H, W] and int32 labels
  * [N], constants of the graph, and the epoch order and its shuffle); the variables of G, D and the
- * averaged G with both Adams' slots, counted from the layer widths of {@link
- * dev.cgan.model.Generator} and {@link dev.cgan.model.Discriminator}; the largest of one
- * iteration's activations and gradients, the averaged G's statistics pass and a sample grid; and
- * TensorFlow's runtime.
+ * averaged G with both Adams' slots, counted from the layer widths of {@link Generator} and {@link
+ * Discriminator}; the largest of one iteration's activations and gradients, the averaged G's
+ * statistics pass and a sample grid; and TensorFlow's runtime.
  *
  * @param heapBytes Java heap the loaded data takes
  * @param dataBytes native memory for the graph's copies of the data
@@ -40,8 +41,8 @@ public record TrainingMemory(
    */
   public static final long RUNTIME_BYTES = 300L << 20;
 
-  private static final int[] G_WIDTHS = {128, 256, 512, 1024};
-  private static final int D_WIDTH = 512;
+  private static final int[] G_WIDTHS = Generator.hiddenWidths();
+  private static final int D_WIDTH = Discriminator.WIDTH;
 
   /** What training {@code network} at {@code batch} on {@code data} needs. */
   public static TrainingMemory of(CganConfig network, int batch, boolean averaged, DataShape data) {

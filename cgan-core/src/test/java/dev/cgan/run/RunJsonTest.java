@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code run.json} read strictly: a field of the wrong JSON type, missing, out of range or absurd
  * is named by its path, both when the run folder reads the file (through Gson) and through {@link
- * RunConfig#read}; what earlier releases wrote still reads, and writing is unchanged.
+ * RunJson#read}; what earlier releases wrote still reads, and writing is unchanged.
  */
-class RunConfigTest {
+class RunJsonTest {
   @TempDir Path tmp;
 
   /** A run.json as cgan-java writes it (a 10-class run of 8×8 images). */
@@ -66,8 +65,7 @@ class RunConfigTest {
     Path file = dir.resolve(RunFolder.CONFIG);
     String expected = file + ": unreadable run configuration (" + problem + ")";
     assertEquals(expected, assertThrows(IOException.class, () -> RunFolder.open(dir)).getMessage());
-    assertEquals(
-        expected, assertThrows(IOException.class, () -> RunConfig.read(file)).getMessage());
+    assertEquals(expected, assertThrows(IOException.class, () -> RunJson.read(file)).getMessage());
   }
 
   private static String edit(String find, String replace) {
@@ -77,33 +75,28 @@ class RunConfigTest {
 
   @Test
   void whatCganJavaWritesReadsBackAndIsWrittenAsBefore() throws IOException {
-    RunConfig c = RunFolder.open(run(WRITTEN)).config();
-    assertEquals(10, c.spec().model().numClasses());
-    assertEquals(2, c.spec().iterations());
-    assertEquals(0.999f, c.spec().emaDecay());
-    // The file format: the run folder's Gson writes the record as it always has.
-    String written =
-        new GsonBuilder()
-            .setPrettyPrinting()
-            .serializeSpecialFloatingPointValues()
-            .create()
-            .toJson(c);
-    assertEquals(WRITTEN, written);
-    assertEquals(c, RunConfig.read(run(WRITTEN).resolve(RunFolder.CONFIG)));
+    RunSettings c = RunFolder.open(run(WRITTEN)).settings();
+    assertEquals(10, c.network().numClasses());
+    assertEquals(10, c.classes());
+    assertEquals(2, c.iterations());
+    assertEquals(0.999f, c.emaDecay());
+    // The file format: written byte for byte as earlier releases wrote it.
+    assertEquals(WRITTEN, new String(RunJson.write(c), StandardCharsets.UTF_8));
+    assertEquals(c, RunJson.read(run(WRITTEN).resolve(RunFolder.CONFIG)));
   }
 
   @Test
   void fieldsAddedLaterMayBeAbsentAndAByteOrderMarkIsSkipped() throws IOException {
     String old = edit(",\n    \"emaDecay\": 0.999", "");
-    assertEquals(0f, RunFolder.open(run(old)).config().spec().emaDecay());
+    assertEquals(0f, RunFolder.open(run(old)).settings().emaDecay());
     String withNames =
         edit("\"keep\": 3,", "\"keep\": 3, \"classNames\": null, \"mirrors\": null,");
-    assertEquals(null, RunFolder.open(run(withNames)).config().classNames());
+    assertEquals(null, RunFolder.open(run(withNames)).settings().classNames());
     Path bom = run("");
     Files.write(
         bom.resolve(RunFolder.CONFIG), ("\uFEFF" + WRITTEN).getBytes(StandardCharsets.UTF_8));
-    assertEquals(3, RunFolder.open(bom).config().keep());
-    assertEquals(3, RunConfig.read(bom.resolve(RunFolder.CONFIG)).keep());
+    assertEquals(3, RunFolder.open(bom).settings().keep());
+    assertEquals(3, RunJson.read(bom.resolve(RunFolder.CONFIG)).keep());
   }
 
   @ParameterizedTest
@@ -159,7 +152,7 @@ class RunConfigTest {
             + ": unreadable run configuration (expected at most 1048576 bytes, found "
             + Files.size(file)
             + " bytes)",
-        assertThrows(IOException.class, () -> RunConfig.read(file)).getMessage());
+        assertThrows(IOException.class, () -> RunJson.read(file)).getMessage());
 
     Path latin1 = run("");
     Files.write(
@@ -167,7 +160,7 @@ class RunConfigTest {
         edit("embedded:mnist10k", "embedded:mnist10k\u00e9").getBytes(StandardCharsets.ISO_8859_1));
     assertEquals(
         latin1.resolve(RunFolder.CONFIG) + ": unreadable run configuration (not UTF-8 text)",
-        assertThrows(IOException.class, () -> RunConfig.read(latin1.resolve(RunFolder.CONFIG)))
+        assertThrows(IOException.class, () -> RunJson.read(latin1.resolve(RunFolder.CONFIG)))
             .getMessage());
   }
 
@@ -176,7 +169,7 @@ class RunConfigTest {
   void deeplyNestedJsonInAnUnknownFieldIsSkipped() throws IOException {
     String deep = "[".repeat(100_000) + "]".repeat(100_000);
     Path dir = run(edit("\"keep\": 3,", "\"keep\": 3, \"extra\": " + deep + ","));
-    assertEquals(3, RunFolder.open(dir).config().keep());
-    assertEquals(3, RunConfig.read(dir.resolve(RunFolder.CONFIG)).keep());
+    assertEquals(3, RunFolder.open(dir).settings().keep());
+    assertEquals(3, RunJson.read(dir.resolve(RunFolder.CONFIG)).keep());
   }
 }

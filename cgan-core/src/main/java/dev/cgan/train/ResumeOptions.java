@@ -1,0 +1,84 @@
+package dev.cgan.train;
+
+import dev.cgan.InvalidSettingException;
+
+/**
+ * What a resumed run may change: its length (longer, or shorter down to the iteration reached), its
+ * intervals and how many checkpoints it keeps. Everything else that defines a run stays as its
+ * {@code run.json} says. A null component keeps the run's own value.
+ *
+ * <pre>{@code
+ * TrainingRun.resume(dir, ResumeOptions.none().iterations(20_000).keep(5), progress);
+ * }</pre>
+ *
+ * @param epochs the new length in epochs, or null
+ * @param iterations the new length in iterations, or null (at most one of the two is set)
+ * @param sampleInterval iterations between sample grids, or null
+ * @param checkpointInterval iterations between checkpoints, or null
+ * @param logInterval iterations between metrics rows, or null
+ * @param keep newest checkpoints kept, or null
+ */
+public record ResumeOptions(
+    Integer epochs,
+    Long iterations,
+    Integer sampleInterval,
+    Integer checkpointInterval,
+    Integer logInterval,
+    Integer keep) {
+  private static final ResumeOptions NONE = new ResumeOptions(null, null, null, null, null, null);
+
+  /**
+   * @throws InvalidSettingException naming a value out of range, or both lengths given
+   */
+  public ResumeOptions {
+    if (epochs != null && iterations != null) {
+      throw new InvalidSettingException("epochs", "and iterations cannot both be given");
+    }
+    atLeast(epochs, 0, "epochs");
+    atLeast(iterations, 0, "iterations");
+    atLeast(sampleInterval, 1, "sampleInterval");
+    atLeast(checkpointInterval, 1, "checkpointInterval");
+    atLeast(logInterval, 1, "logInterval");
+    atLeast(keep, 1, "keep");
+  }
+
+  private static void atLeast(Number value, long min, String setting) {
+    if (value != null && value.longValue() < min) {
+      throw new InvalidSettingException(
+          setting,
+          (min == 0 ? "must not be negative" : "must be at least " + min) + ", got " + value);
+    }
+  }
+
+  /** Changes nothing: the run continues to its own total. */
+  public static ResumeOptions none() {
+    return NONE;
+  }
+
+  /** The run's length in epochs over its data. */
+  public ResumeOptions epochs(int n) {
+    return new ResumeOptions(n, null, sampleInterval, checkpointInterval, logInterval, keep);
+  }
+
+  /** The run's total iterations. */
+  public ResumeOptions iterations(long n) {
+    return new ResumeOptions(null, n, sampleInterval, checkpointInterval, logInterval, keep);
+  }
+
+  public ResumeOptions sampleInterval(int n) {
+    return new ResumeOptions(epochs, iterations, n, checkpointInterval, logInterval, keep);
+  }
+
+  public ResumeOptions checkpointInterval(int n) {
+    return new ResumeOptions(epochs, iterations, sampleInterval, n, logInterval, keep);
+  }
+
+  public ResumeOptions logInterval(int n) {
+    return new ResumeOptions(epochs, iterations, sampleInterval, checkpointInterval, n, keep);
+  }
+
+  public ResumeOptions keep(int n) {
+    return new ResumeOptions(
+        epochs, iterations, sampleInterval, checkpointInterval, logInterval, n);
+  }
+}
