@@ -27,7 +27,9 @@ import java.util.Set;
  * torchvision would make {@code .ipynb_checkpoints} a class; and a symbolic link that leads back to
  * a folder it is in is reported as a problem instead of being walked forever (Java's walker keeps
  * the visited folders' keys, which is the visited set). Only the extensions of {@link #EXTENSIONS}
- * count, compared without case.
+ * count, compared without case: Keras's list; torchvision's has no .gif (and adds ppm, pgm, tif,
+ * tiff, webp, which javax.imageio cannot read), so in a folder with GIF files torchvision lists the
+ * other files only, with the same classes and labels.
  */
 final class FolderScanner {
   /** The image extensions read, lower case. */
