@@ -18,6 +18,7 @@ import java.util.Objects;
  * DataSource.mnist(Path.of("cache"))                 // the 60,000 MNIST digits, downloaded
  * DataSource.idxFiles(Path.of("x.idx"), Path.of("y.idx"))
  * DataSource.idxFolder(Path.of("data"))              // train-{images-idx3,labels-idx1}-ubyte[.gz]
+ * DataSource.imageFolder(Path.of("pics"))            // pics/<class>/**.{png,jpg,jpeg,bmp,gif}
  * }</pre>
  */
 public sealed interface DataSource {
@@ -74,6 +75,24 @@ public sealed interface DataSource {
     }
   }
 
+  /**
+   * A folder of image files, one subfolder per class, read by {@link ImageFolderReader}.
+   *
+   * @param options how the images are decoded; the cache folder and thread count are not part of
+   *     {@link #id()}, the rest is
+   */
+  record ImageFolder(Path dir, ImageFolderOptions options) implements DataSource {
+    public ImageFolder {
+      dir = dir.toAbsolutePath().normalize();
+      Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public String id() {
+      return IMAGES_PREFIX + dir + "?" + options.key();
+    }
+  }
+
   /** The embedded 10,000 digits. */
   static DataSource embedded() {
     return new Embedded();
@@ -97,9 +116,20 @@ public sealed interface DataSource {
     return new IdxFolder(dir);
   }
 
+  /** A folder of images per class with {@link ImageFolderOptions#defaults()}. */
+  static DataSource imageFolder(Path dir) {
+    return new ImageFolder(dir, ImageFolderOptions.defaults());
+  }
+
+  /** A folder of images per class, read as {@code options} say. */
+  static DataSource imageFolder(Path dir, ImageFolderOptions options) {
+    return new ImageFolder(dir, options);
+  }
+
   /**
    * The source as one string, as a run stores it: {@code embedded:mnist10k}, {@code mnist:<cache
-   * dir>}, {@code files:<images><path separator><labels>}, or a folder's path.
+   * dir>}, {@code files:<images><path separator><labels>}, {@code images:<folder>?<options key>}
+   * (see {@link ImageFolderOptions#key()}), or an IDX folder's path.
    */
   String id();
 
@@ -119,6 +149,16 @@ public sealed interface DataSource {
       }
       return idxFiles(Path.of(paths[0]), Path.of(paths[1]));
     }
+    if (id.startsWith(IMAGES_PREFIX)) {
+      // The last '?' splits: a folder's name may hold one, the key never does.
+      int q = id.lastIndexOf('?');
+      if (q < IMAGES_PREFIX.length()) {
+        return imageFolder(Path.of(id.substring(IMAGES_PREFIX.length())));
+      }
+      return imageFolder(
+          Path.of(id.substring(IMAGES_PREFIX.length(), q)),
+          ImageFolderOptions.defaults().withKey(id.substring(q + 1)));
+    }
     if (id.isBlank()) {
       throw new IllegalArgumentException("not a data source: an empty name");
     }
@@ -134,7 +174,34 @@ public sealed interface DataSource {
    *     than {@code numClasses} classes
    */
   default LabeledImages load(int numClasses, MnistDownloader.Progress progress) throws IOException {
+    return load(numClasses, progress, DecodeProgress.NONE);
+  }
+
+  /**
+   * {@link #load(int, MnistDownloader.Progress)}, reporting the decoding of an image folder to
+   * {@code decoding}. An image folder's classes are its subfolders: {@code numClasses} must be 0 or
+   * their number. (For the skipped files, the fingerprint and the cache notes, call {@link
+   * ImageFolderReader#read} instead.)
+   */
+  default LabeledImages load(
+      int numClasses, MnistDownloader.Progress progress, DecodeProgress decoding)
+      throws IOException {
     try {
+      if (this instanceof ImageFolder f) {
+        LabeledImages data = ImageFolderReader.read(f.dir(), f.options(), decoding).images();
+        if (numClasses > 0 && numClasses != data.numClasses()) {
+          throw new InvalidDataException(
+              f.dir().toString(),
+              "has "
+                  + data.numClasses()
+                  + " class folders "
+                  + data.classNames()
+                  + ", but "
+                  + numClasses
+                  + " classes were asked for");
+        }
+        return data;
+      }
       return loadData(numClasses, progress);
     } catch (OutOfMemoryError e) {
       // What was being allocated is gone again once the error leaves this frame.
@@ -142,7 +209,9 @@ public sealed interface DataSource {
       String name =
           this instanceof IdxFiles f
               ? f.images().toString()
-              : this instanceof IdxFolder d ? d.dir().toString() : id();
+              : this instanceof IdxFolder d
+                  ? d.dir().toString()
+                  : this instanceof ImageFolder g ? g.dir().toString() : id();
       throw new IOException(
           name
               + ": out of memory while loading the data ("
@@ -207,6 +276,9 @@ public sealed interface DataSource {
     if (this instanceof Mnist) {
       return new DataShape(id(), DataShape.MNIST_COUNT, 28, 28, 1);
     }
+    if (this instanceof ImageFolder f) {
+      return ImageFolderReader.shape(f.dir(), f.options());
+    }
     Path images;
     Path labels;
     if (this instanceof IdxFiles f) {
@@ -231,15 +303,21 @@ public sealed interface DataSource {
    * @param count N, the number of images
    * @param height H
    * @param width W
-   * @param heapCopies copies of the N×H×W pixels on the Java heap at once while loading
+   * @param channels C, 1 (grey) or 3 (colour); an upper bound before an image folder is decoded
+   * @param heapCopies copies of the N×H×W×C pixels on the Java heap at once while loading
    */
-  record DataShape(String source, int count, int height, int width, int heapCopies) {
+  record DataShape(String source, int count, int height, int width, int channels, int heapCopies) {
+    /** A grey set's shape (C = 1). */
+    public DataShape(String source, int count, int height, int width, int heapCopies) {
+      this(source, count, height, width, 1, heapCopies);
+    }
+
     /** The full MNIST training set's size. */
     public static final int MNIST_COUNT = 60_000;
 
-    /** N×H×W: the bytes of the pixels, one byte each. */
+    /** N×H×W×C: the bytes of the pixels, one byte each. */
     public long pixelBytes() {
-      return (long) count * height * width;
+      return (long) count * height * width * channels;
     }
 
     /**
@@ -255,5 +333,5 @@ public sealed interface DataSource {
   String EMBEDDED_ID = "embedded:mnist10k";
 
   /** Prefixes of stored ids. */
-  String MNIST_PREFIX = "mnist:", FILES_PREFIX = "files:";
+  String MNIST_PREFIX = "mnist:", FILES_PREFIX = "files:", IMAGES_PREFIX = "images:";
 }

@@ -5,10 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * A set of grey-scale images with one class label each: N images of H×W unsigned-byte pixels (0 =
- * black background, 255 = full ink, as in MNIST) and N labels in {@code [0, numClasses)}.
+ * A set of images with one class label each: N images of H×W×C unsigned-byte pixels and N labels in
+ * {@code [0, numClasses)}. Grey sets (C = 1, every IDX and MNIST source) are {@code [N, H, W]}
+ * row-major, 0 = black background, 255 = full ink as in MNIST; colour sets (C = 3) are {@code [N,
+ * H, W, C]}, RGB interleaved per pixel (HWC, the layout of TensorFlow's images and of PNG rows), so
+ * that pixel (y, x) of image i starts at {@code ((i * H + y) * W + x) * C}. A grey set is the C = 1
+ * case of the same formula, byte for byte.
  *
  * <p>Instances do not change after construction. {@link #pixels()} and {@link #labels()} hand out
  * the internal arrays rather than copies, because a full MNIST set is 47 MB and training reads it
@@ -19,15 +24,30 @@ public final class LabeledImages {
   private final int[] labels;
   private final int height;
   private final int width;
+  private final int channels;
   private final int numClasses;
+  private final List<String> classNames;
 
   // Takes the arrays without copying; every public way in either copies or owns them.
   private LabeledImages(byte[] pixels, int[] labels, int height, int width, int numClasses) {
+    this(pixels, labels, height, width, 1, numClasses, List.of());
+  }
+
+  private LabeledImages(
+      byte[] pixels,
+      int[] labels,
+      int height,
+      int width,
+      int channels,
+      int numClasses,
+      List<String> classNames) {
     this.pixels = pixels;
     this.labels = labels;
     this.height = height;
     this.width = width;
+    this.channels = channels;
     this.numClasses = numClasses;
+    this.classNames = classNames;
   }
 
   /**
@@ -43,6 +63,21 @@ public final class LabeledImages {
    */
   public static LabeledImages of(
       byte[] pixels, int[] labels, int height, int width, int numClasses) {
+    return of(pixels, labels, height, width, 1, numClasses);
+  }
+
+  /**
+   * Builds a set of grey (C = 1) or colour (C = 3) images from arrays in memory (copied).
+   *
+   * @param pixels N×H×W×C unsigned bytes, HWC interleaved, image after image
+   * @param channels C, 1 (grey) or 3 (RGB)
+   * @see #of(byte[], int[], int, int, int)
+   */
+  public static LabeledImages of(
+      byte[] pixels, int[] labels, int height, int width, int channels, int numClasses) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+    }
     if (height <= 0 || width <= 0 || numClasses <= 0) {
       throw new IllegalArgumentException(
           "height, width and numClasses must be positive, got "
@@ -52,7 +87,7 @@ public final class LabeledImages {
               + ", "
               + numClasses);
     }
-    if ((long) labels.length * height * width != pixels.length) {
+    if ((long) labels.length * height * width * channels != pixels.length) {
       throw new IllegalArgumentException(
           labels.length
               + " labels need "
@@ -61,8 +96,9 @@ public final class LabeledImages {
               + height
               + "x"
               + width
+              + (channels == 1 ? "" : "x" + channels)
               + " = "
-              + (long) labels.length * height * width
+              + (long) labels.length * height * width * channels
               + " pixels, got "
               + pixels.length);
     }
@@ -72,7 +108,15 @@ public final class LabeledImages {
             "label at index " + i + " is " + labels[i] + ", expected 0.." + (numClasses - 1));
       }
     }
-    return new LabeledImages(pixels.clone(), labels.clone(), height, width, numClasses);
+    return new LabeledImages(
+        pixels.clone(), labels.clone(), height, width, channels, numClasses, List.of());
+  }
+
+  /** Takes the arrays without copying, for the loaders of this package that own them. */
+  static LabeledImages owning(
+      byte[] pixels, int[] labels, int height, int width, int channels, List<String> classNames) {
+    return new LabeledImages(
+        pixels, labels, height, width, channels, classNames.size(), List.copyOf(classNames));
   }
 
   /**
@@ -174,7 +218,27 @@ public final class LabeledImages {
       throw new IllegalArgumentException(
           "labels go up to " + (this.numClasses - 1) + ", more than " + numClasses + " classes");
     }
-    return new LabeledImages(pixels, labels, height, width, numClasses);
+    // Names stop matching once the count changes; the extra classes have none to give.
+    List<String> names = numClasses == this.numClasses ? classNames : List.of();
+    return new LabeledImages(pixels, labels, height, width, channels, numClasses, names);
+  }
+
+  /**
+   * This set with the classes named, e.g. the subfolder names of an image folder or a user's {@code
+   * --class-names}; the arrays are shared, not copied.
+   *
+   * @param names one name per class, {@link #numClasses()} of them, none blank or repeated
+   */
+  public LabeledImages withClassNames(List<String> names) {
+    List<String> copy = List.copyOf(names);
+    if (copy.size() != numClasses) {
+      throw new IllegalArgumentException(
+          copy.size() + " class names for " + numClasses + " classes: " + copy);
+    }
+    if (copy.stream().anyMatch(String::isBlank) || copy.stream().distinct().count() < copy.size()) {
+      throw new IllegalArgumentException("class names must be distinct and not blank: " + copy);
+    }
+    return new LabeledImages(pixels, labels, height, width, channels, numClasses, copy);
   }
 
   /**
@@ -235,14 +299,27 @@ public final class LabeledImages {
     return width;
   }
 
+  /** C, the channels of each pixel: 1 (grey) or 3 (RGB, interleaved). */
+  public int channels() {
+    return channels;
+  }
+
+  /**
+   * The class names, index = label, when the source names its classes (an image folder's
+   * subfolders); empty when it does not (IDX files, MNIST), where the labels are the names.
+   */
+  public List<String> classNames() {
+    return classNames;
+  }
+
   /** The number of classes; labels are in {@code [0, numClasses)}. */
   public int numClasses() {
     return numClasses;
   }
 
   /**
-   * All pixels, N×H×W unsigned bytes (read with {@code & 0xFF}), row-major, image after image. The
-   * internal array, not a copy: do not modify it.
+   * All pixels, N×H×W×C unsigned bytes (read with {@code & 0xFF}), row-major and HWC interleaved,
+   * image after image (see the class comment). The internal array, not a copy: do not modify it.
    */
   public byte[] pixels() {
     return pixels;
@@ -258,12 +335,12 @@ public final class LabeledImages {
     return labels[i];
   }
 
-  /** The H×W pixels of image {@code i}, row-major; a copy. */
+  /** The H×W×C pixels of image {@code i}, row-major, HWC; a copy. */
   public byte[] image(int i) {
     if (i < 0 || i >= labels.length) {
       throw new IndexOutOfBoundsException("image " + i + " of " + labels.length);
     }
-    int size = height * width;
+    int size = height * width * channels;
     return Arrays.copyOfRange(pixels, i * size, (i + 1) * size);
   }
 
@@ -287,19 +364,22 @@ public final class LabeledImages {
       throw new IndexOutOfBoundsException(
           "subset [" + from + ", " + to + ") of " + labels.length + " images");
     }
-    int size = height * width;
+    int size = height * width * channels;
     return new LabeledImages(
         Arrays.copyOfRange(pixels, from * size, to * size),
         Arrays.copyOfRange(labels, from, to),
         height,
         width,
-        numClasses);
+        channels,
+        numClasses,
+        classNames);
   }
 
   /**
    * Writes the set into {@code dir} (created if missing) as {@code train-images-idx3-ubyte.gz} and
    * {@code train-labels-idx1-ubyte.gz}, the pair {@link #fromDirectory(Path)} and {@link
-   * DataSource#idxFolder(Path)} read; existing files of those names are replaced.
+   * DataSource#idxFolder(Path)} read; existing files of those names are replaced. A colour set is
+   * written as [N, H, W, C], which IDX allows and the readers of this package refuse by name.
    *
    * @return {@code dir}
    */
@@ -315,7 +395,9 @@ public final class LabeledImages {
     IdxFile.writeUbyte(
         dir.resolve("train-images-idx3-ubyte.gz"),
         pixels,
-        new int[] {labels.length, height, width},
+        channels == 1
+            ? new int[] {labels.length, height, width}
+            : new int[] {labels.length, height, width, channels},
         true);
     IdxFile.writeUbyte(
         dir.resolve("train-labels-idx1-ubyte.gz"), bytes, new int[] {labels.length}, true);
@@ -330,6 +412,7 @@ public final class LabeledImages {
         + height
         + "x"
         + width
+        + (channels == 1 ? "" : "x" + channels)
         + ", "
         + numClasses
         + " classes]";

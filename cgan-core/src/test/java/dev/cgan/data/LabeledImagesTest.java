@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,5 +160,36 @@ class LabeledImagesTest {
         () -> LabeledImages.of(new byte[3], new int[] {0, 1}, 1, 1, 2));
     assertTrue(set.toString().contains("2 images of 1x1, 2 classes"));
     assertTrue(Files.isDirectory(dir));
+  }
+
+  @Test
+  void colourSetsAreHwcInterleavedAndGreyIsTheOneChannelCase() throws IOException {
+    // Two 1x2 RGB images: pixel (y, x) of image i starts at ((i * H + y) * W + x) * C.
+    byte[] px = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    LabeledImages d = LabeledImages.of(px, new int[] {0, 1}, 1, 2, 3, 2);
+    assertEquals(3, d.channels());
+    assertArrayEquals(new byte[] {7, 8, 9, 10, 11, 12}, d.image(1));
+    LabeledImages second = d.subset(1, 2);
+    assertEquals(3, second.channels());
+    assertArrayEquals(new byte[] {7, 8, 9, 10, 11, 12}, second.pixels());
+    assertEquals("LabeledImages[2 images of 1x2x3, 2 classes]", d.toString());
+    assertThrows(
+        IllegalArgumentException.class, () -> LabeledImages.of(px, new int[] {0, 1}, 1, 2, 2, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> LabeledImages.of(px, new int[] {0}, 1, 2, 3, 2));
+
+    LabeledImages grey = LabeledImages.of(px, new int[] {0, 1}, 2, 3, 2);
+    assertEquals(1, grey.channels());
+    assertEquals(List.of(), grey.classNames());
+    assertEquals("LabeledImages[2 images of 2x3, 2 classes]", grey.toString());
+    LabeledImages named = grey.withClassNames(List.of("cat", "dog"));
+    assertEquals(List.of("cat", "dog"), named.classNames());
+    assertEquals(List.of("cat", "dog"), named.subset(0, 1).classNames());
+    assertThrows(IllegalArgumentException.class, () -> grey.withClassNames(List.of("cat")));
+    assertThrows(IllegalArgumentException.class, () -> grey.withClassNames(List.of("cat", "cat")));
+
+    Path out = d.writeIdx(dir.resolve("colour"));
+    IdxFile images = IdxFile.read(out.resolve("train-images-idx3-ubyte.gz"));
+    assertArrayEquals(new int[] {2, 1, 2, 3}, images.dims());
   }
 }
