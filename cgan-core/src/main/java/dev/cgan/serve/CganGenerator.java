@@ -6,7 +6,6 @@ import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Labels;
 import dev.cgan.model.Weights;
-import dev.cgan.run.Checkpoints;
 import dev.cgan.run.RunFolder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -14,20 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -72,72 +66,15 @@ public final class CganGenerator implements AutoCloseable {
   private final Endpoints at;
   private final Map<String, SessionFunction> signatures;
 
-  /**
-   * Tensor names of the graph's entry points. Those of the styled and mixed paths are null for a
-   * SavedModel exported without the {@code generate_styled} and {@code generate_mixed} signatures.
-   */
-  private record Endpoints(
-      String labels,
-      String seed,
-      String pixels,
-      String images,
-      String sameStyle,
-      String truncation,
-      String styledPixels,
-      String styledImages,
-      String styledNoise,
-      String noise,
-      String labelWeights,
-      String mixedPixels) {
-
-    /** The tensor names the signatures give: one source of truth for run folders and exports. */
-    static Endpoints of(Map<String, SessionFunction> signatures) {
-      Signature generate = signatures.get("generate").signature();
-      SessionFunction styledFn = signatures.get("generate_styled");
-      SessionFunction mixedFn = signatures.get("generate_mixed");
-      Signature styled = styledFn == null ? null : styledFn.signature();
-      Signature mixed = mixedFn == null ? null : mixedFn.signature();
-      return new Endpoints(
-          input(generate, "labels"),
-          input(generate, "seed"),
-          output(generate, "pixels"),
-          output(generate, "images"),
-          input(styled, "same_style"),
-          input(styled, "truncation"),
-          output(styled, "pixels"),
-          output(styled, "images"),
-          output(styled, "noise"),
-          input(mixed, "noise"),
-          input(mixed, "label_weights"),
-          output(mixed, "pixels"));
-    }
-
-    private static String input(Signature s, String name) {
-      return s == null ? null : s.getInputs().get(name).name;
-    }
-
-    private static String output(Signature s, String name) {
-      return s == null ? null : s.getOutputs().get(name).name;
-    }
-  }
-
-  private CganGenerator(
-      AutoCloseable owner,
-      Session session,
-      CganConfig config,
-      Weights weights,
-      long iterations,
-      List<String> classNames,
-      Path source,
-      Map<String, SessionFunction> signatures) {
-    this.owner = owner;
-    this.session = session;
-    this.config = config;
-    this.weights = weights;
-    this.iterations = iterations;
-    this.classNames = classNames;
-    this.source = source;
-    this.signatures = signatures;
+  private CganGenerator(GeneratorLoader.Loaded m) {
+    this.owner = m.owner();
+    this.session = m.session();
+    this.config = m.config();
+    this.weights = m.weights();
+    this.iterations = m.iterations();
+    this.classNames = m.classNames();
+    this.source = m.source();
+    this.signatures = m.signatures();
     this.at = Endpoints.of(signatures);
   }
 
@@ -184,44 +121,7 @@ public final class CganGenerator implements AutoCloseable {
 
   /** {@link #fromRun(Path)} with the weights wanted (null: the average when the run keeps one). */
   public static CganGenerator fromRun(Path runDir, Weights weights) throws IOException {
-    RunFolder run = RunFolder.open(runDir);
-    Weights chosen = RunCheckpoint.choose(run, weights);
-    CganConfig config = run.settings().network();
-    Graph graph = new Graph();
-    try {
-      GeneratorGraph gg = new GeneratorGraph(graph, config, chosen);
-      Session session = new Session(graph);
-      Path prefix;
-      try {
-        prefix = RunCheckpoint.restore(run, session);
-      } catch (IOException | RuntimeException e) {
-        // Left open, the session would block graph.close() for ever.
-        session.close();
-        throw e;
-      }
-      AutoCloseable owner =
-          () -> {
-            session.close();
-            graph.close();
-          };
-      return new CganGenerator(
-          owner,
-          session,
-          config,
-          chosen,
-          Checkpoints.iterationOf(prefix),
-          run.settings().classNames(),
-          runDir,
-          bySignatureKey(
-              List.of(
-                  SessionFunction.create(gg.servingDefault(), session),
-                  SessionFunction.create(gg.generate(), session),
-                  SessionFunction.create(gg.generateStyled(), session),
-                  SessionFunction.create(gg.generateMixed(), session))));
-    } catch (IOException | RuntimeException e) {
-      graph.close();
-      throw e;
-    }
+    return new CganGenerator(GeneratorLoader.fromRun(runDir, weights));
   }
 
   /** A SavedModel written by {@link SavedModelExport}; its {@code generate} signature is used. */
@@ -234,151 +134,7 @@ public final class CganGenerator implements AutoCloseable {
    * holds).
    */
   public static CganGenerator fromSavedModel(Path dir, Weights weights) throws IOException {
-    ModelMetadata meta = ModelMetadata.read(dir);
-    if (weights != null && weights != meta.exportedWeights()) {
-      throw new IOException(
-          dir
-              + " holds the "
-              + meta.exportedWeights().id()
-              + " weights, not the "
-              + weights.id()
-              + " ones; export the run again with those");
-    }
-    SavedModelBundle bundle;
-    try {
-      bundle = SavedModelBundle.load(dir.toString(), "serve");
-    } catch (RuntimeException e) {
-      // TensorFlow's errors are not all TensorFlowExceptions (see fromRun).
-      throw new IOException(
-          dir + ": cannot load SavedModel: " + TensorArrays.firstLine(e.getMessage()), e);
-    }
-    Map<String, SessionFunction> signatures;
-    try {
-      if (!bundle.metaGraphDef().getSignatureDefMap().containsKey("generate")) {
-        throw new IOException(dir + ": the SavedModel has no 'generate' signature");
-      }
-      signatures = bySignatureKey(bundle.functions());
-      checkShapes(dir, meta.model(), signatures);
-    } catch (IOException | RuntimeException e) {
-      bundle.close();
-      throw e;
-    }
-    return new CganGenerator(
-        bundle,
-        bundle.session(),
-        meta.model(),
-        meta.exportedWeights(),
-        meta.iterations(),
-        meta.classNames(),
-        dir,
-        signatures);
-  }
-
-  /**
-   * Refuses metadata that does not describe the graph beside it: the images are drawn, the noise
-   * read and the classes weighed by the graph, at the sizes its signatures declare, while tiles are
-   * cut and labels checked by the metadata. A cgan.json edited or copied from another export would
-   * otherwise fail later, far from its cause (a pixel count that does not divide into tiles).
-   */
-  private static void checkShapes(
-      Path dir, CganConfig model, Map<String, SessionFunction> signatures) throws IOException {
-    // What Endpoints reads: each signature that is there must have all of its tensors.
-    String[][] used = {
-      {"generate", "in:labels", "in:seed", "out:pixels", "out:images"},
-      {
-        "generate_styled", "in:same_style", "in:truncation", "out:pixels", "out:images", "out:noise"
-      },
-      {"generate_mixed", "in:noise", "in:label_weights", "out:pixels"}
-    };
-    for (String[] sig : used) {
-      for (int i = 1; i < sig.length && signatures.containsKey(sig[0]); i++) {
-        shapeOf(
-            dir,
-            signatures,
-            sig[0],
-            sig[i].substring(sig[i].indexOf(':') + 1),
-            sig[i].startsWith("in:"));
-      }
-    }
-    Path file = dir.resolve(ModelMetadata.FILE);
-    int side = model.imageSize();
-    int channels = model.channels();
-    Shape images = shapeOf(dir, signatures, "generate", "images", false);
-    long[] want = {-1, side, side, channels};
-    if (images.numDimensions() != 4 || !sameSizes(images, want)) {
-      throw new IOException(
-          file
-              + ": model.imageSize "
-              + side
-              + " and model.channels "
-              + channels
-              + " do not fit the SavedModel's graph, whose 'generate' signature draws images of"
-              + " shape "
-              + images
-              + "; the metadata does not describe this model");
-    }
-    if (signatures.containsKey(Signature.DEFAULT_KEY)) {
-      Shape noise = shapeOf(dir, signatures, Signature.DEFAULT_KEY, "noise", true);
-      if (noise.numDimensions() != 2 || !sameSizes(noise, new long[] {-1, model.latentDim()})) {
-        throw new IOException(
-            file
-                + ": model.latentDim "
-                + model.latentDim()
-                + " does not fit the SavedModel's graph, whose noise input has shape "
-                + noise
-                + "; the metadata does not describe this model");
-      }
-    }
-    if (signatures.containsKey("generate_mixed")) {
-      Shape weights = shapeOf(dir, signatures, "generate_mixed", "label_weights", true);
-      if (weights.numDimensions() != 2
-          || !sameSizes(weights, new long[] {-1, model.numClasses()})) {
-        throw new IOException(
-            file
-                + ": model.numClasses "
-                + model.numClasses()
-                + " does not fit the SavedModel's graph, whose label_weights input has shape "
-                + weights
-                + "; the metadata does not describe this model");
-      }
-    }
-  }
-
-  private static Shape shapeOf(
-      Path dir, Map<String, SessionFunction> signatures, String key, String name, boolean input)
-      throws IOException {
-    Signature s = signatures.get(key).signature();
-    Signature.TensorDescription d = (input ? s.getInputs() : s.getOutputs()).get(name);
-    if (d == null) {
-      throw new IOException(
-          dir
-              + ": the SavedModel's '"
-              + key
-              + "' signature has no "
-              + (input ? "input" : "output")
-              + " '"
-              + name
-              + "'; it was not exported by cgan-java");
-    }
-    return d.shape;
-  }
-
-  /** Whether {@code shape} has these sizes, -1 standing for an unknown (batch) size. */
-  private static boolean sameSizes(Shape shape, long[] sizes) {
-    for (int i = 0; i < sizes.length; i++) {
-      if (sizes[i] >= 0 && shape.size(i) != sizes[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static Map<String, SessionFunction> bySignatureKey(List<SessionFunction> functions) {
-    Map<String, SessionFunction> byKey = new TreeMap<>();
-    for (SessionFunction f : functions) {
-      byKey.put(f.signature().key(), f);
-    }
-    return Collections.unmodifiableMap(byKey);
+    return new CganGenerator(GeneratorLoader.fromSavedModel(dir, weights));
   }
 
   /**
@@ -426,7 +182,8 @@ public final class CganGenerator implements AutoCloseable {
     checkLabels(labels);
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(seed);
-        Result r = session.runner().feed(at.labels, l).feed(at.seed, s).fetch(at.images).run()) {
+        Result r =
+            session.runner().feed(at.labels(), l).feed(at.seed(), s).fetch(at.images()).run()) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
@@ -439,7 +196,7 @@ public final class CganGenerator implements AutoCloseable {
     if (noise.equals(Noise.independent())) {
       return generate(labels, seed);
     }
-    try (Result r = runStyled(labels, seed, noise, at.styledImages)) {
+    try (Result r = runStyled(labels, seed, noise, at.styledImages())) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
@@ -449,7 +206,8 @@ public final class CganGenerator implements AutoCloseable {
     checkLabels(labels);
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(seed);
-        Result r = session.runner().feed(at.labels, l).feed(at.seed, s).fetch(at.pixels).run()) {
+        Result r =
+            session.runner().feed(at.labels(), l).feed(at.seed(), s).fetch(at.pixels()).run()) {
       return TensorArrays.bytes((TUint8) r.get(0));
     }
   }
@@ -462,7 +220,7 @@ public final class CganGenerator implements AutoCloseable {
     if (noise.equals(Noise.independent())) {
       return pixels(labels, seed);
     }
-    try (Result r = runStyled(labels, seed, noise, at.styledPixels)) {
+    try (Result r = runStyled(labels, seed, noise, at.styledPixels())) {
       return TensorArrays.bytes((TUint8) r.get(0));
     }
   }
@@ -473,7 +231,7 @@ public final class CganGenerator implements AutoCloseable {
    * #generate(int[], long)}).
    */
   public float[][] latents(int[] labels, long seed, Noise noise) {
-    try (Result r = runStyled(labels, seed, noise, at.styledNoise)) {
+    try (Result r = runStyled(labels, seed, noise, at.styledNoise())) {
       return TensorArrays.rows((TFloat32) r.get(0));
     }
   }
@@ -588,7 +346,7 @@ public final class CganGenerator implements AutoCloseable {
   /** A run of the {@code generate_styled} path; the caller closes the result. */
   private Result runStyled(int[] labels, long seed, Noise noise, String fetch) {
     checkLabels(labels);
-    require(at.styledPixels, "generate_styled");
+    require(at.styledPixels(), "generate_styled");
     // The graph takes 0 for "no truncation"; +∞ means the same to it.
     try (TInt32 l = TInt32.vectorOf(labels);
         TInt64 s = TInt64.scalarOf(seed);
@@ -596,10 +354,10 @@ public final class CganGenerator implements AutoCloseable {
         TFloat32 t = TFloat32.scalarOf(noise.truncated() ? noise.truncation() : 0f)) {
       return session
           .runner()
-          .feed(at.labels, l)
-          .feed(at.seed, s)
-          .feed(at.sameStyle, same)
-          .feed(at.truncation, t)
+          .feed(at.labels(), l)
+          .feed(at.seed(), s)
+          .feed(at.sameStyle(), same)
+          .feed(at.truncation(), t)
           .fetch(fetch)
           .run();
     }
@@ -607,15 +365,15 @@ public final class CganGenerator implements AutoCloseable {
 
   /** G(noise, weights · label table) as grey levels: noise [n][latent], weights [n][classes]. */
   private byte[] mixedPixels(float[][] noise, float[][] weights) {
-    require(at.mixedPixels, "generate_mixed");
+    require(at.mixedPixels(), "generate_mixed");
     try (TFloat32 z = TFloat32.tensorOf(StdArrays.ndCopyOf(noise));
         TFloat32 w = TFloat32.tensorOf(StdArrays.ndCopyOf(weights));
         Result r =
             session
                 .runner()
-                .feed(at.noise, z)
-                .feed(at.labelWeights, w)
-                .fetch(at.mixedPixels)
+                .feed(at.noise(), z)
+                .feed(at.labelWeights(), w)
+                .fetch(at.mixedPixels())
                 .run()) {
       return TensorArrays.bytes((TUint8) r.get(0));
     }
