@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
-import dev.cgan.data.IdxFile;
+import dev.cgan.data.IdxWriter;
 import dev.cgan.data.InvalidDataException;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.data.MnistDownloader;
@@ -147,7 +147,7 @@ class BadInputTest {
 
   @Test
   void dimensionsThatDisagreeWithTheByteCount() throws Exception {
-    byte[] whole = IdxFile.encodeUbyte(pixels, new int[] {N, SIDE, SIDE}, false);
+    byte[] whole = IdxWriter.encodeUbyte(pixels, new int[] {N, SIDE, SIDE}, false);
     Path shortFile = write("short-images", Arrays.copyOf(whole, whole.length - 100));
     assertData(
         shortFile,
@@ -163,7 +163,7 @@ class BadInputTest {
 
   @Test
   void truncatedGzip() throws Exception {
-    byte[] gz = IdxFile.encodeUbyte(pixels, new int[] {N, SIDE, SIDE}, true);
+    byte[] gz = IdxWriter.encodeUbyte(pixels, new int[] {N, SIDE, SIDE}, true);
     Path images = write("cut-images.gz", Arrays.copyOf(gz, gz.length / 2));
     assertData(images, labelsFile("cut-labels"), images + ": truncated gzip data (");
   }
@@ -171,9 +171,9 @@ class BadInputTest {
   @Test
   void imagesAndLabelsOfDifferentCounts() throws Exception {
     Path images = tmp.resolve("count-images");
-    IdxFile.writeUbyte(images, pixels, new int[] {N, SIDE, SIDE}, false);
+    IdxWriter.writeUbyte(images, pixels, new int[] {N, SIDE, SIDE}, false);
     Path fewer = tmp.resolve("count-labels");
-    IdxFile.writeUbyte(fewer, Arrays.copyOf(labels, N - 1), new int[] {N - 1}, false);
+    IdxWriter.writeUbyte(fewer, Arrays.copyOf(labels, N - 1), new int[] {N - 1}, false);
     assertData(
         images,
         fewer,
@@ -183,7 +183,7 @@ class BadInputTest {
   @Test
   void aLabelAtOrAboveTheNumberOfClasses() throws Exception {
     Path images = tmp.resolve("class-images");
-    IdxFile.writeUbyte(images, pixels, new int[] {N, SIDE, SIDE}, false);
+    IdxWriter.writeUbyte(images, pixels, new int[] {N, SIDE, SIDE}, false);
     Path labelFile = labelsFile("class-labels");
     int at = indexOf(labels, 2);
     String expected = labelFile + ": label at index " + at + " is 2, expected 0..1 for 2 classes";
@@ -975,18 +975,18 @@ class BadInputTest {
   }
 
   private static void writeSet(Path dir, byte[] images, byte[] classes) throws IOException {
-    IdxFile.writeUbyte(
+    IdxWriter.writeUbyte(
         dir.resolve("train-images-idx3-ubyte.gz"),
         images,
         new int[] {classes.length, SIDE, SIDE},
         true);
-    IdxFile.writeUbyte(
+    IdxWriter.writeUbyte(
         dir.resolve("train-labels-idx1-ubyte"), classes, new int[] {classes.length}, false);
   }
 
   private static Path labelsFile(String name) throws IOException {
     Path p = tmp.resolve(name);
-    IdxFile.writeUbyte(p, labels, new int[] {N}, false);
+    IdxWriter.writeUbyte(p, labels, new int[] {N}, false);
     return p;
   }
 

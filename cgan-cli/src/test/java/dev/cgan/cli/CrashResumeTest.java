@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cgan.data.EmbeddedMnist;
-import dev.cgan.data.IdxFile;
+import dev.cgan.data.IdxWriter;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.image.Png;
 import dev.cgan.run.Checkpoints;
@@ -418,13 +418,13 @@ class CrashResumeTest {
 
   static Path writeDigits(Path dir, int n) throws IOException {
     LabeledImages digits = EmbeddedMnist.load().subset(0, n);
-    IdxFile.writeUbyte(
+    IdxWriter.writeUbyte(
         dir.resolve("train-images-idx3-ubyte.gz"), digits.pixels(), new int[] {n, 28, 28}, true);
     byte[] labels = new byte[n];
     for (int i = 0; i < n; i++) {
       labels[i] = (byte) digits.label(i);
     }
-    IdxFile.writeUbyte(dir.resolve("train-labels-idx1-ubyte"), labels, new int[] {n}, false);
+    IdxWriter.writeUbyte(dir.resolve("train-labels-idx1-ubyte"), labels, new int[] {n}, false);
     return dir;
   }
 }

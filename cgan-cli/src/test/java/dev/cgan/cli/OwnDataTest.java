@@ -3,7 +3,7 @@ package dev.cgan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cgan.data.IdxFile;
+import dev.cgan.data.IdxWriter;
 import dev.cgan.image.Png;
 import dev.cgan.run.RunFolder;
 import dev.cgan.serve.CganGenerator;
@@ -29,8 +29,8 @@ class OwnDataTest {
       drawShape(pixels, i * size * size, size, i % 3, random);
     }
     Path images = tmp.resolve("shapes-images.idx"), labelFile = tmp.resolve("shapes-labels.idx");
-    IdxFile.writeUbyte(images, pixels, new int[] {n, size, size}, false);
-    IdxFile.writeUbyte(labelFile, labels, new int[] {n}, false);
+    IdxWriter.writeUbyte(images, pixels, new int[] {n, size, size}, false);
+    IdxWriter.writeUbyte(labelFile, labels, new int[] {n}, false);
 
     Path run = tmp.resolve("shapes");
     CliTest.Outcome o =

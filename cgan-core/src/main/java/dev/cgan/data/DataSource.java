@@ -292,7 +292,7 @@ public sealed interface DataSource {
       images = LabeledImages.find(dir, "train-images-idx3-ubyte");
       labels = LabeledImages.find(dir, "train-labels-idx1-ubyte");
     }
-    IdxFile.Header ih = LabeledImages.readHeaders(images, labels);
+    IdxHeader ih = LabeledImages.readHeaders(images, labels);
     return new DataShape(images.toString(), ih.dim(0), ih.dim(1), ih.dim(2), 1);
   }
 

@@ -1,16 +1,10 @@
 package dev.cgan.data;
 
-import dev.cgan.internal.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -19,7 +13,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -131,7 +124,7 @@ public final class IdxFile {
   public static IdxFile read(InputStream in, String source) throws IOException {
     try {
       InputStream body = decoded(in);
-      Header header = parseHeader(body, source);
+      IdxHeader header = parseHeader(body, source);
       return new IdxFile(source, header.type(), header.dims(), readPayload(body, header));
     } catch (EOFException e) {
       throw new InvalidDataException(source, "truncated gzip data (" + e.getMessage() + ")", e);
@@ -147,7 +140,7 @@ public final class IdxFile {
    * @throws InvalidDataException if the header is malformed
    * @throws IOException if the file cannot be read
    */
-  public static Header readHeader(Path path) throws IOException {
+  public static IdxHeader readHeader(Path path) throws IOException {
     try (InputStream in = Files.newInputStream(path);
         InputStream body = decoded(in)) {
       return parseHeader(body, path.toString());
@@ -169,68 +162,7 @@ public final class IdxFile {
     return gzip ? new GZIPInputStream(peek, 1 << 16) : peek;
   }
 
-  /**
-   * What an IDX header declares: the element type and the dimensions.
-   *
-   * @param source the file, as messages name it
-   * @param type the element type
-   * @param dims the dimensions, outermost first, each positive
-   */
-  public record Header(String source, Type type, int[] dims) {
-    public Header {
-      dims = dims.clone();
-    }
-
-    /** The dimensions, outermost first; a copy. */
-    @Override
-    public int[] dims() {
-      return dims.clone();
-    }
-
-    /** The size of dimension {@code i}, outermost first. */
-    public int dim(int i) {
-      return dims[i];
-    }
-
-    /** The number of dimensions. */
-    public int rank() {
-      return dims.length;
-    }
-
-    /** The bytes of the elements, as the header declares them (under 2^31, checked on reading). */
-    public long payloadBytes() {
-      long n = type.size;
-      for (int d : dims) {
-        n *= d;
-      }
-      return n;
-    }
-
-    /** As {@link IdxFile#requireUbyte}, before the elements are read. */
-    public void requireUbyte(int rank, String shape) throws InvalidDataException {
-      IdxFile.requireUbyte(source, type, dims, rank, shape);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Header h
-          && h.source.equals(source)
-          && h.type == type
-          && Arrays.equals(h.dims, dims);
-    }
-
-    @Override
-    public int hashCode() {
-      return source.hashCode() * 31 + Arrays.hashCode(dims);
-    }
-
-    @Override
-    public String toString() {
-      return "IdxFile.Header[" + source + ", " + describe(dims, dims.length, type) + "]";
-    }
-  }
-
-  private static Header parseHeader(InputStream in, String source) throws IOException {
+  private static IdxHeader parseHeader(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(4);
     if (magic.length == 0) {
       throw new InvalidDataException(source, "empty file, expected an IDX header");
@@ -307,7 +239,7 @@ public final class IdxFile {
                 + " bytes that can be loaded");
       }
     }
-    return new Header(source, type, dims);
+    return new IdxHeader(source, type, dims);
   }
 
   /**
@@ -316,10 +248,10 @@ public final class IdxFile {
    */
   static final int TRAILING_COUNTED = 1 << 20;
 
-  private static byte[] readPayload(InputStream in, Header header) throws IOException {
+  private static byte[] readPayload(InputStream in, IdxHeader header) throws IOException {
     String source = header.source();
     long expected = header.payloadBytes();
-    String declared = describe(header.dims, header.dims.length, header.type());
+    String declared = describe(header.dims(), header.rank(), header.type());
     byte[] payload;
     try {
       payload = new byte[(int) expected];
@@ -368,119 +300,10 @@ public final class IdxFile {
     return n;
   }
 
-  private static String describe(int[] dims, int n, Type type) {
+  static String describe(int[] dims, int n, Type type) {
     return Arrays.stream(dims, 0, n).mapToObj(Integer::toString).collect(Collectors.joining("x"))
         + " "
         + type.label();
-  }
-
-  /**
-   * Writes unsigned bytes as an IDX file through a temp file in the same directory and an atomic
-   * rename, so no reader ever sees a partial file. Creates missing parent directories and replaces
-   * an existing file.
-   *
-   * @param path the file to write
-   * @param data the elements, row-major; {@code data.length} must equal the product of dims
-   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-   * @param gzip whether to gzip-compress (the header's mtime is zero, so output is reproducible)
-   * @throws IllegalArgumentException if dims and data disagree
-   * @throws IOException if writing fails; the target is then left untouched
-   */
-  public static void writeUbyte(Path path, byte[] data, int[] dims, boolean gzip)
-      throws IOException {
-    checkShape(data, dims);
-    Path parent = path.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    AtomicFiles.write(path, out -> writeUbyte(out, data, dims, gzip));
-  }
-
-  /**
-   * Writes unsigned bytes in IDX format to a stream, which is flushed but not closed.
-   *
-   * @param out where to write
-   * @param data the elements, row-major; {@code data.length} must equal the product of dims
-   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-   * @param gzip whether to gzip-compress
-   * @throws IllegalArgumentException if dims and data disagree
-   * @throws IOException if the stream fails
-   */
-  public static void writeUbyte(OutputStream out, byte[] data, int[] dims, boolean gzip)
-      throws IOException {
-    checkShape(data, dims);
-    if (gzip) {
-      // Closing the gzip stream frees its native deflater; the caller's stream stays open.
-      try (GZIPOutputStream z = new GZIPOutputStream(nonClosing(out), 1 << 16)) {
-        writeRaw(z, data, dims);
-      }
-    } else {
-      writeRaw(out, data, dims);
-    }
-    out.flush();
-  }
-
-  /**
-   * The bytes of an unsigned-byte IDX file, for tests and for serving small files.
-   *
-   * @param data the elements, row-major; {@code data.length} must equal the product of dims
-   * @param dims the dimensions, 1 to {@link #MAX_DIMS} of them, each positive
-   * @param gzip whether to gzip-compress
-   * @return the whole file
-   * @throws IllegalArgumentException if dims and data disagree
-   */
-  public static byte[] encodeUbyte(byte[] data, int[] dims, boolean gzip) {
-    var buf = new ByteArrayOutputStream(data.length + 32);
-    try {
-      writeUbyte(buf, data, dims, gzip);
-    } catch (IOException e) {
-      throw new UncheckedIOException("in-memory write failed", e);
-    }
-    return buf.toByteArray();
-  }
-
-  private static void writeRaw(OutputStream out, byte[] data, int[] dims) throws IOException {
-    DataOutputStream d = new DataOutputStream(out);
-    d.writeByte(0);
-    d.writeByte(0);
-    d.writeByte(Type.UBYTE.code);
-    d.writeByte(dims.length);
-    for (int dim : dims) {
-      d.writeInt(dim);
-    }
-    d.write(data);
-    d.flush();
-  }
-
-  private static void checkShape(byte[] data, int[] dims) {
-    if (dims.length < 1 || dims.length > MAX_DIMS) {
-      throw new IllegalArgumentException("expected 1 to " + MAX_DIMS + " dims, got " + dims.length);
-    }
-    long n = 1;
-    for (int d : dims) {
-      if (d <= 0) {
-        throw new IllegalArgumentException("dims must be positive, got " + Arrays.toString(dims));
-      }
-      n *= d;
-    }
-    if (n != data.length) {
-      throw new IllegalArgumentException(
-          "dims " + Arrays.toString(dims) + " hold " + n + " elements but data has " + data.length);
-    }
-  }
-
-  private static OutputStream nonClosing(OutputStream out) {
-    return new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
   }
 
   /** What error messages call this file: the path or resource name it was read from. */
@@ -537,7 +360,7 @@ public final class IdxFile {
     requireUbyte(source, type, dims, rank, shape);
   }
 
-  private static void requireUbyte(String source, Type type, int[] dims, int rank, String shape)
+  static void requireUbyte(String source, Type type, int[] dims, int rank, String shape)
       throws InvalidDataException {
     if (type != Type.UBYTE || dims.length != rank) {
       throw new InvalidDataException(

@@ -185,10 +185,10 @@ public final class LabeledImages {
    * The images file's header, once both headers are checked: the types and shapes, and the counts
    * against each other. A mismatch is named before anything is inflated or allocated.
    */
-  static IdxFile.Header readHeaders(Path images, Path labels) throws IOException {
-    IdxFile.Header imageHeader = IdxFile.readHeader(images);
+  static IdxHeader readHeaders(Path images, Path labels) throws IOException {
+    IdxHeader imageHeader = IdxFile.readHeader(images);
     imageHeader.requireUbyte(3, "[N, H, W]");
-    IdxFile.Header labelHeader = IdxFile.readHeader(labels);
+    IdxHeader labelHeader = IdxFile.readHeader(labels);
     labelHeader.requireUbyte(1, "[N]");
     requireSameCount(images, imageHeader.dim(0), labels, labelHeader.dim(0));
     return imageHeader;
@@ -392,14 +392,14 @@ public final class LabeledImages {
       }
       bytes[i] = (byte) labels[i];
     }
-    IdxFile.writeUbyte(
+    IdxWriter.writeUbyte(
         dir.resolve("train-images-idx3-ubyte.gz"),
         pixels,
         channels == 1
             ? new int[] {labels.length, height, width}
             : new int[] {labels.length, height, width, channels},
         true);
-    IdxFile.writeUbyte(
+    IdxWriter.writeUbyte(
         dir.resolve("train-labels-idx1-ubyte.gz"), bytes, new int[] {labels.length}, true);
     return dir;
   }

@@ -103,60 +103,72 @@ public final class LossPlot {
       int pw = Math.max(1, width - LEFT - RIGHT), ph = Math.max(1, height - TOP - BOTTOM);
       Frame f = new Frame(LEFT, TOP, pw, ph, xr[0], xr[1], yr[0], yr[1]);
 
-      // Ticks and grid: x steps are whole iterations, so a single point does not get "4.5".
-      double xStep = Math.max(1, niceStep((xr[1] - xr[0]) / 4));
-      for (double v : ticks(xr, xStep)) {
-        int px = (int) Math.round(f.px(v));
-        g.setColor(GRID);
-        g.drawLine(px, TOP, px, TOP + ph);
-        g.setColor(Color.BLACK);
-        String label = label(v, xStep);
-        g.drawString(label, px - fm.stringWidth(label) / 2, TOP + ph + fm.getAscent() + 4);
-      }
-      double yStep = niceStep((yr[1] - yr[0]) / 4);
-      for (double v : ticks(yr, yStep)) {
-        int py = (int) Math.round(f.py(v));
-        g.setColor(GRID);
-        g.drawLine(LEFT, py, LEFT + pw, py);
-        g.setColor(Color.BLACK);
-        String label = label(v, yStep);
-        g.drawString(label, LEFT - fm.stringWidth(label) - 6, py + fm.getAscent() / 2 - 1);
-      }
-      g.setColor(Color.BLACK);
-      g.drawRect(LEFT, TOP, pw, ph);
-      g.drawString("iteration", LEFT + (pw - fm.stringWidth("iteration")) / 2, height - 6);
-      if (!hasData) {
-        g.drawString("no data", LEFT + (pw - fm.stringWidth("no data")) / 2, TOP + ph / 2);
-      }
-
-      g.setClip(LEFT, TOP, pw + 1, ph + 1);
-      g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-      int c = 0;
-      for (double[] ys : series.values()) {
-        g.setColor(PALETTE[c++ % PALETTE.length]);
-        Path2D.Double line = new Path2D.Double();
-        for (int i = 0; i < n; i++) {
-          if (!ok(xs, ys, i)) {
-            continue;
-          }
-          boolean prev = i > 0 && ok(xs, ys, i - 1), next = i + 1 < n && ok(xs, ys, i + 1);
-          if (prev) {
-            line.lineTo(f.px(xs[i]), f.py(ys[i]));
-          } else {
-            line.moveTo(f.px(xs[i]), f.py(ys[i]));
-          }
-          if (!prev && !next) {
-            g.fill(new Ellipse2D.Double(f.px(xs[i]) - 2.5, f.py(ys[i]) - 2.5, 5, 5));
-          }
-        }
-        g.draw(line);
-      }
+      axes(g, fm, f, hasData, height);
+      lines(g, f, xs, series);
       g.setClip(null);
       legend(g, fm, series, LEFT + pw, TOP);
     } finally {
       g.dispose();
     }
     return image;
+  }
+
+  /** Ticks, grid, frame and the x label; "no data" when nothing finite is plotted. */
+  private static void axes(Graphics2D g, FontMetrics fm, Frame f, boolean hasData, int height) {
+    int pw = f.w(), ph = f.h();
+    double[] xr = {f.x0(), f.x1()}, yr = {f.y0(), f.y1()};
+    // Ticks and grid: x steps are whole iterations, so a single point does not get "4.5".
+    double xStep = Math.max(1, niceStep((xr[1] - xr[0]) / 4));
+    for (double v : ticks(xr, xStep)) {
+      int px = (int) Math.round(f.px(v));
+      g.setColor(GRID);
+      g.drawLine(px, TOP, px, TOP + ph);
+      g.setColor(Color.BLACK);
+      String label = label(v, xStep);
+      g.drawString(label, px - fm.stringWidth(label) / 2, TOP + ph + fm.getAscent() + 4);
+    }
+    double yStep = niceStep((yr[1] - yr[0]) / 4);
+    for (double v : ticks(yr, yStep)) {
+      int py = (int) Math.round(f.py(v));
+      g.setColor(GRID);
+      g.drawLine(LEFT, py, LEFT + pw, py);
+      g.setColor(Color.BLACK);
+      String label = label(v, yStep);
+      g.drawString(label, LEFT - fm.stringWidth(label) - 6, py + fm.getAscent() / 2 - 1);
+    }
+    g.setColor(Color.BLACK);
+    g.drawRect(LEFT, TOP, pw, ph);
+    g.drawString("iteration", LEFT + (pw - fm.stringWidth("iteration")) / 2, height - 6);
+    if (!hasData) {
+      g.drawString("no data", LEFT + (pw - fm.stringWidth("no data")) / 2, TOP + ph / 2);
+    }
+  }
+
+  /** Each series as a line in the palette's colours; a point with no neighbour as a dot. */
+  private static void lines(Graphics2D g, Frame f, double[] xs, Map<String, double[]> series) {
+    int n = xs.length, pw = f.w(), ph = f.h();
+    g.setClip(LEFT, TOP, pw + 1, ph + 1);
+    g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    int c = 0;
+    for (double[] ys : series.values()) {
+      g.setColor(PALETTE[c++ % PALETTE.length]);
+      Path2D.Double line = new Path2D.Double();
+      for (int i = 0; i < n; i++) {
+        if (!ok(xs, ys, i)) {
+          continue;
+        }
+        boolean prev = i > 0 && ok(xs, ys, i - 1), next = i + 1 < n && ok(xs, ys, i + 1);
+        if (prev) {
+          line.lineTo(f.px(xs[i]), f.py(ys[i]));
+        } else {
+          line.moveTo(f.px(xs[i]), f.py(ys[i]));
+        }
+        if (!prev && !next) {
+          g.fill(new Ellipse2D.Double(f.px(xs[i]) - 2.5, f.py(ys[i]) - 2.5, 5, 5));
+        }
+      }
+      g.draw(line);
+    }
   }
 
   private static void legend(

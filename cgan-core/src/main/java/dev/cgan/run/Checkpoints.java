@@ -18,7 +18,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TFInvalidArgumentException;
 
 /**
  * TensorFlow checkpoints of a run, {@code ckpt-<iteration>.index} and {@code
@@ -42,11 +41,11 @@ public final class Checkpoints {
   // alike (ckpt-007, ckpt-99999999999999999999) are someone else's and are ignored.
   private static final String ITERATION = "(0|[1-9]\\d{0,17})";
   private static final Pattern ENTRY = Pattern.compile("^ckpt-" + ITERATION + "$");
-  private static final Pattern INDEX_FILE = Pattern.compile("^(ckpt-" + ITERATION + ")\\.index$");
-  private static final Pattern LOOKALIKE = Pattern.compile("^ckpt-\\d+\\.index$");
+  static final Pattern INDEX_FILE = Pattern.compile("^(ckpt-" + ITERATION + ")\\.index$");
+  static final Pattern LOOKALIKE = Pattern.compile("^ckpt-\\d+\\.index$");
   private static final Pattern INDEX_LINE =
       Pattern.compile("^(?:all_)?model_checkpoint_paths?: \"(.*)\"$");
-  private static final String DATA_SUFFIX = ".data-00000-of-00001";
+  static final String DATA_SUFFIX = ".data-00000-of-00001";
 
   /**
    * Writes every variable of a graph under a prefix: {@code <prefix>.index} and {@code
@@ -239,121 +238,7 @@ public final class Checkpoints {
    */
   public Resolution restoreNewest(Restorer restorer, String fits, Consumer<String> warn)
       throws IOException {
-    boolean lookedAgain = false;
-    List<Path> skipped = new ArrayList<>();
-    List<String> reasons = new ArrayList<>();
-    List<Path> candidates = onDisk();
-    warnAboutTheIndex(candidates, warn);
-    for (int i = 0; i < candidates.size(); i++) {
-      Path prefix = candidates.get(i);
-      if (skipped.contains(prefix)) {
-        continue;
-      }
-      try {
-        restorer.restore(prefix.toString());
-        return new Resolution(prefix, List.copyOf(skipped));
-      } catch (RuntimeException e) {
-        boolean vanished =
-            !Files.exists(Path.of(prefix + DATA_SUFFIX))
-                || !Files.exists(Path.of(prefix + ".index"));
-        if (vanished && !lookedAgain) {
-          // Rotated away between listing and reading: a newer one has been published.
-          lookedAgain = true;
-          candidates = onDisk();
-          i = -1;
-          continue;
-        }
-        if (e instanceof TFInvalidArgumentException && !isCorruption(e) || isAnotherNetwork(e)) {
-          // Shapes or dtypes that differ: another network, not damage. Older checkpoints of the
-          // same run have the same shapes, so falling back would only hide the mistake.
-          throw new UnfitCheckpointException(
-              "checkpoint "
-                  + prefix
-                  + " does not fit "
-                  + fits
-                  + ": "
-                  + TensorArrays.firstLine(e.getMessage()),
-              e);
-        }
-        skipped.add(prefix);
-        reasons.add(skip(prefix, e, warn));
-      }
-    }
-    if (!skipped.isEmpty()) {
-      throw new UnfitCheckpointException(
-          "no checkpoint in " + dir + " restores: " + String.join("; ", reasons), null);
-    }
-    return new Resolution(null, List.of());
-  }
-
-  private static String skip(Path prefix, RuntimeException e, Consumer<String> warn) {
-    String why =
-        "checkpoint " + prefix + " is corrupt (" + TensorArrays.firstLine(e.getMessage()) + ")";
-    warn.accept("warning: " + why + "; skipped it and left it on disk");
-    return why;
-  }
-
-  /** A variable the graph has and the checkpoint lacks: the checkpoint is of another network. */
-  private static boolean isAnotherNetwork(RuntimeException e) {
-    return String.valueOf(e.getMessage()).contains("not found in checkpoint");
-  }
-
-  /** TensorFlow reports some damage (a bad table magic, a short block) as an invalid argument. */
-  private static boolean isCorruption(RuntimeException e) {
-    String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    return m.contains("corrupt")
-        || m.contains("checksum")
-        || m.contains("crc")
-        || m.contains("truncat")
-        || m.contains("sstable")
-        || m.contains("magic")
-        || m.contains("data loss");
-  }
-
-  private void warnAboutTheIndex(List<Path> onDisk, Consumer<String> warn) throws IOException {
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-          String n = f.getFileName().toString();
-          if (LOOKALIKE.matcher(n).matches() && !INDEX_FILE.matcher(n).matches()) {
-            warn.accept(
-                "warning: ignored "
-                    + f
-                    + ": not a checkpoint name this project writes (ckpt-<iteration>, at"
-                    + " most 18 digits, no leading zero)");
-          }
-        }
-      }
-    }
-    if (onDisk.isEmpty()) {
-      return;
-    }
-    Path index = dir.resolve(INDEX);
-    if (!Files.exists(index)) {
-      warn.accept("warning: " + index + " is missing; using the checkpoints found on disk");
-      return;
-    }
-    List<String> named = list();
-    if (named.isEmpty()) {
-      warn.accept("warning: " + index + " names no checkpoint; using the checkpoints on disk");
-      return;
-    }
-    String newest = onDisk.get(0).getFileName().toString();
-    if (!named.contains(newest)) {
-      warn.accept(
-          "warning: "
-              + index
-              + " does not name "
-              + newest
-              + ", the newest checkpoint on disk; trying it first");
-    }
-    for (String n : named) {
-      if (!Files.isRegularFile(dir.resolve(n + ".index"))
-          || !Files.isRegularFile(dir.resolve(n + DATA_SUFFIX))) {
-        warn.accept(
-            "warning: " + index + " names " + n + ", which is not complete on disk; ignored it");
-      }
-    }
+    return new CheckpointResolver(this, warn).restoreNewest(restorer, fits);
   }
 
   /**

@@ -55,7 +55,7 @@ class IdxFileTest {
   void roundTripThroughFile(boolean gzip) throws IOException {
     byte[] data = ramp(5 * 3 * 4);
     Path file = dir.resolve(gzip ? "images.gz" : "images");
-    IdxFile.writeUbyte(file, data, new int[] {5, 3, 4}, gzip);
+    IdxWriter.writeUbyte(file, data, new int[] {5, 3, 4}, gzip);
 
     byte[] head = Arrays.copyOf(Files.readAllBytes(file), 2);
     assertEquals(gzip, head[0] == (byte) 0x1f && head[1] == (byte) 0x8b);
@@ -74,8 +74,8 @@ class IdxFileTest {
     byte[] data = ramp(10);
     Path gzNoSuffix = dir.resolve("labels");
     Path rawWithSuffix = dir.resolve("labels.gz");
-    IdxFile.writeUbyte(gzNoSuffix, data, new int[] {10}, true);
-    IdxFile.writeUbyte(rawWithSuffix, data, new int[] {10}, false);
+    IdxWriter.writeUbyte(gzNoSuffix, data, new int[] {10}, true);
+    IdxWriter.writeUbyte(rawWithSuffix, data, new int[] {10}, false);
     assertArrayEquals(data, IdxFile.read(gzNoSuffix).ubytes());
     assertArrayEquals(data, IdxFile.read(rawWithSuffix).ubytes());
   }
@@ -83,8 +83,8 @@ class IdxFileTest {
   @Test
   void writeReplacesExistingFileAndCreatesParents() throws IOException {
     Path file = dir.resolve("a/b/labels");
-    IdxFile.writeUbyte(file, new byte[] {1, 2}, new int[] {2}, false);
-    IdxFile.writeUbyte(file, new byte[] {3, 4, 5}, new int[] {3}, false);
+    IdxWriter.writeUbyte(file, new byte[] {1, 2}, new int[] {2}, false);
+    IdxWriter.writeUbyte(file, new byte[] {3, 4, 5}, new int[] {3}, false);
     assertArrayEquals(new byte[] {3, 4, 5}, IdxFile.read(file).ubytes());
   }
 
@@ -92,10 +92,10 @@ class IdxFileTest {
   void writeRejectsDimsThatDisagreeWithData() {
     assertThrows(
         IllegalArgumentException.class,
-        () -> IdxFile.writeUbyte(dir.resolve("x"), new byte[5], new int[] {2, 3}, false));
+        () -> IdxWriter.writeUbyte(dir.resolve("x"), new byte[5], new int[] {2, 3}, false));
     assertThrows(
         IllegalArgumentException.class,
-        () -> IdxFile.encodeUbyte(new byte[0], new int[] {0}, false));
+        () -> IdxWriter.encodeUbyte(new byte[0], new int[] {0}, false));
     assertTrue(Files.notExists(dir.resolve("x")));
   }
 
@@ -165,7 +165,7 @@ class IdxFileTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void payloadShorterThanHeaderSays(boolean gzip) {
-    byte[] full = IdxFile.encodeUbyte(ramp(3 * 28 * 28), new int[] {3, 28, 28}, false);
+    byte[] full = IdxWriter.encodeUbyte(ramp(3 * 28 * 28), new int[] {3, 28, 28}, false);
     byte[] shortened = Arrays.copyOf(full, full.length - 1000);
     byte[] bytes = gzip ? gzip(shortened) : shortened;
     assertEquals(
@@ -175,7 +175,7 @@ class IdxFileTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void payloadLongerThanHeaderSays(boolean gzip) {
-    byte[] full = IdxFile.encodeUbyte(ramp(6), new int[] {2, 3}, false);
+    byte[] full = IdxWriter.encodeUbyte(ramp(6), new int[] {2, 3}, false);
     byte[] longer = Arrays.copyOf(full, full.length + 5);
     byte[] bytes = gzip ? gzip(longer) : longer;
     assertEquals(
@@ -184,7 +184,7 @@ class IdxFileTest {
 
   @Test
   void truncatedGzip() throws IOException {
-    byte[] gz = IdxFile.encodeUbyte(ramp(1000), new int[] {10, 100}, true);
+    byte[] gz = IdxWriter.encodeUbyte(ramp(1000), new int[] {10, 100}, true);
     Path file = dir.resolve("cut.gz");
     Files.write(file, Arrays.copyOf(gz, gz.length / 2));
     InvalidDataException e = assertThrows(InvalidDataException.class, () -> IdxFile.read(file));
@@ -198,7 +198,7 @@ class IdxFileTest {
 
   @Test
   void corruptGzip() {
-    byte[] gz = IdxFile.encodeUbyte(ramp(1000), new int[] {1000}, true);
+    byte[] gz = IdxWriter.encodeUbyte(ramp(1000), new int[] {1000}, true);
     gz[gz.length - 6] ^= 0x55; // inside the CRC32
     assertTrue(readError(gz).startsWith("x.idx: corrupt gzip data"), readError(gz));
   }
@@ -217,7 +217,7 @@ class IdxFileTest {
     byte[] whole = gzip(both);
     Path file = dir.resolve("declares-1gib.gz");
     Files.write(file, Arrays.copyOf(whole, whole.length / 2));
-    IdxFile.Header h = IdxFile.readHeader(file);
+    IdxHeader h = IdxFile.readHeader(file);
     assertEquals(IdxFile.Type.UBYTE, h.type());
     assertArrayEquals(new int[] {1024, 1024, 1024}, h.dims());
     assertEquals(1L << 30, h.payloadBytes());
@@ -231,7 +231,7 @@ class IdxFileTest {
    */
   @Test
   void aGzipBodyThatGoesOnPastItsHeaderIsRefusedWithoutInflatingItAll() {
-    InputStream endless = endlessGzip(IdxFile.encodeUbyte(ramp(6), new int[] {2, 3}, false));
+    InputStream endless = endlessGzip(IdxWriter.encodeUbyte(ramp(6), new int[] {2, 3}, false));
     InvalidDataException e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(20),
@@ -286,7 +286,7 @@ class IdxFileTest {
   @Test
   void runningOutOfHeapWhileLoadingIsOneLineNamingTheFile() throws Exception {
     Path file = dir.resolve("64mib.gz");
-    IdxFile.writeUbyte(file, new byte[64 << 20], new int[] {64, 1024, 1024}, true);
+    IdxWriter.writeUbyte(file, new byte[64 << 20], new int[] {64, 1024, 1024}, true);
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -27,13 +27,13 @@ class LabeledImagesTest {
 
   private Path writeImages(String name, int n, int h, int w, boolean gzip) throws IOException {
     Path p = dir.resolve(name);
-    IdxFile.writeUbyte(p, images(n, h, w), new int[] {n, h, w}, gzip);
+    IdxWriter.writeUbyte(p, images(n, h, w), new int[] {n, h, w}, gzip);
     return p;
   }
 
   private Path writeLabels(String name, byte[] labels, boolean gzip) throws IOException {
     Path p = dir.resolve(name);
-    IdxFile.writeUbyte(p, labels, new int[] {labels.length}, gzip);
+    IdxWriter.writeUbyte(p, labels, new int[] {labels.length}, gzip);
     return p;
   }
 
@@ -88,7 +88,7 @@ class LabeledImagesTest {
   @Test
   void wrongShapes() throws IOException {
     Path flat = dir.resolve("flat");
-    IdxFile.writeUbyte(flat, new byte[12], new int[] {3, 4}, false);
+    IdxWriter.writeUbyte(flat, new byte[12], new int[] {3, 4}, false);
     Path lab = writeLabels("lab", new byte[] {0, 1, 2}, false);
     InvalidDataException e =
         assertThrows(InvalidDataException.class, () -> LabeledImages.read(flat, lab));

@@ -42,9 +42,10 @@ class MnistDownloaderTest {
 
   private HttpServer server;
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-  private final byte[] images = IdxFile.encodeUbyte(pattern(6 * 4 * 4), new int[] {6, 4, 4}, true);
+  private final byte[] images =
+      IdxWriter.encodeUbyte(pattern(6 * 4 * 4), new int[] {6, 4, 4}, true);
   private final byte[] labels =
-      IdxFile.encodeUbyte(new byte[] {0, 1, 2, 0, 1, 2}, new int[] {6}, true);
+      IdxWriter.encodeUbyte(new byte[] {0, 1, 2, 0, 1, 2}, new int[] {6}, true);
 
   /** The fake files and their hashes, in place of the real MNIST ones. */
   private final Map<String, String> hashes = new LinkedHashMap<>();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cgan.InvalidSettingException;
 import dev.cgan.data.DataSource;
-import dev.cgan.data.IdxFile;
+import dev.cgan.data.IdxWriter;
 import dev.cgan.model.CganConfig;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
@@ -66,12 +66,12 @@ class MemoryCheckTest {
   @Test
   void dataTooLargeForTheHeapIsRefusedBeforeItIsRead() throws Exception {
     Path images = tmp.resolve("images.gz");
-    byte[] whole = IdxFile.encodeUbyte(new byte[4096 * 64 * 64], new int[] {4096, 64, 64}, true);
+    byte[] whole = IdxWriter.encodeUbyte(new byte[4096 * 64 * 64], new int[] {4096, 64, 64}, true);
     Files.write(images, Arrays.copyOf(whole, whole.length / 2));
     Path labels = tmp.resolve("labels");
     byte[] classes = new byte[4096];
     Arrays.fill(classes, (byte) 1);
-    IdxFile.writeUbyte(labels, classes, new int[] {4096}, false);
+    IdxWriter.writeUbyte(labels, classes, new int[] {4096}, false);
     Path out = tmp.resolve("run");
     RunSettings s = RunSettings.builder(DataSource.idxFiles(images, labels)).build();
     try (AutoCloseable limits =
