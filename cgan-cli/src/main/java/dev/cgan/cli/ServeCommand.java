@@ -4,11 +4,16 @@ import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
 import dev.cgan.server.ModelUnavailableException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -74,9 +79,39 @@ final class ServeCommand implements Callable<Integer> {
               + " only localhost, 127.x.x.x and [::1], against DNS rebinding; * for any).")
   List<String> allowedHosts = new ArrayList<>();
 
+  @Option(
+      names = "--no-metrics",
+      description =
+          "No Prometheus metrics at /monitoring/prometheus/metrics (default: on, TF Serving's"
+              + " request_count and request_latency plus this server's own).")
+  boolean noMetrics;
+
+  @Option(
+      names = "--access-log",
+      arity = "0..1",
+      paramLabel = "FILE",
+      fallbackValue = STDERR,
+      description =
+          "One line per request (client, method, path, status, bytes, milliseconds) on stderr,"
+              + " or appended to FILE, which then gets the server's warnings too (default: none).")
+  String accessLog;
+
+  @Option(
+      names = "--drain-seconds",
+      paramLabel = "S",
+      defaultValue = "0",
+      description =
+          "On Ctrl-C or SIGTERM, answer /v2/health/ready with 503 and keep serving for S seconds"
+              + " before closing the port, so a load balancer or Kubernetes stops sending first"
+              + " (default: ${DEFAULT-VALUE}; at most 300).")
+  long drainSeconds;
+
+  private static final String STDERR = "-";
+
   @Override
   public Integer call() throws IOException {
     CganServer.Settings settings = settings();
+    configureLogging();
     PrintWriter out = spec.commandLine().getOut();
     try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
       Signals.serveUntilStopped(
@@ -128,9 +163,50 @@ final class ServeCommand implements Callable<Integer> {
           spec.commandLine(), "--name " + e.getMessage().replaceFirst("^model name ", ""));
     }
     try {
-      return settings.withAllowedHosts(List.copyOf(allowedHosts));
+      settings = settings.withAllowedHosts(List.copyOf(allowedHosts));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--allowed-hosts: " + e.getMessage());
+    }
+    if (drainSeconds < 0 || drainSeconds > CganServer.MAX_DRAIN.toSeconds()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--drain-seconds must be 0 to "
+              + CganServer.MAX_DRAIN.toSeconds()
+              + ", got "
+              + drainSeconds);
+    }
+    return settings
+        .withDrainTime(Duration.ofSeconds(drainSeconds))
+        .withMetrics(!noMetrics)
+        .withAccessLog(accessLog != null);
+  }
+
+  /**
+   * SLF4J's simple binding reads its settings when the first logger is made, which is when the
+   * server starts: the access log's level and file are set here, before.
+   */
+  private void configureLogging() {
+    if (accessLog == null) {
+      return;
+    }
+    System.setProperty("org.slf4j.simpleLogger.log.dev.cgan.server.access", "info");
+    if (!accessLog.equals(STDERR)) {
+      Path file = Path.of(accessLog);
+      try (OutputStream probe =
+          Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        // It opens for appending: the logger can write to it.
+      } catch (IOException | RuntimeException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--access-log "
+                + accessLog
+                + " cannot be opened for appending ("
+                + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such folder"
+                    : e.getClass().getSimpleName().replace("Exception", ""))
+                + ")");
+      }
+      System.setProperty("org.slf4j.simpleLogger.logFile", file.toAbsolutePath().toString());
     }
   }
 

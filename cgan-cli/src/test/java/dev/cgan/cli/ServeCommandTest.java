@@ -56,6 +56,22 @@ class ServeCommandTest {
       assertEquals(Main.USAGE, o.code(), o.err());
       assertTrue(o.err().startsWith("error: " + h[1]), o.err());
     }
+    CliTest.Outcome drain =
+        CliTest.cgan("serve", "--model", run.toString(), "--drain-seconds", "301");
+    assertEquals(Main.USAGE, drain.code());
+    assertEquals(
+        "error: --drain-seconds must be 0 to 300, got 301", drain.err().lines().findFirst().get());
+    CliTest.Outcome log =
+        CliTest.cgan(
+            "serve",
+            "--model",
+            run.toString(),
+            "--access-log",
+            tmp.resolve("no/such/a.log").toString());
+    assertEquals(Main.USAGE, log.code(), log.err());
+    assertTrue(
+        log.err().startsWith("error: --access-log " + tmp.resolve("no/such/a.log") + " cannot be"),
+        log.err());
     CliTest.Outcome weights = CliTest.cgan("serve", "--model", run.toString(), "--weights", "x");
     assertEquals(Main.USAGE, weights.code());
   }

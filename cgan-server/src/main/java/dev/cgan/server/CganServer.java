@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -39,6 +40,9 @@ public final class CganServer implements AutoCloseable {
   /** How long a connection without a request in flight stays open once a stop has begun. */
   static final Duration IDLE_AT_STOP = Duration.ofSeconds(1);
 
+  /** The longest {@link Settings#drainTime}. */
+  public static final Duration MAX_DRAIN = Duration.ofMinutes(5);
+
   /**
    * Where to listen, the server's bounds, and which Host names it answers.
    *
@@ -60,6 +64,12 @@ public final class CganServer implements AutoCloseable {
    * @param expensiveSlots how many expensive requests (every GIF, strips and predicts of more than
    *     16 images) run at once; one more gets 503 with {@code Retry-After} at once
    * @param bodyTimeout the longest a request body may take to arrive; beyond it 408
+   * @param drainTime how long {@link #close} keeps serving with {@code /v2/health/ready} answering
+   *     503 before it closes the port, so that a load balancer or Kubernetes takes the instance out
+   *     of rotation first; 0 (the default) closes the port at once
+   * @param metrics whether {@code /monitoring/prometheus/metrics} answers (Prometheus text format)
+   * @param accessLog whether each request is logged, one line, to the SLF4J logger {@value
+   *     AccessLog#LOGGER} at INFO
    */
   public record Settings(
       String host,
@@ -74,7 +84,10 @@ public final class CganServer implements AutoCloseable {
       Duration stopTimeout,
       List<String> allowedHosts,
       int expensiveSlots,
-      Duration bodyTimeout) {
+      Duration bodyTimeout,
+      Duration drainTime,
+      boolean metrics,
+      boolean accessLog) {
     public Settings {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
@@ -99,13 +112,17 @@ public final class CganServer implements AutoCloseable {
       if (bodyTimeout.isNegative() || bodyTimeout.isZero()) {
         throw new IllegalArgumentException("bodyTimeout must be positive, got " + bodyTimeout);
       }
+      if (drainTime.isNegative() || drainTime.compareTo(MAX_DRAIN) > 0) {
+        throw new IllegalArgumentException(
+            "drainTime must be 0 to " + MAX_DRAIN.toSeconds() + " s, got " + drainTime);
+      }
     }
 
     /**
      * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB arriving within 30 s, 256 items per
      * predict, 64 digits per strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to
      * finish on close; loopback Host names only; expensive requests two at a time (or half the
-     * processors, when more).
+     * processors, when more); no drain time; metrics on; no access log.
      */
     public static Settings defaults() {
       return new Settings(
@@ -121,7 +138,10 @@ public final class CganServer implements AutoCloseable {
           Duration.ofSeconds(30),
           List.of(),
           Math.max(2, Runtime.getRuntime().availableProcessors() / 2),
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          Duration.ZERO,
+          true,
+          false);
     }
 
     public Settings withHost(String h) {
@@ -138,7 +158,10 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           expensiveSlots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
 
     public Settings withPort(int p) {
@@ -155,7 +178,10 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           expensiveSlots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
 
     public Settings withModel(String m) {
@@ -172,7 +198,10 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           expensiveSlots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
 
     public Settings withThreads(int t) {
@@ -189,7 +218,10 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           expensiveSlots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
 
     /** These settings answering {@code hosts} too (see {@link #allowedHosts}). */
@@ -207,7 +239,10 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           hosts,
           expensiveSlots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
 
     public Settings withExpensiveSlots(int slots) {
@@ -224,7 +259,73 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           slots,
-          bodyTimeout);
+          bodyTimeout,
+          drainTime,
+          metrics,
+          accessLog);
+    }
+
+    /** These settings with {@link #drainTime} {@code drain}. */
+    public Settings withDrainTime(Duration drain) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout,
+          drain,
+          metrics,
+          accessLog);
+    }
+
+    /** These settings with the metrics endpoint on or off. */
+    public Settings withMetrics(boolean on) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout,
+          drainTime,
+          on,
+          accessLog);
+    }
+
+    /** These settings with the access log on or off. */
+    public Settings withAccessLog(boolean on) {
+      return new Settings(
+          host,
+          port,
+          model,
+          maxBodyBytes,
+          maxBatch,
+          maxDigits,
+          maxFrames,
+          maxTiles,
+          threads,
+          stopTimeout,
+          allowedHosts,
+          expensiveSlots,
+          bodyTimeout,
+          drainTime,
+          metrics,
+          on);
     }
 
     public Settings withBodyTimeout(Duration timeout) {
@@ -241,18 +342,37 @@ public final class CganServer implements AutoCloseable {
           stopTimeout,
           allowedHosts,
           expensiveSlots,
-          timeout);
+          timeout,
+          drainTime,
+          metrics,
+          accessLog);
     }
   }
 
   private final Server server;
   private final ServerConnector connector;
   private final Routes routes;
+  private final Health health;
+  private final GracefulHandler graceful;
+  private final Duration drainTime;
+  private final Duration stopTimeout;
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
 
-  private CganServer(Server server, ServerConnector connector, Routes routes) {
+  private CganServer(
+      Server server,
+      ServerConnector connector,
+      Routes routes,
+      Health health,
+      GracefulHandler graceful,
+      Settings settings) {
     this.server = server;
     this.connector = connector;
     this.routes = routes;
+    this.health = health;
+    this.graceful = graceful;
+    this.drainTime = settings.drainTime();
+    this.stopTimeout = settings.stopTimeout();
   }
 
   /**
@@ -288,8 +408,26 @@ public final class CganServer implements AutoCloseable {
             settings.allowedHosts());
     // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
     server.setErrorHandler(new JsonErrors(safety, http));
-    Routes routes = new Routes(generator, settings, safety, page, inFlight);
-    server.setHandler(new GracefulHandler(routes));
+    Health health = new Health(() -> null);
+    Metrics metrics =
+        settings.metrics()
+            ? new Metrics(
+                settings.model(), () -> List.of(new Metrics.VersionState(VERSION, "AVAILABLE", -1)))
+            : null;
+    Routes routes =
+        new Routes(
+            generator,
+            settings,
+            safety,
+            page,
+            inFlight,
+            metrics == null ? images -> {} : metrics::batch);
+    GracefulHandler graceful = new GracefulHandler(new Front(routes, safety, health, metrics));
+    server.setHandler(graceful);
+    AccessLog accessLog = new AccessLog(settings.accessLog(), metrics);
+    if (accessLog.active()) {
+      server.setRequestLog(accessLog);
+    }
     server.setStopTimeout(settings.stopTimeout().toMillis());
     server.setStopAtShutdown(false);
     try {
@@ -309,7 +447,7 @@ public final class CganServer implements AutoCloseable {
               + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
           e);
     }
-    return new CganServer(server, connector, routes);
+    return new CganServer(server, connector, routes, health, graceful, settings);
   }
 
   /**
@@ -354,15 +492,49 @@ public final class CganServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: no new connections, requests in flight finish (up to the stop timeout), then
-   * the threads end. Idempotent.
+   * Stops gracefully: {@code /v2/health/ready} answers 503 at once; after the drain time (if any)
+   * every new request gets 503 and the port closes; requests in flight finish (up to the stop
+   * timeout), then the threads end. Idempotent; a close from another thread waits for the first.
    */
   @Override
   public void close() {
-    // Jetty keeps the listening socket open until its graceful wait is over; close it first, so
-    // that new clients are refused at once (and a load balancer moves on) while in flight finish.
-    connector.close();
-    stopQuietly(server);
+    if (!stopping.compareAndSet(false, true)) {
+      stopped.join();
+      return;
+    }
+    try {
+      health.drain();
+      if (!drainTime.isZero()) {
+        try {
+          Thread.sleep(drainTime.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      // From here a request that reaches the handlers is answered 503 with Connection: close,
+      // rather than finding its connection closed under it.
+      health.refuse();
+      // Jetty keeps the listening socket open until its graceful wait is over; close it first, so
+      // that new clients are refused at once (and a load balancer moves on) while in flight
+      // finish.
+      connector.close();
+      // The requests in flight finish while the connections stay as they are: a request that
+      // comes on an open connection now gets the 503 above. Jetty's own graceful stop, after,
+      // has nothing left to wait for but closes idle connections, and may do so before reading
+      // a request just sent on one.
+      long deadline = System.nanoTime() + stopTimeout.toNanos();
+      try {
+        while (graceful.getCurrentRequestCount() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      server.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      stopQuietly(server);
+    } finally {
+      stopped.complete(null);
+    }
   }
 
   /**

@@ -33,10 +33,18 @@ final class JsonErrors implements Request.Handler {
       status = e.getCode();
       reason = e.getReason();
     }
+    if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+      // Jetty's graceful stop refuses what comes on an open connection once it has begun.
+      request.setAttribute(Front.REASON, "stopping");
+    }
     if (status < 400 || status > 599) {
       status = HttpStatus.INTERNAL_SERVER_ERROR_500;
     }
-    Answer.error(status, message(status, reason)).send(request, response, callback, safety);
+    Answer answer = Answer.error(status, message(status, reason));
+    if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+      answer = Front.stopping(answer);
+    }
+    answer.send(request, response, callback, safety);
     return true;
   }
 

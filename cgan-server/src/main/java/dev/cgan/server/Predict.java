@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongConsumer;
 import org.tensorflow.Result;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
@@ -35,8 +36,13 @@ final class Predict {
   private final Map<String, Signature> signatures;
   private final int maxBatch;
   private final Expensive expensive;
+  private final LongConsumer onBatch;
 
-  Predict(CganGenerator generator, int maxBatch, Expensive expensive) {
+  /**
+   * @param onBatch told the batch size of each generator call
+   */
+  Predict(CganGenerator generator, int maxBatch, Expensive expensive, LongConsumer onBatch) {
+    this.onBatch = onBatch;
     this.generator = generator;
     this.signatures = generator.signatures();
     this.maxBatch = maxBatch;
@@ -63,6 +69,7 @@ final class Predict {
     Map<String, TensorJson.Dense> inputs =
         rows ? fromInstances(request.get("instances"), key, sig) : fromInputs(request, sig);
     long batch = check(key, sig, inputs);
+    onBatch.accept(batch);
     Map<String, TensorJson.Dense> outputs =
         expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
     return rows ? predictions(outputs) : outputs(outputs);

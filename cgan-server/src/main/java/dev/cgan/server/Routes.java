@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,6 +43,7 @@ final class Routes extends Handler.Abstract {
   private final Predict predict;
   private final byte[] page;
   private final InFlight inFlight;
+  private final LongConsumer onBatch;
   private volatile Runnable onRequest = () -> {};
 
   /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
@@ -64,13 +66,15 @@ final class Routes extends Handler.Abstract {
       CganServer.Settings settings,
       BrowserSafety safety,
       String page,
-      InFlight inFlight) {
+      InFlight inFlight,
+      LongConsumer onBatch) {
     this.inFlight = inFlight;
     this.generator = generator;
     this.settings = settings;
     this.safety = safety;
     this.expensive = new Expensive(settings.expensiveSlots());
-    this.predict = new Predict(generator, settings.maxBatch(), expensive);
+    this.onBatch = onBatch;
+    this.predict = new Predict(generator, settings.maxBatch(), expensive, onBatch);
     this.page = page.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -188,6 +192,7 @@ final class Routes extends Handler.Abstract {
     Noise noise = Noise.independent().withSameStyle(q.bool("same_style"));
     float truncation = q.truncation("truncation");
     Noise chosen = truncation == 0 ? noise : noise.withTruncation(truncation);
+    onBatch.accept(labels.length);
     return expensive.run(
         "a strip of " + labels.length + " digits",
         labels.length,
