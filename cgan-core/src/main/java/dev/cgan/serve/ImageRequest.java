@@ -86,7 +86,10 @@ public sealed interface ImageRequest permits ImageRequest.Strip, ImageRequest.Mo
     return new RequestParser(given, naming, Limits.LIBRARY, null).weights();
   }
 
-  /** A parameter's value as given: null when absent (or empty, which means the same). */
+  /**
+   * A parameter's value as given: null when absent. An empty value means absent too, except for
+   * {@code digits}, {@code labels} and {@code classes}, which are then refused as empty.
+   */
   @FunctionalInterface
   interface Params {
     String get(String name);

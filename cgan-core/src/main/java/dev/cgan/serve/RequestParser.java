@@ -62,7 +62,7 @@ final class RequestParser {
 
   Morph morph() {
     String sequence = sequence();
-    boolean byClass = text("classes") != null;
+    boolean byClass = given.get("classes") != null;
     String seq = sequence == null ? "digits" : sequence;
     if (sequence != null && byClass) {
       throw refused(
@@ -129,7 +129,7 @@ final class RequestParser {
                 Gif.MAX_FPS,
                 "1 to " + Gif.MAX_FPS + " (a GIF's frame delay counts 1/100 s)");
     if (byClass) {
-      List<Integer> ij = items("classes", text("classes"));
+      List<Integer> ij = items("classes", given.get("classes"));
       return new ClassMorph(
           Math.max(ij.get(0), 0), Math.max(ij.get(1), 0), seed("seed"), steps, fps, weights());
     }
@@ -154,7 +154,7 @@ final class RequestParser {
 
   /** Which of {@code digits} and {@code labels} is given (null: neither); both is refused. */
   private String sequence() {
-    boolean digits = text("digits") != null, labels = text("labels") != null;
+    boolean digits = given.get("digits") != null, labels = given.get("labels") != null;
     if (digits && labels) {
       throw refused(name("digits") + " and " + name("labels") + " do not go together: give one");
     }
@@ -163,7 +163,7 @@ final class RequestParser {
 
   /** The labels of {@code param} ({@code digits} or {@code labels}), at most {@code max}. */
   private List<Integer> labels(String param, int max) {
-    String v = text(param);
+    String v = given.get(param);
     List<Integer> labels;
     if (param.equals("digits")) {
       labels = new ArrayList<>();
@@ -344,6 +344,7 @@ final class RequestParser {
     throw refused(name("weights") + " must be raw or ema, got '" + shown(v) + "'");
   }
 
+  /** A value, null when absent or empty (an empty list of labels is refused as such instead). */
   private String text(String param) {
     String v = given.get(param);
     return v == null || v.isEmpty() ? null : v;

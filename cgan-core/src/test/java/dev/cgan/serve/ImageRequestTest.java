@@ -142,7 +142,8 @@ class ImageRequestTest {
         Arguments.of(
             "labels=-1",
             "labels: class -1 at position 1 is not a class of this model (it has classes 0-2)"),
-        Arguments.of("labels=", "digits is missing"),
+        Arguments.of("labels=", "labels is empty: give class indices such as 3,1,4"),
+        Arguments.of("digits=", "digits is empty: give at least one digit, e.g. 0123456789"),
         Arguments.of("labels= ", "labels is empty: give class indices such as 3,1,4"),
         Arguments.of(
             "digits=" + "1".repeat(65),

@@ -66,9 +66,8 @@ final class Query {
     }
   }
 
-  /** The value as given, or null when the parameter is absent or empty. */
-  String text(String name) {
-    String v = fields.getValue(name);
-    return v == null || v.isEmpty() ? null : v;
+  /** The value as given (empty when given empty), or null when the parameter is absent. */
+  String value(String name) {
+    return fields.getValue(name);
   }
 }

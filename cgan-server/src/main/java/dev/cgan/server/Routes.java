@@ -191,7 +191,8 @@ final class Routes extends Handler.Abstract {
   private byte[] render(Request request) {
     Query q = Query.of(request, ImageRequest.Strip.PARAMETERS);
     ImageRequest.Strip strip =
-        ImageRequest.Strip.parse(q::text, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
+        ImageRequest.Strip.parse(
+            q::value, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
     checkWeights(strip);
     return expensive.run(
         "a strip of " + strip.tiles() + " digits",
@@ -207,7 +208,8 @@ final class Routes extends Handler.Abstract {
   private byte[] interpolate(Request request) {
     Query q = Query.of(request, ImageRequest.Morph.PARAMETERS);
     ImageRequest.Morph morph =
-        ImageRequest.Morph.parse(q::text, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
+        ImageRequest.Morph.parse(
+            q::value, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
     checkWeights(morph);
     return expensive.inSlot(
         "a GIF of " + morph.frames() + " frames",
