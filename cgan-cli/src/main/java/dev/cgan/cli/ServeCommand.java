@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -116,21 +117,31 @@ final class ServeCommand implements Callable<Integer> {
   /** The server's settings from the options, each refusal naming its own option. */
   private CganServer.Settings settings() {
     CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
+    settings = option("--port", "port", settings, s -> s.withPort(port));
+    settings = option("--name", "model name", settings, s -> s.withModel(name));
+    return option(
+        "--allowed-hosts", null, settings, s -> s.withAllowedHosts(List.copyOf(allowedHosts)));
+  }
+
+  /**
+   * {@code settings} with one option applied. A refusal is that option's: it is named {@code
+   * option} whatever the setting's message says, with the setting's own name ({@code setting}, null
+   * for none) replaced when the message starts with it, and nothing guessed from the values.
+   */
+  private CganServer.Settings option(
+      String option,
+      String setting,
+      CganServer.Settings settings,
+      UnaryOperator<CganServer.Settings> apply) {
     try {
-      settings = settings.withPort(port);
+      return apply.apply(settings);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
-    }
-    try {
-      settings = settings.withModel(name);
-    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
       throw new ParameterException(
-          spec.commandLine(), "--name " + e.getMessage().replaceFirst("^model name ", ""));
-    }
-    try {
-      return settings.withAllowedHosts(List.copyOf(allowedHosts));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--allowed-hosts: " + e.getMessage());
+          spec.commandLine(),
+          setting != null && message.startsWith(setting + " ")
+              ? option + message.substring(setting.length())
+              : option + ": " + message);
     }
   }
 
