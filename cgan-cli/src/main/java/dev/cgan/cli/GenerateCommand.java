@@ -1,20 +1,19 @@
 package dev.cgan.cli;
 
-import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Png;
-import dev.cgan.model.Labels;
+import dev.cgan.model.Weights;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.Noise;
+import dev.cgan.serve.ImageRequest;
+import dev.cgan.serve.ImageRequest.Limits;
+import dev.cgan.serve.ImageRequest.Naming;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code generate}: renders a label sequence as one row of tiles into a PNG. */
@@ -33,7 +32,8 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin Options.WeightsChoice weights;
+  @Option(names = "--weights", paramLabel = "W", description = Options.WEIGHTS)
+  String weights;
 
   @Mixin Options.Model model;
 
@@ -45,18 +45,27 @@ final class GenerateCommand implements Callable<Integer> {
         names = "--digits",
         required = true,
         paramLabel = "SEQ",
-        description = "Digits to draw, e.g. 2026112701.")
+        description = "Digits to draw, e.g. 2026112701 (or class indices 3,1,4).")
     String digits;
 
     @Option(
         names = "--labels",
         required = true,
         paramLabel = "I,J,..",
-        description = "Class indices to draw, e.g. 3,1,4 (any model).")
+        description =
+            "Classes to draw, by index or by the names the run was trained with, e.g. 3,1,4 or"
+                + " circle,square (any model).")
     String labels;
   }
 
-  @Mixin Options.Seed seed;
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description =
+          "Noise seed; the same model, labels and seed give the same pixels (default: "
+              + ImageRequest.DEFAULT_SEED
+              + ").")
+  String seed;
 
   @Option(
       names = "--same-style",
@@ -69,9 +78,10 @@ final class GenerateCommand implements Callable<Integer> {
       names = "--truncation",
       paramLabel = "T",
       description =
-          "Truncation trick: latent entries beyond +-T are redrawn until inside (T > 0; a smaller"
-              + " T gives tidier, less varied digits). Default: none.")
-  Float truncation;
+          "Truncation trick: latent entries beyond +-T are redrawn until inside (T from "
+              + ImageRequest.MIN_TRUNCATION
+              + "; a smaller T gives tidier, less varied digits). Default, or 0: none.")
+  String truncation;
 
   @Option(
       names = {"-o", "--output"},
@@ -85,82 +95,31 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    // The spelling first, so that a typo is reported without waiting for TensorFlow to load;
-    // whether each label is a class needs the model.
-    checkSpelling();
-    Noise noise = noise(spec, sameStyle, truncation);
-    try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
-      Png.write(g.render(parse(g.config().numClasses()), seed.value, noise), output);
+    // The spelling and the bounds first, so that a typo is reported without waiting for
+    // TensorFlow to load; which labels are classes needs the model.
+    ImageRequest.Params given =
+        Options.params(
+            "digits",
+            what.digits,
+            "labels",
+            what.labels,
+            "seed",
+            seed,
+            "same_style",
+            sameStyle ? "true" : null,
+            "truncation",
+            truncation,
+            "weights",
+            weights);
+    ImageRequest.Strip.check(given, Naming.OPTIONS, Limits.LIBRARY);
+    Weights chosen = ImageRequest.weights(given, Naming.OPTIONS);
+    try (CganGenerator g = CganGenerator.load(model.dir, chosen)) {
+      ImageRequest.Strip strip =
+          ImageRequest.Strip.parse(
+              given, Naming.OPTIONS, Limits.LIBRARY, ImageRequest.Classes.of(g));
+      Png.write(strip.draw(g).get(0), output);
     }
     spec.commandLine().getOut().println("wrote " + output);
     return Main.OK;
-  }
-
-  /**
-   * The smallest {@code --truncation}: below it the latents are so close to 0 that every seed draws
-   * nearly the same image (measured on the default run's export: at 0.001 two seeds' strips differ
-   * by 0.03 grey levels on average, at 0.01 by 0.3, at 0.1 by 3.2).
-   */
-  static final float MIN_TRUNCATION = 0.01f;
-
-  /** {@code --same-style} and {@code --truncation} as the library's {@link Noise}. */
-  static Noise noise(CommandSpec spec, boolean sameStyle, Float truncation) {
-    Noise noise = Noise.independent().withSameStyle(sameStyle);
-    if (truncation == null) {
-      return noise;
-    }
-    try {
-      noise = noise.withTruncation(truncation);
-    } catch (InvalidSettingException e) {
-      throw new ParameterException(spec.commandLine(), e.messageNaming("--truncation"));
-    }
-    if (truncation < MIN_TRUNCATION) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--truncation must be at least "
-              + MIN_TRUNCATION
-              + " (below it every seed draws nearly the same image), got "
-              + typed(spec, "--truncation"));
-    }
-    return noise;
-  }
-
-  /** The last value given for {@code option}, as typed. */
-  private static String typed(CommandSpec spec, String option) {
-    List<String> values =
-        spec.commandLine().getParseResult().matchedOption(option).originalStringValues();
-    return values.get(values.size() - 1);
-  }
-
-  /**
-   * {@code --digits} or {@code --labels} as typed: digits, or whole numbers between commas. Which
-   * numbers are classes is checked once the model is loaded, against its classes.
-   */
-  private void checkSpelling() {
-    if (what.digits != null) {
-      Labels.parseDigits(what.digits, Integer.MAX_VALUE);
-      return;
-    }
-    if (what.labels.isBlank()) {
-      Labels.parseList(what.labels, Integer.MAX_VALUE);
-    }
-    String[] parts = what.labels.split(",", -1);
-    for (int i = 0; i < parts.length; i++) {
-      if (!parts[i].trim().matches("-?\\d+")) {
-        throw new IllegalArgumentException(
-            "not a class index: '"
-                + parts[i]
-                + "' at position "
-                + (i + 1)
-                + " of --labels "
-                + what.labels);
-      }
-    }
-  }
-
-  private int[] parse(int numClasses) {
-    return what.digits != null
-        ? Labels.parseDigits(what.digits, numClasses)
-        : Labels.parseList(what.labels, numClasses);
   }
 }

@@ -1,11 +1,13 @@
 package dev.cgan.cli;
 
-import dev.cgan.InvalidSettingException;
 import dev.cgan.image.Gif;
 import dev.cgan.image.Png;
 import dev.cgan.image.Tiles;
-import dev.cgan.model.Labels;
+import dev.cgan.model.Weights;
 import dev.cgan.serve.CganGenerator;
+import dev.cgan.serve.ImageRequest;
+import dev.cgan.serve.ImageRequest.Limits;
+import dev.cgan.serve.ImageRequest.Naming;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -36,7 +38,8 @@ import picocli.CommandLine.Spec;
 final class InterpolateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Mixin Options.WeightsChoice weights;
+  @Option(names = "--weights", paramLabel = "W", description = Options.WEIGHTS)
+  String weights;
 
   @Mixin Options.Model model;
 
@@ -47,6 +50,14 @@ final class InterpolateCommand implements Callable<Integer> {
           "Style interpolation: the digits drawn in every frame, e.g. 2026112701 (or class"
               + " indices 3,1,4); with --seeds.")
   String digits;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "I,J,..",
+      description =
+          "Style interpolation: the classes drawn in every frame, by index or name, e.g."
+              + " circle,square; with --seeds.")
+  String labels;
 
   @Option(
       names = "--seeds",
@@ -60,28 +71,30 @@ final class InterpolateCommand implements Callable<Integer> {
       names = "--classes",
       paramLabel = "I,J",
       description =
-          "Class interpolation: one latent, the label embedding moving from class I's to J's.")
+          "Class interpolation: one latent, the label embedding moving from class I's to J's"
+              + " (indices or names).")
   String classes;
 
   @Option(
       names = "--seed",
       paramLabel = "S",
-      description = "Class interpolation: the seed of the one latent (style) (default: 7).")
-  Long seed;
+      description =
+          "Class interpolation: the seed of the one latent (style) (default: "
+              + ImageRequest.DEFAULT_SEED
+              + ").")
+  String seed;
 
   @Option(
       names = "--steps",
       paramLabel = "N",
-      defaultValue = "10",
-      description = "Frames, the two ends included (default: ${DEFAULT-VALUE}).")
-  int steps;
+      description = "Frames, the two ends included (default: " + ImageRequest.DEFAULT_STEPS + ").")
+  String steps;
 
   @Option(
       names = "--fps",
       paramLabel = "F",
-      defaultValue = "5",
-      description = "Frames per second of a GIF (default: ${DEFAULT-VALUE}).")
-  int fps;
+      description = "Frames per second of a GIF (default: " + ImageRequest.DEFAULT_FPS + ").")
+  String fps;
 
   @Option(
       names = {"-o", "--output"},
@@ -98,86 +111,33 @@ final class InterpolateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // Everything that needs no model first, so that a typo is reported before TensorFlow loads.
     boolean gif = gif();
-    long[] ab = mode();
-    named("--steps", () -> CganGenerator.checkFrames(steps));
-    named("--fps", () -> Gif.checkFps(fps));
+    ImageRequest.Params given =
+        Options.params(
+            "digits", digits,
+            "labels", labels,
+            "seeds", seeds,
+            "classes", classes,
+            "seed", seed,
+            "steps", steps,
+            "fps", fps,
+            "weights", weights);
+    ImageRequest.Morph.check(given, Naming.OPTIONS, Limits.LIBRARY);
+    Weights chosen = ImageRequest.weights(given, Naming.OPTIONS);
+    ImageRequest.Morph morph;
     List<BufferedImage> frames;
-    try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
-      int numClasses = g.config().numClasses();
-      if (ab != null) {
-        frames =
-            g.interpolateStyle(Labels.parse(digits, numClasses, "--digits"), ab[0], ab[1], steps);
-      } else {
-        int[] ij = Labels.parse(classes, numClasses, "--classes");
-        frames = g.interpolateClasses(ij[0], ij[1], seed == null ? 7 : seed, steps);
-      }
+    try (CganGenerator g = CganGenerator.load(model.dir, chosen)) {
+      morph =
+          ImageRequest.Morph.parse(
+              given, Naming.OPTIONS, Limits.LIBRARY, ImageRequest.Classes.of(g));
+      frames = morph.draw(g);
     }
     if (gif) {
-      Gif.write(frames, fps, output);
+      Gif.write(frames, morph.fps(), output);
     } else {
       Png.write(Tiles.column(frames), output);
     }
-    spec.commandLine().getOut().println("wrote " + output + " (" + steps + " frames)");
+    spec.commandLine().getOut().println("wrote " + output + " (" + morph.frames() + " frames)");
     return Main.OK;
-  }
-
-  /**
-   * Which interpolation the options ask for: the two seeds of a style interpolation, or null for a
-   * class interpolation; anything else is a usage error that says what goes with what.
-   */
-  private long[] mode() {
-    if (digits != null && classes != null) {
-      throw usage(
-          "--digits and --classes do not go together: --digits SEQ --seeds A,B interpolates"
-              + " styles, --classes I,J [--seed S] classes");
-    }
-    if (digits == null && classes == null) {
-      throw usage(
-          "give --digits SEQ --seeds A,B (style interpolation) or --classes I,J [--seed S] (class"
-              + " interpolation)");
-    }
-    if (classes != null) {
-      if (seeds != null) {
-        throw usage("--seeds goes with --digits; --classes takes one --seed S");
-      }
-      if (classes.split(",", -1).length != 2) {
-        throw usage("--classes needs two classes I,J, got " + classes);
-      }
-      return null;
-    }
-    if (seed != null) {
-      throw usage("--seed goes with --classes; --digits takes two seeds, --seeds A,B");
-    }
-    if (seeds == null) {
-      throw usage("--digits needs --seeds A,B: the two styles to move between");
-    }
-    String[] parts = seeds.split(",", -1);
-    if (parts.length != 2) {
-      throw usage("--seeds needs two seeds A,B, got " + seeds);
-    }
-    long[] ab = new long[2];
-    for (int i = 0; i < 2; i++) {
-      try {
-        ab[i] = Long.parseLong(parts[i].strip());
-      } catch (NumberFormatException e) {
-        throw usage(
-            parts[i].strip().matches("[-+]?\\d+")
-                ? "--seeds: '"
-                    + parts[i]
-                    + "' is out of range: a seed is a whole number from "
-                    + Long.MIN_VALUE
-                    + " to "
-                    + Long.MAX_VALUE
-                    + ", in "
-                    + seeds
-                : "--seeds: '" + parts[i] + "' is not a seed (a whole number), in " + seeds);
-      }
-    }
-    return ab;
-  }
-
-  private ParameterException usage(String message) {
-    return new ParameterException(spec.commandLine(), message);
   }
 
   /** The format {@code -o} names: GIF or PNG, by its extension. */
@@ -186,16 +146,8 @@ final class InterpolateCommand implements Callable<Integer> {
     if (name.endsWith(".gif") || name.endsWith(".png")) {
       return name.endsWith(".gif");
     }
-    throw usage(
+    throw new ParameterException(
+        spec.commandLine(),
         "-o must end in .gif (an animation) or .png (a grid, one row per frame), got " + output);
-  }
-
-  /** Runs a library check whose message names the setting, naming {@code option} instead. */
-  private void named(String option, Runnable check) {
-    try {
-      check.run();
-    } catch (InvalidSettingException e) {
-      throw new ParameterException(spec.commandLine(), e.messageNaming(option));
-    }
   }
 }

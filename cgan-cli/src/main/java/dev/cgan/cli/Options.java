@@ -1,8 +1,11 @@
 package dev.cgan.cli;
 
 import dev.cgan.model.Weights;
+import dev.cgan.serve.ImageRequest;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -32,6 +35,11 @@ final class Options {
     Path dir;
   }
 
+  /** What {@code --weights} chooses, for each command that has it. */
+  static final String WEIGHTS =
+      "raw or ema: the generator's raw weights, or their moving average (default: ema when the run"
+          + " kept an average, else raw; a SavedModel holds the weights it was exported with).";
+
   /**
    * {@code --weights raw|ema}: which generator weights; default the run's average if it has one.
    */
@@ -40,10 +48,7 @@ final class Options {
         names = "--weights",
         paramLabel = "W",
         converter = WeightsConverter.class,
-        description =
-            "raw or ema: the generator's raw weights, or their moving average (default: ema when"
-                + " the run kept an average, else raw; a SavedModel holds the weights it was"
-                + " exported with).")
+        description = WEIGHTS)
     Weights value;
   }
 
@@ -58,16 +63,29 @@ final class Options {
     }
   }
 
-  /** {@code --seed S} of the noise, default 7. */
+  /** {@code --seed S} of the noise, default {@link ImageRequest#DEFAULT_SEED}. */
   static final class Seed {
     @Option(
         names = "--seed",
         paramLabel = "S",
-        defaultValue = "7",
+        defaultValue = "" + ImageRequest.DEFAULT_SEED,
         description =
             "Noise seed; the same model, labels and seed give the same pixels (default:"
                 + " ${DEFAULT-VALUE}).")
     long value;
+  }
+
+  /**
+   * Option values by {@link ImageRequest}'s parameter names, from pairs of name and value (null:
+   * not given), for the one parser the server uses too. What it refuses is an {@link
+   * IllegalArgumentException}: a usage error, one line, as {@link Main} reports it.
+   */
+  static ImageRequest.Params params(String... pairs) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      values.put(pairs[i], pairs[i + 1]);
+    }
+    return values::get;
   }
 
   /**

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -151,22 +152,11 @@ final class ServeCommand implements Callable<Integer> {
   /** The server's settings from the options, each refusal naming its own option. */
   private CganServer.Settings settings() {
     CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
-    try {
-      settings = settings.withPort(port);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
-    }
-    try {
-      settings = settings.withModel(name);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--name " + e.getMessage().replaceFirst("^model name ", ""));
-    }
-    try {
-      settings = settings.withAllowedHosts(List.copyOf(allowedHosts));
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--allowed-hosts: " + e.getMessage());
-    }
+    settings = option("--port", "port", settings, s -> s.withPort(port));
+    settings = option("--name", "model name", settings, s -> s.withModel(name));
+    settings =
+        option(
+            "--allowed-hosts", null, settings, s -> s.withAllowedHosts(List.copyOf(allowedHosts)));
     if (drainSeconds < 0 || drainSeconds > CganServer.MAX_DRAIN.toSeconds()) {
       throw new ParameterException(
           spec.commandLine(),
@@ -179,6 +169,28 @@ final class ServeCommand implements Callable<Integer> {
         .withDrainTime(Duration.ofSeconds(drainSeconds))
         .withMetrics(!noMetrics)
         .withAccessLog(accessLog != null);
+  }
+
+  /**
+   * {@code settings} with one option applied. A refusal is that option's: it is named {@code
+   * option} whatever the setting's message says, with the setting's own name ({@code setting}, null
+   * for none) replaced when the message starts with it, and nothing guessed from the values.
+   */
+  private CganServer.Settings option(
+      String option,
+      String setting,
+      CganServer.Settings settings,
+      UnaryOperator<CganServer.Settings> apply) {
+    try {
+      return apply.apply(settings);
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new ParameterException(
+          spec.commandLine(),
+          setting != null && message.startsWith(setting + " ")
+              ? option + message.substring(setting.length())
+              : option + ": " + message);
+    }
   }
 
   /**

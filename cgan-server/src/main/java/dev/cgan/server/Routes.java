@@ -2,14 +2,13 @@ package dev.cgan.server;
 
 import dev.cgan.image.Gif;
 import dev.cgan.image.Png;
-import dev.cgan.model.Labels;
 import dev.cgan.serve.CganGenerator;
-import dev.cgan.serve.Noise;
+import dev.cgan.serve.ImageRequest;
+import dev.cgan.serve.ImageRequest.Naming;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -44,6 +43,7 @@ final class Routes extends Handler.Abstract {
   private final byte[] page;
   private final InFlight inFlight;
   private final LongConsumer onBatch;
+  private final ImageRequest.Limits limits;
   private volatile Runnable onRequest = () -> {};
 
   /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
@@ -76,6 +76,9 @@ final class Routes extends Handler.Abstract {
     this.onBatch = onBatch;
     this.predict = new Predict(generator, settings.maxBatch(), expensive, onBatch);
     this.page = page.getBytes(StandardCharsets.UTF_8);
+    this.limits =
+        new ImageRequest.Limits(
+            settings.maxDigits(), settings.maxFrames(), settings.maxTiles(), "this server");
   }
 
   /** Called as each request starts being handled (for tests that need a request in flight). */
@@ -184,92 +187,56 @@ final class Routes extends Handler.Abstract {
     }
   }
 
-  /** {@code :render?digits=SEQ[&seed=S][&same_style=true][&truncation=T]}: one strip as PNG. */
+  /**
+   * {@code :render?digits=SEQ|labels=I,J,..[&seed=S][&same_style=true][&truncation=T][&weights=W]}:
+   * one strip as PNG, read by {@link ImageRequest.Strip#parse} as {@code generate} reads its
+   * options.
+   */
   private byte[] render(Request request) {
-    Query q = Query.of(request, Set.of("digits", "seed", "same_style", "truncation"));
-    int[] labels = digits(q, settings.maxDigits());
-    long seed = seed(q, "seed");
-    Noise noise = Noise.independent().withSameStyle(q.bool("same_style"));
-    float truncation = q.truncation("truncation");
-    Noise chosen = truncation == 0 ? noise : noise.withTruncation(truncation);
-    onBatch.accept(labels.length);
+    Query q = Query.of(request, ImageRequest.Strip.PARAMETERS);
+    ImageRequest.Strip strip =
+        ImageRequest.Strip.parse(
+            q::value, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
+    checkWeights(strip);
+    onBatch.accept(strip.tiles());
     return expensive.run(
-        "a strip of " + labels.length + " digits",
-        labels.length,
-        () -> png(generator.render(labels, seed, chosen)));
+        "a strip of " + strip.tiles() + " digits",
+        strip.tiles(),
+        () -> png(strip.draw(generator).get(0)));
   }
 
   /**
    * {@code :interpolate?digits=SEQ&seeds=A,B} (style) or {@code ?classes=I,J[&seed=S]} (class),
-   * with {@code steps} (frames, default 10) and {@code fps} (default 5): a looping GIF.
+   * with {@code steps} (frames, default 10) and {@code fps} (default 5): a looping GIF, read by
+   * {@link ImageRequest.Morph#parse} as {@code interpolate} reads its options.
    */
   private byte[] interpolate(Request request) {
-    Query q = Query.of(request, Set.of("digits", "seeds", "classes", "seed", "steps", "fps"));
-    int steps =
-        (int)
-            q.whole(
-                "steps",
-                10,
-                2,
-                settings.maxFrames(),
-                "must be 2 to " + settings.maxFrames() + " on this server");
-    int fps =
-        (int)
-            q.whole(
-                "fps",
-                5,
-                1,
-                Gif.MAX_FPS,
-                "must be 1 to " + Gif.MAX_FPS + " (a GIF's frame delay counts 1/100 s)");
-    Supplier<List<BufferedImage>> frames;
-    if (q.text("classes") != null) {
-      if (q.text("digits") != null || q.text("seeds") != null) {
-        throw HttpError.badRequest("classes=I,J takes seed=S, not digits or seeds");
-      }
-      int[] ij = Labels.parse(q.text("classes"), generator.config().numClasses(), "classes");
-      if (ij.length != 2) {
-        throw HttpError.badRequest("classes needs two classes I,J");
-      }
-      long seed = seed(q, "seed");
-      frames = () -> generator.interpolateClasses(ij[0], ij[1], seed, steps);
-    } else {
-      int maxDigits = Math.min(settings.maxDigits(), settings.maxTiles() / steps);
-      int[] labels = digits(q, maxDigits);
-      String seeds = q.text("seeds");
-      String[] ab = seeds == null ? new String[0] : seeds.split(",", -1);
-      if (ab.length != 2) {
-        throw HttpError.badRequest("digits=SEQ needs seeds=A,B: the two styles to move between");
-      }
-      long a = Query.seed("seeds", ab[0]), b = Query.seed("seeds", ab[1]);
-      frames = () -> generator.interpolateStyle(labels, a, b, steps);
-    }
+    Query q = Query.of(request, ImageRequest.Morph.PARAMETERS);
+    ImageRequest.Morph morph =
+        ImageRequest.Morph.parse(
+            q::value, Naming.QUERY, limits, ImageRequest.Classes.of(generator));
+    checkWeights(morph);
     return expensive.inSlot(
-        "a GIF of " + steps + " frames",
+        "a GIF of " + morph.frames() + " frames",
         () -> {
           try {
-            return Gif.encode(frames.get(), fps);
+            return Gif.encode(morph.draw(generator), morph.fps());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
         });
   }
 
-  private static long seed(Query q, String name) {
-    String v = q.text(name);
-    return v == null ? 7 : Query.seed(name, v);
-  }
-
-  private int[] digits(Query q, int max) {
-    String digits = q.text("digits");
-    if (digits == null) {
-      throw HttpError.badRequest("digits is missing: give e.g. digits=2026112701");
-    }
-    int[] labels = Labels.parse(digits, generator.config().numClasses(), "digits");
-    if (labels.length > max) {
+  /** A request may name the weights this server draws from, and no others. */
+  private void checkWeights(ImageRequest r) {
+    if (r.weights() != null && r.weights() != generator.weights()) {
       throw HttpError.badRequest(
-          labels.length + " digits are more than this server's bound of " + max + " per request");
+          "weights="
+              + r.weights().id()
+              + ": this server draws from the "
+              + generator.weights().id()
+              + " weights (serve --weights chooses them)");
     }
-    return labels;
   }
 
   private static byte[] png(BufferedImage image) {

@@ -144,7 +144,20 @@ class BadRequestTest {
             400,
             "65 digits are more than this server's bound of 64"),
         Arguments.of(
-            "/v1/models/cgan:render?digits=1&seed=x", 400, "seed: 'x' is not a whole number"),
+            "/v1/models/cgan:render?digits=1&seed=x",
+            400,
+            "seed: 'x' is not a seed (a whole number)"),
+        Arguments.of(
+            "/v1/models/cgan:render?digits=1&labels=1",
+            400,
+            "digits and labels do not go together"),
+        Arguments.of(
+            "/v1/models/cgan:render?labels=1,x", 400, "not a class index: 'x' at position 2"),
+        Arguments.of("/v1/models/cgan:interpolate?classes=38", 400, "needs two classes I,J"),
+        Arguments.of(
+            "/v1/models/cgan:interpolate?digits=1&seeds=1,2&seed=3",
+            400,
+            "seed goes with classes; digits takes two seeds, seeds=A,B"),
         Arguments.of(
             "/v1/models/cgan:render?digits=1&truncation=-2", 400, "truncation must be positive"),
         Arguments.of(

@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.cgan.image.Gif;
 import dev.cgan.image.Png;
+import dev.cgan.model.Weights;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.Noise;
 import java.awt.image.BufferedImage;
@@ -183,6 +184,30 @@ class RestApiTest {
     assertEquals(java.util.Set.of("images", "noise", "pixels"), outputs.keySet());
     Noise noise = Noise.oneStyle().withTruncation(0.5f);
     assertArrayEquals(G.pixels(new int[] {1, 1, 2}, 9, noise), bytes(outputs.get("pixels")));
+  }
+
+  /** {@code labels} and {@code digits} are two spellings of one strip; defaults are the CLI's. */
+  @Test
+  void labelsAndDefaultsAreTheGrammarsOfTheCommandLine() throws Exception {
+    byte[] digits = TinyModel.getBytes("/v1/models/cgan:render?digits=20&seed=7").body();
+    assertArrayEquals(digits, TinyModel.getBytes("/v1/models/cgan:render?labels=2,0").body());
+    assertArrayEquals(Png.encode(G.render(new int[] {2, 0}, 7)), digits);
+    assertArrayEquals(
+        Gif.encode(G.interpolateClasses(3, 8, 7, 10), 5),
+        TinyModel.getBytes("/v1/models/cgan:interpolate?classes=3,%208").body());
+  }
+
+  /** The weights are chosen when the server starts: naming them is fine, naming others is not. */
+  @Test
+  void aRequestMayNameOnlyTheWeightsServed() throws Exception {
+    String served = G.weights().id();
+    String other = G.weights() == Weights.EMA ? "raw" : "ema";
+    assertEquals(
+        200, TinyModel.getBytes("/v1/models/cgan:render?digits=1&weights=" + served).statusCode());
+    BadRequestTest.assertError(
+        TinyModel.get("/v1/models/cgan:render?digits=1&weights=" + other),
+        400,
+        "weights=" + other + ": this server draws from the " + served + " weights");
   }
 
   @Test
