@@ -4,6 +4,8 @@ import dev.cgan.model.Weights;
 import dev.cgan.run.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Session;
 
 /**
@@ -12,6 +14,9 @@ import org.tensorflow.Session;
  * between listing and reading makes it look again, so reading a run being trained is safe.
  */
 final class RunCheckpoint {
+  /** Where a reader's warnings go (a corrupt checkpoint skipped): the application's logging. */
+  private static final Logger LOG = LoggerFactory.getLogger(CganGenerator.class);
+
   private RunCheckpoint() {}
 
   /**
@@ -38,9 +43,7 @@ final class RunCheckpoint {
   static Path restore(RunFolder run, Session session) throws IOException {
     return run.checkpoints()
         .restoreNewest(
-            session::restore,
-            "the model in " + run.root().resolve(RunFolder.CONFIG),
-            System.err::println)
+            session::restore, "the model in " + run.root().resolve(RunFolder.CONFIG), LOG::warn)
         .prefix()
         .orElseThrow(() -> new IOException(run.root() + " has no checkpoint yet (train it first)"));
   }

@@ -91,6 +91,6 @@ public interface TrainingContext {
   /** Passes an image to every listener's {@link TrainingListener#onImage}. */
   void publishImage(long step, String tag, BufferedImage image) throws IOException;
 
-  /** Reports a problem that does not stop training (on standard error by default). */
+  /** Reports a problem that does not stop training (to the run's warnings: SLF4J by default). */
   void warn(String message);
 }

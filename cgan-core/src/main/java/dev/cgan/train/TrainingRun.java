@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -48,7 +49,7 @@ public final class TrainingRun implements AutoCloseable {
   private final LabeledImages data;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private ConfigProto sessionConfig = TrainingThreads.config();
-  private Consumer<String> warnings = System.err::println;
+  private Consumer<String> warnings = LoggerFactory.getLogger(TrainingRun.class)::warn;
 
   private TrainingRun(RunFolder.Locked lock, LabeledImages data) {
     this.lock = lock;
@@ -164,7 +165,10 @@ public final class TrainingRun implements AutoCloseable {
     return this;
   }
 
-  /** Where warnings go (a skipped corrupt checkpoint, a stale index); default standard error. */
+  /**
+   * Where warnings go (a skipped corrupt checkpoint, a stale index); by default the {@code
+   * dev.cgan.train.TrainingRun} SLF4J logger, at WARN.
+   */
   public TrainingRun withWarnings(Consumer<String> sink) {
     this.warnings = Objects.requireNonNull(sink);
     return this;
