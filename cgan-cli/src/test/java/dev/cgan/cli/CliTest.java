@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.image.Png;
-import dev.cgan.train.Outcome;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,6 +29,29 @@ class CliTest {
 
   /** What one invocation printed and returned. */
   record Outcome(int code, String out, String err) {}
+
+  /** {@code tmp/run}: 2 iterations at batch 32 on 64 digits in {@code tmp/data}, by the CLI. */
+  static Path tinyRun(Path tmp) throws IOException {
+    Path data = CrashResumeTest.writeDigits(tmp.resolve("data"), 64);
+    Path run = tmp.resolve("run");
+    Outcome o =
+        cgan(
+            "train",
+            "--data",
+            data.toString(),
+            "--out",
+            run.toString(),
+            "--iterations",
+            "2",
+            "--batch",
+            "32",
+            "--sample-interval",
+            "2",
+            "--log-interval",
+            "2");
+    assertEquals(0, o.code(), o.err());
+    return run;
+  }
 
   static Outcome cgan(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();

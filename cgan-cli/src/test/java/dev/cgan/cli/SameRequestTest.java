@@ -34,24 +34,7 @@ class SameRequestTest {
 
   @BeforeAll
   static void serveATinyRun() throws Exception {
-    Path data = CrashResumeTest.writeDigits(tmp.resolve("data"), 64);
-    run = tmp.resolve("run");
-    CliTest.Outcome o =
-        CliTest.cgan(
-            "train",
-            "--data",
-            data.toString(),
-            "--out",
-            run.toString(),
-            "--iterations",
-            "2",
-            "--batch",
-            "32",
-            "--sample-interval",
-            "2",
-            "--log-interval",
-            "2");
-    assertEquals(0, o.code(), o.err());
+    run = CliTest.tinyRun(tmp);
     generator = CganGenerator.load(run);
     server = CganServer.start(generator, CganServer.Settings.defaults().withPort(0));
   }

@@ -38,24 +38,7 @@ class ServeProcessTest {
 
   @BeforeAll
   static void trainATinyRun() throws Exception {
-    Path data = CrashResumeTest.writeDigits(tmp.resolve("data"), 64);
-    run = tmp.resolve("run");
-    CliTest.Outcome o =
-        CliTest.cgan(
-            "train",
-            "--data",
-            data.toString(),
-            "--out",
-            run.toString(),
-            "--iterations",
-            "2",
-            "--batch",
-            "32",
-            "--sample-interval",
-            "2",
-            "--log-interval",
-            "2");
-    assertEquals(0, o.code(), o.err());
+    run = CliTest.tinyRun(tmp);
   }
 
   record Served(Process process, URI uri, Path out) {}

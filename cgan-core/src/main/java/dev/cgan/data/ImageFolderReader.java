@@ -1,5 +1,6 @@
 package dev.cgan.data;
 
+import dev.cgan.NotEnoughMemoryException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,7 +81,8 @@ public final class ImageFolderReader {
    *
    * @throws InvalidDataException naming a bad file and how many others are bad, or the folder when
    *     its structure is wrong, or the first image whose size differs when {@code size} is 0
-   * @throws DataTooLargeException when the decoded set would not fit the heap; nothing is decoded
+   * @throws NotEnoughMemoryException when the decoded set would not fit the heap; nothing is
+   *     decoded
    * @throws IOException when the folder cannot be listed
    */
   public static Result read(Path dir, ImageFolderOptions options, DecodeProgress progress)
@@ -244,7 +246,7 @@ public final class ImageFolderReader {
 
   private static void checkMemory(
       FolderListing listing, ImagePlan plan, Headers headers, ImageFolderOptions options)
-      throws DataTooLargeException {
+      throws NotEnoughMemoryException {
     long n = listing.count();
     long data = n * plan.imageBytes();
     // Automatic channels on colour files that turn out grey: the grey copy beside the colour one.
@@ -256,7 +258,7 @@ public final class ImageFolderReader {
     long need = data + shrink + working + 8 * n;
     String what = n + " images of " + plan.height + "x" + plan.width + "x" + plan.channels;
     if (data > Integer.MAX_VALUE - 8) {
-      throw new DataTooLargeException(
+      throw new NotEnoughMemoryException(
           listing.dir()
               + ": "
               + what
@@ -268,7 +270,7 @@ public final class ImageFolderReader {
     }
     long free = freeHeap(need);
     if (need > free) {
-      throw new DataTooLargeException(
+      throw new NotEnoughMemoryException(
           String.format(
               "%s: %s need about %,d MiB of Java heap to decode (%,d MiB of pixels, %,d MiB for"
                   + " %d decoding threads), and this JVM has %,d MiB free of its %,d MiB maximum;"

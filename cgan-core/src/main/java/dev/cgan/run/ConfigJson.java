@@ -2,6 +2,7 @@ package dev.cgan.run;
 
 import dev.cgan.internal.JsonFields;
 import dev.cgan.model.CganConfig;
+import java.util.List;
 
 /**
  * A {@link CganConfig} as {@code run.json} and {@code cgan.json} store it, read field by field so
@@ -22,5 +23,25 @@ public final class ConfigJson {
         m.decimal("batchNormMomentum", v -> v > 0 && v <= 1, "a number above 0, at most 1"),
         m.decimal("dropoutRate", v -> v >= 0 && v < 1, "a number from 0 to below 1"),
         m.decimal("leakySlope", v -> true, "a number"));
+  }
+
+  /**
+   * The optional {@code classNames} of {@code f}: one name per class of {@code model}, whose class
+   * count the file holds at {@code countPath}.
+   */
+  public static List<String> classNames(JsonFields f, CganConfig model, String countPath) {
+    List<String> names = f.optionalStrings("classNames");
+    if (names != null && names.size() != model.numClasses()) {
+      throw f.refuse(
+          "classNames",
+          "must name the "
+              + model.numClasses()
+              + " classes of "
+              + countPath
+              + ", found "
+              + names.size()
+              + " names");
+    }
+    return names;
   }
 }

@@ -108,35 +108,24 @@ final class RunJson {
     } catch (IllegalArgumentException e) {
       throw new JsonParseException(e.getMessage());
     }
-    List<String> classNames = f.optionalStrings("classNames");
-    if (classNames != null && classNames.size() != model.numClasses()) {
-      throw f.refuse(
-          "classNames",
-          "must name the "
-              + model.numClasses()
-              + " classes of spec.model.numClasses, found "
-              + classNames.size()
-              + " names");
-    }
+    List<String> classNames = ConfigJson.classNames(f, model, "spec.model.numClasses");
     int max = Integer.MAX_VALUE;
-    return new RunSettings(
-        data,
-        model,
-        model.numClasses(),
-        null,
-        iterations,
-        batchSize,
-        seed,
-        learningRate,
-        beta1,
-        beta2,
-        twoStep,
-        emaDecay,
-        f.integer("sampleInterval", 1, max),
-        f.integer("checkpointInterval", 1, max),
-        f.integer("logInterval", 1, max),
-        f.integer("keep", 1, max),
-        digits,
-        classNames);
+    return RunSettings.builder(data)
+        .network(model)
+        .classes(model.numClasses())
+        .iterations(iterations)
+        .batchSize(batchSize)
+        .seed(seed)
+        .learningRate(learningRate)
+        .adamBetas(beta1, beta2)
+        .twoStep(twoStep)
+        .emaDecay(emaDecay)
+        .sampleInterval(f.integer("sampleInterval", 1, max))
+        .checkpointInterval(f.integer("checkpointInterval", 1, max))
+        .logInterval(f.integer("logInterval", 1, max))
+        .keep(f.integer("keep", 1, max))
+        .resultLabels(digits)
+        .classNames(classNames)
+        .build();
   }
 }

@@ -72,16 +72,7 @@ public record ModelMetadata(
         throw f.wrong("format", "\"" + FORMAT + "\"", new JsonPrimitive(format));
       }
       CganConfig model = ConfigJson.read(f.object("model"));
-      List<String> classNames = f.optionalStrings("classNames");
-      if (classNames != null && classNames.size() != model.numClasses()) {
-        throw f.refuse(
-            "classNames",
-            "must name the "
-                + model.numClasses()
-                + " classes of model.numClasses, found "
-                + classNames.size()
-                + " names");
-      }
+      List<String> classNames = ConfigJson.classNames(f, model, "model.numClasses");
       String weights = f.optionalString("weights");
       if (weights != null && !weights.equals("raw") && !weights.equals("ema")) {
         throw f.wrong("weights", "\"raw\" or \"ema\"", new JsonPrimitive(weights));

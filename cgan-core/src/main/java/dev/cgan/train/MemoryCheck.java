@@ -1,6 +1,7 @@
 package dev.cgan.train;
 
 import dev.cgan.InvalidSettingException;
+import dev.cgan.NotEnoughMemoryException;
 import dev.cgan.data.DataSource;
 import dev.cgan.model.CganConfig;
 import dev.cgan.train.internal.MemoryLimits;

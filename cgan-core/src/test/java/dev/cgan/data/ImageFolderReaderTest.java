@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cgan.NotEnoughMemoryException;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -202,13 +203,13 @@ class ImageFolderReaderTest {
   void aSetThatCannotFitIsRefusedWithTheNumbersBeforeDecoding() {
     ImageFolderReader.freeHeapOverride = 100_000;
     try {
-      DataTooLargeException e =
+      NotEnoughMemoryException e =
           assertThrows(
-              DataTooLargeException.class,
+              NotEnoughMemoryException.class,
               () -> ImageFolderReader.read(dir, options(64), DecodeProgress.NONE));
       assertTrue(e.getMessage().contains("6 images of 64x64x3 need about"), e.getMessage());
       assertTrue(e.getMessage().contains("raise it with -Xmx"), e.getMessage());
-      assertTrue(e.neededBytes() > 6 * 64 * 64 * 3);
+      assertTrue(e.needed() > 6 * 64 * 64 * 3);
       assertFalse(Files.exists(cache));
     } finally {
       ImageFolderReader.freeHeapOverride = -1;

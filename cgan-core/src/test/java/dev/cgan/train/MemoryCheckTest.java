@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cgan.InvalidSettingException;
+import dev.cgan.NotEnoughMemoryException;
 import dev.cgan.data.DataSource;
 import dev.cgan.data.IdxWriter;
 import dev.cgan.model.CganConfig;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -145,207 +146,108 @@ public final class CganServer implements AutoCloseable {
     }
 
     public Settings withHost(String h) {
-      return new Settings(
-          h,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.host = h);
     }
 
     public Settings withPort(int p) {
-      return new Settings(
-          host,
-          p,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.port = p);
     }
 
     public Settings withModel(String m) {
-      return new Settings(
-          host,
-          port,
-          m,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.model = m);
     }
 
     public Settings withThreads(int t) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          t,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.threads = t);
     }
 
-    /** These settings answering {@code hosts} too (see {@link #allowedHosts}). */
     public Settings withAllowedHosts(List<String> hosts) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          hosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.allowedHosts = hosts);
     }
 
     public Settings withExpensiveSlots(int slots) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          slots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.expensiveSlots = slots);
     }
 
-    /** These settings with {@link #drainTime} {@code drain}. */
     public Settings withDrainTime(Duration drain) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drain,
-          metrics,
-          accessLog);
+      return edit(b -> b.drainTime = drain);
     }
 
-    /** These settings with the metrics endpoint on or off. */
     public Settings withMetrics(boolean on) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          on,
-          accessLog);
+      return edit(b -> b.metrics = on);
     }
 
-    /** These settings with the access log on or off. */
     public Settings withAccessLog(boolean on) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          bodyTimeout,
-          drainTime,
-          metrics,
-          on);
+      return edit(b -> b.accessLog = on);
     }
 
     public Settings withBodyTimeout(Duration timeout) {
-      return new Settings(
-          host,
-          port,
-          model,
-          maxBodyBytes,
-          maxBatch,
-          maxDigits,
-          maxFrames,
-          maxTiles,
-          threads,
-          stopTimeout,
-          allowedHosts,
-          expensiveSlots,
-          timeout,
-          drainTime,
-          metrics,
-          accessLog);
+      return edit(b -> b.bodyTimeout = timeout);
+    }
+
+    private Settings edit(Consumer<Builder> change) {
+      Builder b = new Builder(this);
+      change.accept(b);
+      return b.build();
+    }
+
+    /** A mutable copy: each with-method changes one field, and the record checks them all. */
+    private static final class Builder {
+      String host;
+      int port;
+      String model;
+      long maxBodyBytes;
+      int maxBatch;
+      int maxDigits;
+      int maxFrames;
+      int maxTiles;
+      int threads;
+      Duration stopTimeout;
+      List<String> allowedHosts;
+      int expensiveSlots;
+      Duration bodyTimeout;
+      Duration drainTime;
+      boolean metrics;
+      boolean accessLog;
+
+      Builder(Settings s) {
+        host = s.host;
+        port = s.port;
+        model = s.model;
+        maxBodyBytes = s.maxBodyBytes;
+        maxBatch = s.maxBatch;
+        maxDigits = s.maxDigits;
+        maxFrames = s.maxFrames;
+        maxTiles = s.maxTiles;
+        threads = s.threads;
+        stopTimeout = s.stopTimeout;
+        allowedHosts = s.allowedHosts;
+        expensiveSlots = s.expensiveSlots;
+        bodyTimeout = s.bodyTimeout;
+        drainTime = s.drainTime;
+        metrics = s.metrics;
+        accessLog = s.accessLog;
+      }
+
+      Settings build() {
+        return new Settings(
+            host,
+            port,
+            model,
+            maxBodyBytes,
+            maxBatch,
+            maxDigits,
+            maxFrames,
+            maxTiles,
+            threads,
+            stopTimeout,
+            allowedHosts,
+            expensiveSlots,
+            bodyTimeout,
+            drainTime,
+            metrics,
+            accessLog);
+      }
     }
   }
 
