@@ -85,6 +85,33 @@ final class RequestParser {
               + naming.optional("seed", "S")
               + " (class interpolation)");
     }
+    requireMorphParameters(byClass, seq);
+    int steps = (int) whole("steps", ImageRequest.DEFAULT_STEPS, 2, limits.maxFrames(), frames());
+    int fps =
+        (int)
+            whole(
+                "fps",
+                ImageRequest.DEFAULT_FPS,
+                1,
+                Gif.MAX_FPS,
+                "1 to " + Gif.MAX_FPS + " (a GIF's frame delay counts 1/100 s)");
+    if (byClass) {
+      List<Integer> ij = items("classes", given.get("classes"));
+      return new ClassMorph(
+          Math.max(ij.get(0), 0), Math.max(ij.get(1), 0), seed("seed"), steps, fps, weights());
+    }
+    String seeds = text("seeds");
+    String[] ab = seeds.split(",", -1);
+    if (ab.length != 2) {
+      throw refused(name("seeds") + " needs two seeds A,B, got " + shown(seeds));
+    }
+    List<Integer> labels = labels(seq, Math.min(limits.maxLabels(), limits.maxTiles() / steps));
+    long a = seed("seeds", ab[0].strip(), seeds), b = seed("seeds", ab[1].strip(), seeds);
+    return new StyleMorph(labels, a, b, steps, fps, weights());
+  }
+
+  /** Each mode's own parameters: classes with one seed, a sequence with two. */
+  private void requireMorphParameters(boolean byClass, String seq) {
     if (byClass) {
       if (text("seeds") != null) {
         throw refused(
@@ -119,28 +146,6 @@ final class RequestParser {
                 + ": the two styles to move between");
       }
     }
-    int steps = (int) whole("steps", ImageRequest.DEFAULT_STEPS, 2, limits.maxFrames(), frames());
-    int fps =
-        (int)
-            whole(
-                "fps",
-                ImageRequest.DEFAULT_FPS,
-                1,
-                Gif.MAX_FPS,
-                "1 to " + Gif.MAX_FPS + " (a GIF's frame delay counts 1/100 s)");
-    if (byClass) {
-      List<Integer> ij = items("classes", given.get("classes"));
-      return new ClassMorph(
-          Math.max(ij.get(0), 0), Math.max(ij.get(1), 0), seed("seed"), steps, fps, weights());
-    }
-    String seeds = text("seeds");
-    String[] ab = seeds.split(",", -1);
-    if (ab.length != 2) {
-      throw refused(name("seeds") + " needs two seeds A,B, got " + shown(seeds));
-    }
-    List<Integer> labels = labels(seq, Math.min(limits.maxLabels(), limits.maxTiles() / steps));
-    long a = seed("seeds", ab[0].strip(), seeds), b = seed("seeds", ab[1].strip(), seeds);
-    return new StyleMorph(labels, a, b, steps, fps, weights());
   }
 
   /** The bound of {@code steps}, after "must be ". */
