@@ -180,12 +180,14 @@ final class TrainCommand implements Callable<Integer> {
       report(run.dataReport(), out);
       out.printf(
           Locale.ROOT,
-          "training %s on %s (%d images of %dx%d, %d classes): %d iterations, batch %d, seed %d%n",
+          "training %s on %s (%d images of %dx%d%s, %d classes): %d iterations, batch %d, seed"
+              + " %d%n",
           run.folder(),
           s.data().id(),
           run.data().count(),
           run.data().height(),
           run.data().width(),
+          run.data().channels() == 1 ? "" : "x" + run.data().channels(),
           s.network().numClasses(),
           s.iterations(),
           s.batchSize(),

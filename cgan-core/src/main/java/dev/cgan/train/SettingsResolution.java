@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Settles what a new run's settings leave to the data: the class count (max(label) + 1, at least
- * 2), the class names (an image folder's subfolders, unless the settings name the classes), the
- * length in iterations, and the result labels (every class once); and the one check that needs
- * both, a batch no larger than the data.
+ * Settles what a new run's settings leave to the data: the network's channels (the data's: 1 grey,
+ * 3 colour), the class count (max(label) + 1, at least 2), the class names (an image folder's
+ * subfolders, unless the settings name the classes), the length in iterations, and the result
+ * labels (every class once); and the one check that needs both, a batch no larger than the data.
  */
 final class SettingsResolution {
   private SettingsResolution() {}
@@ -28,6 +28,7 @@ final class SettingsResolution {
           "has " + names.size() + " names but the data has " + classes + " classes" + named(data));
     }
     return s.toBuilder()
+        .network(s.network().withChannels(data.channels()))
         .classes(classes)
         .classNames(names)
         .iterations(length(s.epochs(), s.iterations(), data.count() / s.batchSize()))

@@ -102,7 +102,8 @@ public final class TrainingRun implements AutoCloseable {
         resolved.network(),
         resolved.batchSize(),
         resolved.averaged(),
-        new DataSource.DataShape(shape.source(), data.count(), data.height(), data.width(), 0),
+        new DataSource.DataShape(
+            shape.source(), data.count(), data.height(), data.width(), data.channels(), 0),
         null,
         true);
     RunFolder.Locked lock = RunFolder.create(folder, resolved);
