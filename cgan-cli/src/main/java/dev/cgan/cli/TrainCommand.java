@@ -196,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainingProgress progress = new TrainingProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);
-      try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(s, out) : null) {
+      try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(run, out) : null) {
         if (evaluator != null) {
           listeners.add(
               new EvaluationListener(
@@ -306,8 +306,19 @@ final class TrainCommand implements Callable<Integer> {
     return TrainingRun.resume(resume, changes, downloads, decoding);
   }
 
-  private static Evaluator evaluator(RunSettings s, PrintWriter out) throws IOException {
-    Evaluator.requireDigitModel(s.network());
-    return Evaluator.open(Evaluator.defaultCacheRoot(), out::println);
+  /**
+   * The digit classifier's evaluator for a run on digits, else one of a classifier trained on the
+   * run's own data; its held-out accuracy is printed, so the scores can be weighed.
+   */
+  private static Evaluator evaluator(TrainingRun run, PrintWriter out) throws IOException {
+    Evaluator e =
+        Evaluator.forRun(Evaluator.defaultCacheRoot(), run.settings(), run.data(), out::println);
+    out.printf(
+        Locale.ROOT,
+        "evaluating with %s classifier: %.2f %% accurate on %d real held-out images%n",
+        Evaluator.usesDigits(run.settings()) ? "the digit" : "the run's own",
+        100 * e.real().classifierAccuracy(),
+        e.real().heldOut());
+    return e;
   }
 }
