@@ -51,7 +51,14 @@ record HeldOutSplit(LabeledImages train, LabeledImages heldOut) {
         trainIdx[t++] = i;
       }
     }
-    return new HeldOutSplit(pick(data, trainIdx), pick(data, heldIdx));
+    // The held-out images in a fixed shuffled order: the Fréchet floor compares their two halves,
+    // which must both hold every class (a folder lists its images class by class).
+    int[] order = ClassifierTraining.shuffled(held, SEED);
+    int[] mixed = new int[held];
+    for (int j = 0; j < held; j++) {
+      mixed[j] = heldIdx[order[j]];
+    }
+    return new HeldOutSplit(pick(data, trainIdx), pick(data, mixed));
   }
 
   private static LabeledImages pick(LabeledImages data, int[] indices) {
