@@ -141,20 +141,7 @@ public final class TrainingGraph {
    */
   public TrainingGraph(Graph graph, RunSettings spec, LabeledImages data) {
     int batch = spec.batchSize();
-    if (data.channels() != spec.network().channels()) {
-      throw new IllegalArgumentException(
-          "the data has "
-              + data.channels()
-              + " channels but the model "
-              + spec.network().channels());
-    }
-    if (data.numClasses() > spec.network().numClasses()) {
-      throw new IllegalArgumentException(
-          "the data has "
-              + data.numClasses()
-              + " classes but the model "
-              + spec.network().numClasses());
-    }
+    requireFits(spec, data);
     Ops tf = Ops.create(graph);
     iterationsPerEpoch = data.count() / batch;
 
@@ -286,6 +273,24 @@ public final class TrainingGraph {
       averagedSampleImages = null;
       averagedSamplePixels = null;
       refreshAverageStatistics = null;
+    }
+  }
+
+  /** Refuses data of other channels or more classes than the run's network has. */
+  private static void requireFits(RunSettings spec, LabeledImages data) {
+    if (data.channels() != spec.network().channels()) {
+      throw new IllegalArgumentException(
+          "the data has "
+              + data.channels()
+              + " channels but the model "
+              + spec.network().channels());
+    }
+    if (data.numClasses() > spec.network().numClasses()) {
+      throw new IllegalArgumentException(
+          "the data has "
+              + data.numClasses()
+              + " classes but the model "
+              + spec.network().numClasses());
     }
   }
 
