@@ -1,6 +1,7 @@
 package dev.cgan.cli;
 
 import dev.cgan.InvalidSettingException;
+import dev.cgan.data.DecodeProgress;
 import dev.cgan.data.MnistDownloader;
 import dev.cgan.eval.EvaluationListener;
 import dev.cgan.eval.Evaluator;
@@ -8,6 +9,8 @@ import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
+import dev.cgan.train.DataChangedException;
+import dev.cgan.train.DataReport;
 import dev.cgan.train.Listeners;
 import dev.cgan.train.Outcome;
 import dev.cgan.train.Precision;
@@ -41,6 +44,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  java -jar cgan-cli.jar train --out run                       # embedded 10k MNIST digits",
       "  java -jar cgan-cli.jar train --dataset mnist --epochs 5 --out run-full",
+      "  java -jar cgan-cli.jar train --images-dir pictures --img-size 32 --out run-pictures",
       "  java -jar cgan-cli.jar train --images x.idx --labels y.idx --img-size 16 --class-names"
           + " a,b,c",
       "  java -jar cgan-cli.jar train --resume run --iterations 20000"
@@ -61,7 +65,8 @@ final class TrainCommand implements Callable<Integer> {
           "--keep",
           "--eval-interval",
           "--eval-samples",
-          "--precision");
+          "--precision",
+          "--allow-changed-data");
 
   @Spec CommandSpec spec;
 
@@ -172,14 +177,17 @@ final class TrainCommand implements Callable<Integer> {
     }
     try (TrainingRun run = open(out)) {
       RunSettings s = run.settings();
+      report(run.dataReport(), out);
       out.printf(
           Locale.ROOT,
-          "training %s on %s (%d images of %dx%d, %d classes): %d iterations, batch %d, seed %d%n",
+          "training %s on %s (%d images of %dx%d%s, %d classes): %d iterations, batch %d, seed"
+              + " %d%n",
           run.folder(),
           s.data().id(),
           run.data().count(),
           run.data().height(),
           run.data().width(),
+          run.data().channels() == 1 ? "" : "x" + run.data().channels(),
           s.network().numClasses(),
           s.iterations(),
           s.batchSize(),
@@ -188,7 +196,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainingProgress progress = new TrainingProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);
-      try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(s, out) : null) {
+      try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(run, out) : null) {
         if (evaluator != null) {
           listeners.add(
               new EvaluationListener(
@@ -225,14 +233,42 @@ final class TrainCommand implements Callable<Integer> {
 
   private TrainingRun open(PrintWriter console) throws IOException {
     MnistDownloader.Progress downloads = TrainingProgress.downloads(console);
-    TrainingRun run = resume != null ? resume(downloads) : create(downloads);
+    DecodeProgress decoding = TrainingProgress.decoding(console);
+    TrainingRun run;
+    try {
+      run = resume != null ? resume(downloads, decoding) : create(downloads, decoding);
+    } catch (DataChangedException e) {
+      throw new IOException(e.messageNaming("--allow-changed-data"), e);
+    }
     return run.withWarnings(spec.commandLine().getErr()::println);
   }
 
+  /** The files an image folder's loading left out (count and the first few), and its notes. */
+  private void report(DataReport r, PrintWriter out) {
+    PrintWriter err = spec.commandLine().getErr();
+    r.notes().forEach(n -> err.println("note: " + n));
+    if (!r.skipped().isEmpty()) {
+      int shown = Math.min(3, r.skipped().size());
+      err.printf(
+          "skipped %d bad image file%s: %s%s%n",
+          r.skipped().size(),
+          r.skipped().size() == 1 ? "" : "s",
+          String.join("; ", r.skipped().subList(0, shown)),
+          r.skipped().size() > shown ? "; and " + (r.skipped().size() - shown) + " more" : "");
+    }
+    if (r.fromCache()) {
+      out.println("decoded images read from the cache");
+    }
+  }
+
   /** A new run from the options typed; every other setting is the library's default. */
-  private TrainingRun create(MnistDownloader.Progress downloads) throws IOException {
+  private TrainingRun create(MnistDownloader.Progress downloads, DecodeProgress decoding)
+      throws IOException {
+    if (dataOptions.allowChangedData) {
+      throw new ParameterException(spec.commandLine(), "--allow-changed-data goes with --resume");
+    }
     RunSettings.Builder b =
-        RunSettings.builder(dataOptions.source())
+        RunSettings.builder(dataOptions.source(networkOptions.imageSize))
             .network(networkOptions.applyTo(CganConfig.reference()))
             .resultLabels(digits)
             .classNames(classNames);
@@ -244,11 +280,12 @@ final class TrainCommand implements Callable<Integer> {
     TrainIntervals.ifGiven(ema, b::emaDecay);
     TrainIntervals.ifGiven(length == null ? null : length.epochs, b::epochs);
     TrainIntervals.ifGiven(length == null ? null : length.iterations, b::iterations);
-    return TrainingRun.create(out, intervals.applyTo(b).build(), downloads);
+    return TrainingRun.create(out, intervals.applyTo(b).build(), downloads, decoding);
   }
 
   /** The run in {@code --resume}, with the few changes a resume may make. */
-  private TrainingRun resume(MnistDownloader.Progress downloads) throws IOException {
+  private TrainingRun resume(MnistDownloader.Progress downloads, DecodeProgress decoding)
+      throws IOException {
     for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
       if (!CHANGEABLE_ON_RESUME.contains(o.longestName())) {
         throw new ParameterException(
@@ -265,11 +302,23 @@ final class TrainCommand implements Callable<Integer> {
     if (length != null && length.iterations != null) {
       changes = changes.iterations(length.iterations);
     }
-    return TrainingRun.resume(resume, changes, downloads);
+    changes = changes.allowChangedData(dataOptions.allowChangedData);
+    return TrainingRun.resume(resume, changes, downloads, decoding);
   }
 
-  private static Evaluator evaluator(RunSettings s, PrintWriter out) throws IOException {
-    Evaluator.requireDigitModel(s.network());
-    return Evaluator.open(Evaluator.defaultCacheRoot(), out::println);
+  /**
+   * The digit classifier's evaluator for a run on digits, else one of a classifier trained on the
+   * run's own data; its held-out accuracy is printed, so the scores can be weighed.
+   */
+  private static Evaluator evaluator(TrainingRun run, PrintWriter out) throws IOException {
+    Evaluator e =
+        Evaluator.forRun(Evaluator.defaultCacheRoot(), run.settings(), run.data(), out::println);
+    out.printf(
+        Locale.ROOT,
+        "evaluating with %s classifier: %.2f %% accurate on %d real held-out images%n",
+        Evaluator.usesDigits(run.settings()) ? "the digit" : "the run's own",
+        100 * e.real().classifierAccuracy(),
+        e.real().heldOut());
+    return e;
   }
 }

@@ -1,20 +1,72 @@
 package dev.cgan.cli;
 
 import dev.cgan.data.DataSource;
+import dev.cgan.data.ImageFolderOptions;
 import dev.cgan.data.MnistDownloader;
+import dev.cgan.model.CganConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code train}'s data options: one of a folder, an IDX pair, or a named data set. */
+/**
+ * {@code train}'s data options: one of a folder of images per class, a folder of IDX files, an IDX
+ * pair, or a named data set; and how an image folder is decoded.
+ */
 final class TrainData {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
+
+  @Option(
+      names = "--images-dir",
+      paramLabel = "DIR",
+      description =
+          "Folder of images, one subfolder per class: DIR/<class>/**.{png,jpg,jpeg,bmp,gif}. The"
+              + " subfolder names, sorted, are the classes (as torchvision's ImageFolder).")
+  Path imagesDir;
+
+  @Option(
+      names = "--channels",
+      paramLabel = "C",
+      description =
+          "With --images-dir: 1 (grey, ITU-R 601 luma), 3 (RGB) or auto (3 when any image has"
+              + " colour; default).")
+  String channels;
+
+  @Option(
+      names = "--resize",
+      paramLabel = "HOW",
+      description =
+          "With --images-dir, for images that are not square: crop (the centre square; default),"
+              + " pad (fit inside, bars of --background) or stretch.")
+  String resize;
+
+  @Option(
+      names = "--skip-bad-images",
+      description =
+          "With --images-dir: leave out files that cannot be decoded, and name them, instead of"
+              + " stopping at the first.")
+  boolean skipBadImages;
+
+  @Option(
+      names = "--background",
+      paramLabel = "RRGGBB",
+      description =
+          "With --images-dir: the colour transparent pixels are drawn on and --resize pad fills"
+              + " with (default: ffffff, white).")
+  String background;
+
+  @Option(
+      names = "--allow-changed-data",
+      description =
+          "With --resume of a run on --images-dir: go on although files in the folder were added,"
+              + " removed or modified since the run began (refused otherwise).")
+  boolean allowChangedData;
 
   @Option(
       names = "--data",
@@ -48,7 +100,8 @@ final class TrainData {
       paramLabel = "DIR",
       description =
           "Download cache for --dataset mnist (default: $CGAN_CACHE_DIR/mnist or"
-              + " ~/.cache/cgan-java/mnist).")
+              + " ~/.cache/cgan-java/mnist); cache of decoded images for --images-dir (default:"
+              + " $CGAN_CACHE_DIR/image-folders or ~/.cache/cgan-java/image-folders).")
   Path cacheDir;
 
   @Option(
@@ -59,15 +112,29 @@ final class TrainData {
               + " mirrors).")
   List<String> mirrors = new ArrayList<>();
 
-  /** The data source the options name, or the default (the embedded digits). */
-  DataSource source() {
+  /**
+   * The data source the options name, or the default (the embedded digits).
+   *
+   * @param imageSize the network's image size given on the command line, or null for the default:
+   *     an image folder is decoded to it (area-averaged when shrinking, bilinear when enlarging)
+   */
+  DataSource source(Integer imageSize) {
     int given =
-        (data != null ? 1 : 0)
+        (imagesDir != null ? 1 : 0)
+            + (data != null ? 1 : 0)
             + (imagesFile != null || labelsFile != null ? 1 : 0)
             + (given("--dataset") ? 1 : 0);
     if (given > 1) {
       throw new ParameterException(
-          spec.commandLine(), "give one of --data, --images/--labels or --dataset");
+          spec.commandLine(), "give one of --images-dir, --data, --images/--labels or --dataset");
+    }
+    if (imagesDir != null) {
+      return DataSource.imageFolder(imagesDir, folderOptions(imageSize));
+    }
+    for (String o : new String[] {"--channels", "--resize", "--skip-bad-images", "--background"}) {
+      if (given(o)) {
+        throw new ParameterException(spec.commandLine(), o + " goes with --images-dir");
+      }
     }
     if (imagesFile != null || labelsFile != null) {
       if (imagesFile == null || labelsFile == null) {
@@ -88,6 +155,46 @@ final class TrainData {
           throw new ParameterException(
               spec.commandLine(), "--dataset must be embedded or mnist, got '" + dataset + "'");
     };
+  }
+
+  /** How the image folder is decoded, from the options given. */
+  private ImageFolderOptions folderOptions(Integer imageSize) {
+    int size = imageSize != null ? imageSize : CganConfig.reference().imageSize();
+    if (size < 1 || size > ImageFolderOptions.MAX_SIZE) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--img-size must be 1 to " + CganConfig.MAX_IMAGE_SIZE + ", got " + size);
+    }
+    ImageFolderOptions o =
+        ImageFolderOptions.defaults().withSize(size).withSkipBadImages(skipBadImages);
+    if (channels != null) {
+      o =
+          switch (channels) {
+            case "1", "3" -> o.withChannels(Integer.parseInt(channels));
+            case "auto" -> o.withChannels(0);
+            default ->
+                throw new ParameterException(
+                    spec.commandLine(), "--channels must be 1, 3 or auto, got '" + channels + "'");
+          };
+    }
+    if (resize != null) {
+      try {
+        o = o.withResize(ImageFolderOptions.Resize.valueOf(resize.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--resize must be crop, pad or stretch, got '" + resize + "'");
+      }
+    }
+    if (background != null) {
+      String hex = background.startsWith("#") ? background.substring(1) : background;
+      if (!hex.matches("[0-9a-fA-F]{6}")) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--background must be a colour RRGGBB in hex (e.g. ffffff), got '" + background + "'");
+      }
+      o = o.withBackground(Integer.parseInt(hex, 16));
+    }
+    return cacheDir != null ? o.withCacheDir(cacheDir) : o;
   }
 
   private boolean given(String option) {

@@ -44,7 +44,8 @@ final class TrainIntervals {
       defaultValue = "0",
       description =
           "Score the generator every N iterations and at the end: conditional accuracy, Frechet"
-              + " distance, classifier score (digit models; 0 = off).")
+              + " distance, classifier score, with the digit classifier on MNIST or one trained on"
+              + " 80 %% of the run's own images (0 = off).")
   long evalInterval;
 
   @Option(

@@ -41,7 +41,7 @@ final class TrainNetwork {
   /** Library settings by the options that set them, for messages. */
   private static final Map<String, String> OPTION_OF =
       Map.ofEntries(
-          Map.entry("data", "--data/--images/--dataset"),
+          Map.entry("data", "--images-dir/--data/--images/--dataset"),
           Map.entry("batchSize", "--batch"),
           Map.entry("epochs", "--epochs"),
           Map.entry("iterations", "--iterations"),

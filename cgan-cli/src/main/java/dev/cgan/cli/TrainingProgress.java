@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.data.DecodeProgress;
 import dev.cgan.data.MnistDownloader;
 import dev.cgan.eval.EvaluationReport;
 import dev.cgan.train.Metrics;
@@ -72,6 +73,26 @@ final class TrainingProgress implements TrainingListener {
   @Override
   public void close() {
     bar.finish();
+  }
+
+  /**
+   * Decoding progress of an image folder, as a bar (count, images/s, ETA) or, in a log, one line
+   * every five seconds and one at the end.
+   */
+  static DecodeProgress decoding(PrintWriter out) {
+    ProgressLine bar = new ProgressLine(out, ProgressLine.terminal(), "images");
+    long[] lastLine = {System.nanoTime()};
+    return (done, total, rate) -> {
+      long now = System.nanoTime();
+      if (!ProgressLine.terminal() && (done == total || now - lastLine[0] >= 5_000_000_000L)) {
+        lastLine[0] = now;
+        out.printf(Locale.ROOT, "decoding images: %d/%d, %.0f images/s%n", done, total, rate);
+      }
+      bar.update(done, 0, total, rate, "img/s", "decoding");
+      if (done == total) {
+        bar.finish();
+      }
+    };
   }
 
   /** Download progress of the MNIST files, as a bar or one line per finished file. */

@@ -25,21 +25,23 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Trained digit classifiers on disk, so that only the first evaluation on a machine pays for
- * training. Layout:
+ * Trained classifiers on disk, so that only the first evaluation on a machine (of a data set) pays
+ * for training. Layout:
  *
  * <pre>
- * &lt;root&gt;/classifiers/digits-&lt;key&gt;/classifier.index
+ * &lt;root&gt;/classifiers/digits-&lt;key&gt;/classifier.index      the digit classifier
  *                                  classifier.data-00000-of-00001
  *                                  classifier.json     (ClassifierInfo)
+ * &lt;root&gt;/classifiers/data-&lt;key&gt;/…                   a classifier of a run's own data
  * </pre>
  *
- * <p>The key is a SHA-256 of the network's {@link ClassifierNet#ARCHITECTURE}, the training recipe
- * and the training and held-out data, so a cache written for another network, recipe or data set is
- * never picked up. An entry is trained in a hidden temporary folder and published by one atomic
- * rename, so a killed process leaves no half-written entry under a real key. Every load checks the
- * files against the SHA-256 sums in {@code classifier.json}; an entry that fails the check (a torn
- * write after a power cut, a damaged disk, a hand edit) is discarded and retrained.
+ * <p>The key is a SHA-256 of the network's {@link ClassifierNet#architecture}, the training recipe
+ * and the training and held-out data (its fingerprint: every pixel and label), so a cache written
+ * for another network, recipe or data set is never picked up. An entry is trained in a hidden
+ * temporary folder and published by one atomic rename, so a killed process leaves no half-written
+ * entry under a real key. Every load checks the files against the SHA-256 sums in {@code
+ * classifier.json}; an entry that fails the check (a torn write after a power cut, a damaged disk,
+ * a hand edit) is discarded and retrained.
  */
 final class ClassifierCache {
   /** Environment variable that overrides the cache root. */
@@ -84,7 +86,22 @@ final class ClassifierCache {
 
   /** The folder of the entry for this recipe and data (it need not exist). */
   Path dirFor(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut) {
-    return root.resolve("classifiers").resolve("digits-" + key(spec, train, heldOut));
+    return dirFor(spec, train, heldOut, DigitClassifier.Input.DIGITS);
+  }
+
+  private Path dirFor(
+      ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, DigitClassifier.Input in) {
+    String kind = in.equals(DigitClassifier.Input.DIGITS) ? "digits-" : "data-";
+    return root.resolve("classifiers").resolve(kind + key(spec, train, heldOut));
+  }
+
+  /**
+   * {@link #open(ClassifierSpec, LabeledImages, LabeledImages, DigitClassifier.Input, Consumer)} of
+   * the digit classifier.
+   */
+  Entry open(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, Consumer<String> log)
+      throws IOException {
+    return open(spec, train, heldOut, DigitClassifier.Input.DIGITS, log);
   }
 
   /**
@@ -93,20 +110,31 @@ final class ClassifierCache {
    *
    * @param log receives one line when the cache is missed or an entry is discarded
    */
-  Entry open(ClassifierSpec spec, LabeledImages train, LabeledImages heldOut, Consumer<String> log)
+  Entry open(
+      ClassifierSpec spec,
+      LabeledImages train,
+      LabeledImages heldOut,
+      DigitClassifier.Input in,
+      Consumer<String> log)
       throws IOException {
     String key = key(spec, train, heldOut);
-    Path dir = dirFor(spec, train, heldOut);
+    Path dir = dirFor(spec, train, heldOut, in);
     if (Files.exists(dir)) {
       try {
-        return load(dir, key);
+        return load(dir, key, in);
       } catch (IOException e) {
         log.accept("discarding the cached classifier in " + dir + ": " + e.getMessage());
         discard(dir);
       }
     }
-    log.accept("training the digit classifier (once per machine; cached in " + dir + ")");
-    return trainAndPublish(spec, train, heldOut, key, dir, log);
+    log.accept("training " + what(in) + " (once per machine; cached in " + dir + ")");
+    return trainAndPublish(spec, train, heldOut, in, key, dir, log);
+  }
+
+  private static String what(DigitClassifier.Input in) {
+    return in.equals(DigitClassifier.Input.DIGITS)
+        ? "the digit classifier"
+        : "a classifier of the run's " + in.classes() + " classes";
   }
 
   /**
@@ -114,7 +142,7 @@ final class ClassifierCache {
    *
    * @throws IOException saying what is wrong with it
    */
-  static Entry load(Path dir, String key) throws IOException {
+  static Entry load(Path dir, String key, DigitClassifier.Input in) throws IOException {
     Path meta = dir.resolve(META);
     ClassifierInfo info;
     try {
@@ -139,13 +167,14 @@ final class ClassifierCache {
         throw new IOException(file + " does not match its SHA-256 in " + META);
       }
     }
-    return new Entry(DigitClassifier.load(dir.resolve(CHECKPOINT)), info, dir, false);
+    return new Entry(DigitClassifier.load(dir.resolve(CHECKPOINT), in), info, dir, false);
   }
 
   private Entry trainAndPublish(
       ClassifierSpec spec,
       LabeledImages train,
       LabeledImages heldOut,
+      DigitClassifier.Input in,
       String key,
       Path dir,
       Consumer<String> log)
@@ -159,7 +188,7 @@ final class ClassifierCache {
       double loss = ClassifierTraining.trainAndSave(spec, train, tmp.resolve(CHECKPOINT));
       double seconds = (System.nanoTime() - t0) / 1e9;
       // Measured on the restored files, so the accuracy on record is that of what is published.
-      DigitClassifier classifier = DigitClassifier.load(tmp.resolve(CHECKPOINT));
+      DigitClassifier classifier = DigitClassifier.load(tmp.resolve(CHECKPOINT), in);
       try {
         double accuracy = Scores.accuracy(classifier.predict(heldOut).classes(), heldOut.labels());
         Map<String, String> files = new TreeMap<>();
@@ -170,7 +199,7 @@ final class ClassifierCache {
             new ClassifierInfo(
                 FORMAT,
                 key,
-                ClassifierNet.ARCHITECTURE,
+                ClassifierNet.architecture(train.channels(), train.numClasses()),
                 spec,
                 dataSha256(train, heldOut),
                 train.count(),
@@ -183,11 +212,11 @@ final class ClassifierCache {
                 Version.tensorflow(),
                 files);
         Files.writeString(tmp.resolve(META), GSON.toJson(info), StandardCharsets.UTF_8);
-        publish(tmp, dir, key, log);
+        publish(tmp, dir, key, in, log);
         log.accept(
             String.format(
-                "trained the digit classifier in %.1f s: %.2f %% on %d held-out real digits",
-                seconds, 100 * accuracy, heldOut.count()));
+                "trained %s in %.1f s: %.2f %% on %d held-out real images",
+                what(in), seconds, 100 * accuracy, heldOut.count()));
         return new Entry(classifier, info, dir, true);
       } catch (IOException | RuntimeException e) {
         classifier.close();
@@ -199,7 +228,8 @@ final class ClassifierCache {
   }
 
   /** Renames the finished temporary folder to its key; tolerates a concurrent process that won. */
-  private static void publish(Path tmp, Path dir, String key, Consumer<String> log)
+  private static void publish(
+      Path tmp, Path dir, String key, DigitClassifier.Input in, Consumer<String> log)
       throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
@@ -211,7 +241,7 @@ final class ClassifierCache {
           throw e;
         }
         try {
-          load(dir, key).classifier().close();
+          load(dir, key, in).classifier().close();
           return;
         } catch (IOException invalid) {
           log.accept(
@@ -254,7 +284,7 @@ final class ClassifierCache {
     d.update(
         (FORMAT
                 + "\n"
-                + ClassifierNet.ARCHITECTURE
+                + ClassifierNet.architecture(train.channels(), train.numClasses())
                 + "\n"
                 + spec
                 + "\n"

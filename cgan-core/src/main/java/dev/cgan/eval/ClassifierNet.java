@@ -12,15 +12,15 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * The digit classifier's network, a LeNet-style CNN on the generator's own image format (graph
- * construction only):
+ * The evaluation classifier's network, a LeNet-style CNN on the generator's own image format (graph
+ * construction only); for digits C = 1 and K = 10, for a run's own data its channels and classes:
  *
  * <pre>
- * float32 [batch, 32, 32, 1] in [−1, 1]
+ * float32 [batch, 32, 32, C] in [−1, 1]
  *   → conv 5×5×32, valid → ReLU → max-pool 2×2    [batch, 14, 14, 32]
  *   → conv 5×5×64, valid → ReLU → max-pool 2×2    [batch, 5, 5, 64]
  *   → dense 1600 → 128 → ReLU                     the penultimate features [batch, 128]
- *   → dense 128 → 10                              logits [batch, 10]
+ *   → dense 128 → K                               logits [batch, K]
  * </pre>
  *
  * <p>Valid (unpadded) convolutions keep it at about 12 MFLOP per image, which is what lets it train
@@ -40,6 +40,7 @@ final class ClassifierNet {
 
   private static final int FLAT = 5 * 5 * 64;
 
+  private final int classes;
   private final Conv conv1;
   private final Conv conv2;
   private final Dense fc1;
@@ -49,14 +50,35 @@ final class ClassifierNet {
   record Outputs(Operand<TFloat32> features, Operand<TFloat32> logits) {}
 
   /**
-   * Creates the variables ({@code clf_conv1_w}, …) in a fixed order; {@code seed} fixes their
-   * start.
+   * The digit network (C = 1, K = 10): creates the variables ({@code clf_conv1_w}, …) in a fixed
+   * order; {@code seed} fixes their start.
    */
   ClassifierNet(Ops tf, long seed) {
-    conv1 = new Conv(tf, "clf_conv1", 5, 1, 32, Seeds.derive(seed, 1));
+    this(tf, seed, 1, NUM_CLASSES);
+  }
+
+  /** The network for images of {@code channels} channels and {@code classes} classes. */
+  ClassifierNet(Ops tf, long seed, int channels, int classes) {
+    this.classes = classes;
+    conv1 = new Conv(tf, "clf_conv1", 5, channels, 32, Seeds.derive(seed, 1));
     conv2 = new Conv(tf, "clf_conv2", 5, 32, 64, Seeds.derive(seed, 2));
     fc1 = new Dense(tf, "clf_fc1", FLAT, FEATURES, Seeds.derive(seed, 3));
-    fc2 = new Dense(tf, "clf_fc2", FEATURES, NUM_CLASSES, Seeds.derive(seed, 4));
+    fc2 = new Dense(tf, "clf_fc2", FEATURES, classes, Seeds.derive(seed, 4));
+  }
+
+  /**
+   * {@link #ARCHITECTURE} for C channels and K classes: the digits' (C = 1, K = 10) is that string
+   * itself, so the digit classifier's cache key stays what it was.
+   */
+  static String architecture(int channels, int classes) {
+    return channels == 1 && classes == NUM_CLASSES
+        ? ARCHITECTURE
+        : ARCHITECTURE + "/in32x32x" + channels + "/classes" + classes;
+  }
+
+  /** K, the classes it tells apart. */
+  int classes() {
+    return classes;
   }
 
   /** Every variable, in creation order. */
@@ -68,7 +90,7 @@ final class ClassifierNet {
     return all;
   }
 
-  /** images float32 [batch, 32, 32, 1] → features [batch, 128] and logits [batch, 10]. */
+  /** images float32 [batch, 32, 32, C] → features [batch, 128] and logits [batch, K]. */
   Outputs apply(Ops tf, Operand<TFloat32> images) {
     Operand<TFloat32> x = maxPool(tf, tf.nn.relu(conv1.apply(tf, images)));
     x = maxPool(tf, tf.nn.relu(conv2.apply(tf, x)));

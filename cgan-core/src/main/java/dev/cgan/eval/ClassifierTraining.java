@@ -21,11 +21,12 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TUint8;
 
 /**
- * Trains a {@link ClassifierNet} on real digits with Adam and saves it as a TensorFlow checkpoint.
+ * Trains a {@link ClassifierNet} on real images (the digits, or a run's own data) with Adam and
+ * saves it as a TensorFlow checkpoint.
  *
  * <p>The training set lives in the graph as a uint8 constant and each step is fed only the int32
  * indices of its batch, which are gathered and preprocessed in the graph exactly as GAN training
- * preprocesses real digits.
+ * preprocesses real images.
  */
 final class ClassifierTraining {
   private ClassifierTraining() {}
@@ -39,14 +40,11 @@ final class ClassifierTraining {
    * the same way with a tenth of that rate, restores everything (Adam's moments included) and
    * fine-tunes.
    *
-   * @param train uint8 28×28 digits with labels 0–9
+   * @param train uint8 images of any size with C channels and K classes (28×28×1 digits, 0–9, for
+   *     the digit classifier); the network reads them resized to 32×32 as GAN training does
    * @return mean cross-entropy over the last epoch
    */
   static double trainAndSave(ClassifierSpec spec, LabeledImages train, Path prefix) {
-    if (train.numClasses() != ClassifierNet.NUM_CLASSES) {
-      throw new IllegalArgumentException(
-          "the classifier needs 10 classes, the data has " + train.numClasses());
-    }
     double loss = phase(spec, train, spec.learningRate(), 0, spec.epochs(), false, prefix);
     if (spec.fineTuneEpochs() > 0) {
       loss =
@@ -74,22 +72,25 @@ final class ClassifierTraining {
     int n = train.count();
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
-      ClassifierNet net = new ClassifierNet(tf, spec.seed());
+      int c = train.channels();
+      ClassifierNet net = new ClassifierNet(tf, spec.seed(), c, train.numClasses());
       Placeholder<TInt32> batch =
           tf.withName("clf_batch").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-      Operand<TUint8> all =
-          tf.constant(
-              Shape.of(n, train.height(), train.width()),
-              DataBuffers.of(train.pixels(), true, false));
+      Shape shape =
+          c == 1
+              ? Shape.of(n, train.height(), train.width())
+              : Shape.of(n, train.height(), train.width(), c);
+      Operand<TUint8> all = tf.constant(shape, DataBuffers.of(train.pixels(), true, false));
       Operand<TFloat32> x =
           Preprocessing.toModelInput(
               tf,
               tf.gather(all, batch, tf.constant(0)),
               train.height(),
               train.width(),
+              c,
               ClassifierNet.IMAGE_SIZE);
       Operand<TInt32> y = tf.gather(tf.constant(train.labels()), batch, tf.constant(0));
-      Operand<TFloat32> loss = crossEntropy(tf, net.apply(tf, x).logits(), y);
+      Operand<TFloat32> loss = crossEntropy(tf, net.apply(tf, x).logits(), y, net.classes());
       Op step =
           new Adam(graph, learningRate, 0.9f, 0.999f, 1e-8f)
               .minimize(loss, net.variables(), "clf_train");
@@ -125,15 +126,15 @@ final class ClassifierTraining {
    * C++ gradient registry, which graph-mode TF Java uses, has none for
    * SparseSoftmaxCrossEntropyWithLogits.
    *
-   * @param logits float32 [batch, 10]
+   * @param logits float32 [batch, classes]
    * @param labels int32 [batch]
    */
-  static Operand<TFloat32> crossEntropy(Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels) {
+  static Operand<TFloat32> crossEntropy(
+      Ops tf, Operand<TFloat32> logits, Operand<TInt32> labels, int classes) {
     Operand<TFloat32> picked =
         tf.math.mul(
             tf.nn.logSoftmax(logits),
-            tf.oneHot(
-                labels, tf.constant(ClassifierNet.NUM_CLASSES), tf.constant(1f), tf.constant(0f)));
+            tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f)));
     return tf.math.neg(tf.math.mean(tf.reduceSum(picked, tf.constant(1)), tf.constant(0)));
   }
 

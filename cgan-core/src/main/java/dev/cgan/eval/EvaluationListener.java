@@ -59,7 +59,7 @@ public final class EvaluationListener implements TrainingListener {
 
   @Override
   public void onTrainBegin(TrainingContext c) throws IOException {
-    Evaluator.requireDigitModel(c.settings().network());
+    evaluator.requireModel(c.settings().network());
     log =
         new EvaluationLog(c.run().evaluationFile(), c.firstIteration(), c.weights() == Weights.EMA);
   }

@@ -58,9 +58,9 @@ public record EvaluationReport(
       double diversityRatio) {}
 
   /**
-   * The same measures on real digits: what a perfect generator would approach.
+   * The same measures on real images: what a perfect generator would approach.
    *
-   * @param heldOut real held-out digits (never seen by the classifier)
+   * @param heldOut real held-out images (never seen by the classifier)
    * @param classifierAccuracy the classifier's accuracy on them
    * @param frechetFloor Fréchet distance between two disjoint halves of them (1,000 vs 1,000 for
    *     the standard split): the distance sampling noise alone gives. The estimate shrinks as the
@@ -116,7 +116,7 @@ public record EvaluationReport(
     s.append(
         f(
             "%d generated samples%s%s, %.1f s; classifier %.2f %% accurate on %d real held-out"
-                + " digits%n",
+                + " images%n",
             samples,
             perClass < 0 ? "" : " (" + perClass + " per class)",
             seed == null ? "" : ", seed " + seed,
@@ -136,7 +136,9 @@ public record EvaluationReport(
     s.append(
         f(
             "%-30s %12.3f %12.3f%n",
-            "classifier score (1..10)", classifierScore, real.classifierScore()));
+            "classifier score (1.." + classes.size() + ")",
+            classifierScore,
+            real.classifierScore()));
     s.append(
         f(
             "%-30s %12.3f %12.3f   (ratio %.2f)%n",
@@ -145,7 +147,7 @@ public record EvaluationReport(
     s.append(
         f(
             "%5s %8s %10s %11s %11s %7s%n",
-            "digit", "samples", "accuracy", "diversity", "real div.", "ratio"));
+            "class", "samples", "accuracy", "diversity", "real div.", "ratio"));
     for (ClassStats c : classes) {
       s.append(
           f(

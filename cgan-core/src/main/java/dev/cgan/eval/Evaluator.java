@@ -1,10 +1,14 @@
 package dev.cgan.eval;
 
 import dev.cgan.InvalidSettingException;
+import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
+import dev.cgan.data.MnistDownloader;
 import dev.cgan.internal.Seeds;
 import dev.cgan.model.CganConfig;
+import dev.cgan.run.RunFolder;
+import dev.cgan.run.RunSettings;
 import dev.cgan.serve.CganGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,9 +18,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Scores a digit generator against real MNIST digits with a digit classifier: conditional accuracy,
- * Fréchet distance in the classifier's features, classifier score and per-class diversity ({@link
- * EvaluationReport}).
+ * Scores a generator against real images with a classifier: conditional accuracy, Fréchet distance
+ * in the classifier's features, classifier score and per-class diversity ({@link
+ * EvaluationReport}). A digit generator is scored against real MNIST digits with the digit
+ * classifier ({@link #open(Path, Consumer)}); a generator trained on other data, against that data
+ * with a classifier of the same kind trained on it ({@link #forData}, {@link #forRun}).
  *
  * <p>The classifier is trained on the first 8,000 digits of the embedded set and measured on the
  * last 2,000 (the held-out set every real-digit reference uses). It is trained once per machine and
@@ -47,8 +53,7 @@ public final class Evaluator implements AutoCloseable {
   /** Images of the embedded set the classifier trains on; the rest are held out. */
   public static final int TRAIN_IMAGES = 8000;
 
-  private static final int CLASSES = ClassifierNet.NUM_CLASSES;
-
+  private final int classes;
   private final DigitClassifier classifier;
   private final EvaluationReport.Real real;
   private final double[] realDiversity;
@@ -56,6 +61,7 @@ public final class Evaluator implements AutoCloseable {
 
   private Evaluator(DigitClassifier classifier, LabeledImages heldOut) {
     this.classifier = classifier;
+    this.classes = classifier.input().classes();
     DigitClassifier.Predictions p = classifier.predict(heldOut);
     float[][] realFeatures = p.features();
     realGaussian = Frechet.Gaussian.fit(realFeatures);
@@ -106,6 +112,97 @@ public final class Evaluator implements AutoCloseable {
         log);
   }
 
+  /**
+   * An evaluator of generators trained on {@code data}, a run's own images (any size, grey or
+   * colour, any number of classes): a classifier of the digit classifier's kind is trained on
+   * {@link HeldOutSplit#HELD_OUT_PERCENT 80 %} of every class (a fixed, stratified split) and
+   * measured on the rest, which are also the real references; it is cached under {@code cacheRoot}
+   * by the data's fingerprint, so only the first evaluation of a data set trains it.
+   *
+   * @param imageSize the side of the generated images (the run's network's)
+   * @param log receives a line when the classifier is trained or a broken cache entry is dropped
+   */
+  public static Evaluator forData(
+      Path cacheRoot, LabeledImages data, int imageSize, Consumer<String> log) throws IOException {
+    HeldOutSplit split = HeldOutSplit.of(data);
+    DigitClassifier.Input in =
+        new DigitClassifier.Input(
+            data.channels(), data.numClasses(), imageSize, data.height(), data.width());
+    return open(
+        new ClassifierCache(cacheRoot),
+        ClassifierSpec.forImages(split.train().count()),
+        split.train(),
+        split.heldOut(),
+        in,
+        log);
+  }
+
+  /**
+   * The evaluator of a run: the digit classifier's for a run on MNIST (embedded or downloaded) and
+   * for a 10-class 32×32 grey run on IDX files (today's digits); otherwise one trained on the run's
+   * own {@code data} ({@link #forData}).
+   */
+  public static Evaluator forRun(
+      Path cacheRoot, RunSettings settings, LabeledImages data, Consumer<String> log)
+      throws IOException {
+    if (usesDigits(settings)) {
+      requireDigitModel(settings.network());
+      return open(cacheRoot, log);
+    }
+    return forData(cacheRoot, data, settings.network().imageSize(), log);
+  }
+
+  /** Whether {@link #forRun} scores the run with the digit classifier. */
+  public static boolean usesDigits(RunSettings settings) {
+    DataSource data = settings.data();
+    if (data instanceof DataSource.Embedded || data instanceof DataSource.Mnist) {
+      return true;
+    }
+    return !(data instanceof DataSource.ImageFolder) && isDigitModel(settings.network());
+  }
+
+  /**
+   * The evaluator of the model in {@code modelDir}, a run folder or a SavedModel: {@link #forRun}
+   * of its run (a SavedModel's is the folder it is the {@code saved_model/} of); the digit
+   * classifier for a digit model outside a run.
+   *
+   * @throws IllegalArgumentException for a model that is no digit model and has no run beside it
+   */
+  public static Evaluator forModel(
+      Path cacheRoot, Path modelDir, CganConfig config, Consumer<String> log) throws IOException {
+    Path runDir = runOf(modelDir);
+    if (runDir == null) {
+      if (!isDigitModel(config)) {
+        throw new IllegalArgumentException(
+            "evaluating a model that is not a 10-class 32x32 grey digit model needs the run it was"
+                + " trained in (its data); "
+                + modelDir
+                + " is neither a run folder nor the saved_model of one");
+      }
+      return open(cacheRoot, log);
+    }
+    RunSettings s = RunFolder.open(runDir).settings();
+    LabeledImages data =
+        usesDigits(s)
+            ? null
+            : s.data().load(s.network().numClasses(), MnistDownloader.Progress.NONE);
+    return forRun(cacheRoot, s, data, log);
+  }
+
+  /** The run folder {@code modelDir} is, or is the SavedModel of; null when neither. */
+  private static Path runOf(Path modelDir) throws IOException {
+    if (RunFolder.isRun(modelDir)) {
+      return modelDir;
+    }
+    Path dir = modelDir.toAbsolutePath().normalize();
+    Path parent = dir.getParent();
+    if (parent == null || !RunFolder.isRun(parent)) {
+      return null;
+    }
+    Path own = RunFolder.open(parent).savedModelDir().toAbsolutePath().normalize();
+    return own.equals(dir) ? parent : null;
+  }
+
   /** Any recipe and split; for tests, which train a tiny classifier. */
   static Evaluator open(
       ClassifierCache cache,
@@ -114,7 +211,18 @@ public final class Evaluator implements AutoCloseable {
       LabeledImages heldOut,
       Consumer<String> log)
       throws IOException {
-    ClassifierCache.Entry entry = cache.open(spec, train, heldOut, log);
+    return open(cache, spec, train, heldOut, DigitClassifier.Input.DIGITS, log);
+  }
+
+  private static Evaluator open(
+      ClassifierCache cache,
+      ClassifierSpec spec,
+      LabeledImages train,
+      LabeledImages heldOut,
+      DigitClassifier.Input in,
+      Consumer<String> log)
+      throws IOException {
+    ClassifierCache.Entry entry = cache.open(spec, train, heldOut, in, log);
     try {
       return new Evaluator(entry.classifier(), heldOut);
     } catch (RuntimeException e) {
@@ -129,9 +237,7 @@ public final class Evaluator implements AutoCloseable {
    * @throws IllegalArgumentException naming the model's shape otherwise
    */
   public static void requireDigitModel(CganConfig config) {
-    if (config.numClasses() != CLASSES
-        || config.imageSize() != ClassifierNet.IMAGE_SIZE
-        || config.channels() != 1) {
+    if (!isDigitModel(config)) {
       throw new IllegalArgumentException(
           "evaluation needs a 10-class 32x32 grey digit model (MNIST); this model has "
               + config.numClasses()
@@ -141,6 +247,37 @@ public final class Evaluator implements AutoCloseable {
               + config.imageSize()
               + "x"
               + config.channels());
+    }
+  }
+
+  private static boolean isDigitModel(CganConfig config) {
+    return config.numClasses() == ClassifierNet.NUM_CLASSES
+        && config.imageSize() == ClassifierNet.IMAGE_SIZE
+        && config.channels() == 1;
+  }
+
+  /**
+   * Checks that a generator draws what this evaluator's classifier reads: its classes, image size
+   * and channels.
+   *
+   * @throws IllegalArgumentException naming both shapes otherwise
+   */
+  public void requireModel(CganConfig config) {
+    DigitClassifier.Input in = classifier.input();
+    if (config.numClasses() != in.classes()
+        || config.imageSize() != in.size()
+        || config.channels() != in.channels()) {
+      throw new IllegalArgumentException(
+          String.format(
+              "the classifier reads %d classes of %dx%dx%d; this model has %d classes of %dx%dx%d",
+              in.classes(),
+              in.size(),
+              in.size(),
+              in.channels(),
+              config.numClasses(),
+              config.imageSize(),
+              config.imageSize(),
+              config.channels()));
     }
   }
 
@@ -161,28 +298,29 @@ public final class Evaluator implements AutoCloseable {
   }
 
   /**
-   * Generates {@code samplesPerClass} images of every digit and scores them. Class y is drawn in
+   * Generates {@code samplesPerClass} images of every class and scores them. Class y is drawn in
    * one batch with seed {@code Seeds.derive(seed, y)}, so the same generator, count and seed give
    * the same report.
    *
    * @param samplesPerClass at least 2 (diversity needs pairs); 1000 takes a few seconds
-   * @throws IllegalArgumentException if the generator is not a 10-class 32×32 grey model
+   * @throws IllegalArgumentException if the generator is not of the classifier's shape ({@link
+   *     #requireModel})
    */
   public EvaluationReport evaluate(CganGenerator generator, int samplesPerClass, long seed) {
-    requireDigitModel(generator.config());
+    requireModel(generator.config());
     return evaluate(generator::generate, generator.iterations(), samplesPerClass, seed);
   }
 
   /** What {@link #evaluate(Sampler, int, long)} draws from: images for labels, from a seed. */
   @FunctionalInterface
   public interface Sampler {
-    /** n images of 32·32 floats in [−1, 1] for n labels, the same for the same seed. */
+    /** n images of S·S·C floats in [−1, 1] for n labels, the same for the same seed. */
     float[][] generate(int[] labels, long seed);
   }
 
   /**
-   * {@link #evaluate(CganGenerator, int, long)} of any 10-class 32×32 grey generator, drawn the
-   * same way (class y in one batch with seed {@code Seeds.derive(seed, y)}).
+   * {@link #evaluate(CganGenerator, int, long)} of any generator of the classifier's shape, drawn
+   * the same way (class y in one batch with seed {@code Seeds.derive(seed, y)}).
    */
   public EvaluationReport evaluate(Sampler sampler, int samplesPerClass, long seed) {
     return evaluate(sampler, null, samplesPerClass, seed);
@@ -192,9 +330,9 @@ public final class Evaluator implements AutoCloseable {
       Sampler sampler, Long iterations, int samplesPerClass, long seed) {
     checkSamplesPerClass(samplesPerClass);
     long t0 = System.nanoTime();
-    float[][] images = new float[CLASSES * samplesPerClass][];
+    float[][] images = new float[classes * samplesPerClass][];
     int[] labels = new int[images.length];
-    for (int y = 0; y < CLASSES; y++) {
+    for (int y = 0; y < classes; y++) {
       int[] batch = new int[samplesPerClass];
       Arrays.fill(batch, y);
       float[][] drawn = sampler.generate(batch, Seeds.derive(seed, y));
@@ -207,8 +345,8 @@ public final class Evaluator implements AutoCloseable {
   /**
    * Scores given images as if a generator had drawn image i for {@code labels[i]}.
    *
-   * @param images n images of 32·32 floats in [−1, 1], row-major
-   * @param labels n classes in 0..9
+   * @param images n images of S·S·C floats in [−1, 1], row-major HWC
+   * @param labels n classes in 0..K−1
    */
   public EvaluationReport evaluate(float[][] images, int[] labels) {
     return score(images, labels, null, null, System.nanoTime());
@@ -225,23 +363,24 @@ public final class Evaluator implements AutoCloseable {
               + " labels");
     }
     for (int i = 0; i < labels.length; i++) {
-      if (labels[i] < 0 || labels[i] >= CLASSES) {
-        throw new IllegalArgumentException("label " + i + " is " + labels[i] + ", expected 0..9");
+      if (labels[i] < 0 || labels[i] >= classes) {
+        throw new IllegalArgumentException(
+            "label " + i + " is " + labels[i] + ", expected 0.." + (classes - 1));
       }
     }
     DigitClassifier.Predictions p = classifier.predict(images);
     int[] predicted = p.classes();
-    double[] accuracy = Scores.accuracyPerClass(predicted, labels, CLASSES);
+    double[] accuracy = Scores.accuracyPerClass(predicted, labels, classes);
     double[] diversity = diversityPerClass(p.features(), labels);
-    int[] counts = new int[CLASSES];
+    int[] counts = new int[classes];
     for (int label : labels) {
       counts[label]++;
     }
-    List<EvaluationReport.ClassStats> classes = new ArrayList<>();
-    double[] ratios = new double[CLASSES];
-    for (int y = 0; y < CLASSES; y++) {
+    List<EvaluationReport.ClassStats> perClass = new ArrayList<>();
+    double[] ratios = new double[classes];
+    for (int y = 0; y < classes; y++) {
       ratios[y] = diversity[y] / realDiversity[y];
-      classes.add(
+      perClass.add(
           new EvaluationReport.ClassStats(
               y, counts[y], accuracy[y], diversity[y], realDiversity[y], ratios[y]));
     }
@@ -255,7 +394,7 @@ public final class Evaluator implements AutoCloseable {
         fd,
         Scores.classifierScore(p.probabilities()),
         mean(ratios),
-        classes,
+        perClass,
         real,
         (System.nanoTime() - t0) / 1e9);
   }
@@ -271,9 +410,9 @@ public final class Evaluator implements AutoCloseable {
   }
 
   /** Mean pairwise feature distance within each class; NaN for a class with fewer than 2. */
-  private static double[] diversityPerClass(float[][] features, int[] labels) {
-    double[] out = new double[CLASSES];
-    for (int y = 0; y < CLASSES; y++) {
+  private double[] diversityPerClass(float[][] features, int[] labels) {
+    double[] out = new double[classes];
+    for (int y = 0; y < classes; y++) {
       List<float[]> members = new ArrayList<>();
       for (int i = 0; i < labels.length; i++) {
         if (labels[i] == y) {

@@ -21,9 +21,12 @@ import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
- * Writes animated GIFs with {@code javax.imageio}'s GIF writer: frames of 8-bit grey, each grey
- * level kept exactly (a palette of the 256 greys, palette index = grey level), looping for ever
- * (the NETSCAPE2.0 extension), every frame shown for the same time.
+ * Writes animated GIFs with {@code javax.imageio}'s GIF writer, looping for ever (the NETSCAPE2.0
+ * extension), every frame shown for the same time. Frames of 8-bit grey keep each grey level
+ * exactly (a palette of the 256 greys, palette index = grey level). Frames of 8-bit colour ({@link
+ * Tiles}'s) share one palette of at most 256 colours: their own colours when they have that few,
+ * else a median cut over all of their pixels, each pixel taking the nearest entry (see {@link
+ * Palette}); a GIF holds no more colours than that, so write PNGs where every colour must stay.
  */
 public final class Gif {
   /** The fastest frame rate a GIF can state: its frame delay counts hundredths of a second. */
@@ -39,7 +42,8 @@ public final class Gif {
    * {@link Png#write}: a new or regular file is replaced atomically, a symbolic link is written
    * through to its target, a FIFO or device is written to, a folder is refused.
    *
-   * @param frames at least one {@link BufferedImage#TYPE_BYTE_GRAY} image, all of one size
+   * @param frames at least one 8-bit grey ({@link BufferedImage#TYPE_BYTE_GRAY}) or colour ({@link
+   *     BufferedImage#TYPE_3BYTE_BGR}) image, all of one size and type
    * @param fps frames per second, 1 to {@link #MAX_FPS}; each frame is shown round(100 / fps)
    *     hundredths of a second
    * @throws IllegalArgumentException for no frames, frames of different sizes or of another type,
@@ -61,10 +65,13 @@ public final class Gif {
       throw new IllegalArgumentException("no frames to write");
     }
     int w = frames.get(0).getWidth(), h = frames.get(0).getHeight();
+    int type = frames.get(0).getType();
     for (BufferedImage f : frames) {
-      if (f.getType() != BufferedImage.TYPE_BYTE_GRAY) {
+      if (f.getType() != type
+          || type != BufferedImage.TYPE_BYTE_GRAY && type != BufferedImage.TYPE_3BYTE_BGR) {
         throw new IllegalArgumentException(
-            "frames must be 8-bit grey images, got type " + f.getType());
+            "frames must be 8-bit grey or 8-bit colour images of one type, got type "
+                + f.getType());
       }
       if (f.getWidth() != w || f.getHeight() != h) {
         throw new IllegalArgumentException(
@@ -113,8 +120,11 @@ public final class Gif {
     try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
       writer.setOutput(out);
       writer.prepareWriteSequence(null);
+      Palette palette =
+          frames.get(0).getType() == BufferedImage.TYPE_BYTE_GRAY ? null : Palette.of(frames);
       for (int i = 0; i < frames.size(); i++) {
-        BufferedImage frame = indexed(frames.get(i));
+        BufferedImage frame =
+            palette == null ? indexed(frames.get(i)) : palette.indexed(frames.get(i));
         ImageWriteParam param = writer.getDefaultWriteParam();
         IIOMetadata meta = writer.getDefaultImageMetadata(new ImageTypeSpecifier(frame), param);
         meta.mergeTree(FORMAT, frameMetadata(delayCentiseconds, i == 0));

@@ -5,11 +5,13 @@ import java.awt.image.DataBufferByte;
 import java.util.List;
 
 /**
- * Lays out a batch of grey images, as the generator returns them, into one picture.
+ * Lays out a batch of images, as the generator returns them, into one picture.
  *
  * <p>Input is always a {@code byte[]} of uint8 pixels in NHWC order (image after image, each
- * row-major), the layout TensorFlow hands back for a {@code [N, H, W, C]} tensor. Only one channel
- * (grey) is supported. Tiles touch: there is no padding between them.
+ * row-major), the layout TensorFlow hands back for a {@code [N, H, W, C]} tensor. One channel gives
+ * an 8-bit grey picture ({@link BufferedImage#TYPE_BYTE_GRAY}), three (RGB) an 8-bit colour one
+ * ({@link BufferedImage#TYPE_3BYTE_BGR}); either way every byte is kept exactly. Tiles touch: there
+ * is no padding between them.
  */
 public final class Tiles {
 
@@ -22,9 +24,9 @@ public final class Tiles {
    * @param count number of images N
    * @param height image height H
    * @param width image width W
-   * @param channels channels C; must be 1
-   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*count × height}
-   * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or {@code
+   * @param channels channels C: 1 (grey) or 3 (RGB)
+   * @return a grey or colour image of {@code width*count × height}
+   * @throws IllegalArgumentException if a size is not positive, C is not 1 or 3, or {@code
    *     pixels.length != count*height*width*channels}
    */
   public static BufferedImage strip(byte[] pixels, int count, int height, int width, int channels) {
@@ -40,9 +42,9 @@ public final class Tiles {
    * @param cols tiles per row
    * @param height image height H
    * @param width image width W
-   * @param channels channels C; must be 1
-   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width*cols × height*rows}
-   * @throws IllegalArgumentException if a size is not positive, {@code channels != 1}, or {@code
+   * @param channels channels C: 1 (grey) or 3 (RGB)
+   * @return a grey or colour image of {@code width*cols × height*rows}
+   * @throws IllegalArgumentException if a size is not positive, C is not 1 or 3, or {@code
    *     pixels.length != rows*cols*height*width*channels}
    */
   public static BufferedImage grid(
@@ -55,11 +57,11 @@ public final class Tiles {
     requirePositive("height", height);
     requirePositive("width", width);
     requirePositive("channels", channels);
-    if (channels != 1) {
+    if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException(
-          "only grey images (channels = 1) are supported, got channels = " + channels);
+          "channels must be 1 (grey) or 3 (RGB), got channels = " + channels);
     }
-    long expected = (long) rows * cols * height * width;
+    long expected = (long) rows * cols * height * width * channels;
     if (pixels.length != expected) {
       throw new IllegalArgumentException(
           String.format(
@@ -77,28 +79,68 @@ public final class Tiles {
     }
 
     BufferedImage image =
-        new BufferedImage((int) outWidth, (int) outHeight, BufferedImage.TYPE_BYTE_GRAY);
+        new BufferedImage(
+            (int) outWidth,
+            (int) outHeight,
+            channels == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_3BYTE_BGR);
     // Copy into the backing array, not through setRGB/getRGB: those go through the grey
     // colour space's gamma conversion and would not keep the bytes exact.
     byte[] out = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-    int stride = (int) outWidth;
+    int stride = (int) outWidth * channels;
+    int row = width * channels;
     for (int i = 0; i < rows * cols; i++) {
-      int x0 = (i % cols) * width;
+      int x0 = (i % cols) * row;
       int y0 = (i / cols) * height;
-      int src = i * height * width;
+      int src = i * height * row;
       for (int y = 0; y < height; y++) {
-        System.arraycopy(pixels, src + y * width, out, (y0 + y) * stride + x0, width);
+        int from = src + y * row, to = (y0 + y) * stride + x0;
+        if (channels == 1) {
+          System.arraycopy(pixels, from, out, to, width);
+        } else {
+          for (int x = 0; x < row; x += 3) { // RGB in, BGR in the picture's buffer
+            out[to + x] = pixels[from + x + 2];
+            out[to + x + 1] = pixels[from + x + 1];
+            out[to + x + 2] = pixels[from + x];
+          }
+        }
       }
     }
     return image;
+  }
+
+  /** C of a picture this class makes: 1 for 8-bit grey, 3 for 8-bit colour. */
+  public static int channels(BufferedImage image) {
+    return switch (image.getType()) {
+      case BufferedImage.TYPE_BYTE_GRAY -> 1;
+      case BufferedImage.TYPE_3BYTE_BGR -> 3;
+      default ->
+          throw new IllegalArgumentException(
+              "expected an 8-bit grey or colour picture, got type " + image.getType());
+    };
+  }
+
+  /**
+   * The pixels of a picture this class makes, [H, W, C] row-major, RGB order for colour: the
+   * inverse of {@link #grid} for one tile, e.g. for a TensorBoard image.
+   */
+  public static byte[] pixels(BufferedImage image) {
+    int c = channels(image);
+    byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    byte[] out = data.clone();
+    for (int p = 0; c == 3 && p < out.length; p += 3) {
+      out[p] = data[p + 2];
+      out[p + 2] = data[p];
+    }
+    return out;
   }
 
   /**
    * Stacks pictures of one size top to bottom, e.g. the frames of an interpolation, one row of
    * tiles per frame.
    *
-   * @param rows at least one {@link BufferedImage#TYPE_BYTE_GRAY} image, all of one size
-   * @return a {@link BufferedImage#TYPE_BYTE_GRAY} image of {@code width × height*rows.size()}
+   * @param rows at least one 8-bit grey or colour picture ({@link #grid}'s), all of one size and
+   *     type
+   * @return a picture of that type, {@code width × height*rows.size()}
    * @throws IllegalArgumentException for no rows, or rows of different sizes or of another type
    */
   public static BufferedImage column(List<BufferedImage> rows) {
@@ -109,13 +151,19 @@ public final class Tiles {
     if ((long) height * rows.size() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("output image is too large");
     }
-    BufferedImage out =
-        new BufferedImage(width, height * rows.size(), BufferedImage.TYPE_BYTE_GRAY);
+    int type = rows.get(0).getType();
+    channels(rows.get(0));
+    BufferedImage out = new BufferedImage(width, height * rows.size(), type);
     for (int i = 0; i < rows.size(); i++) {
       BufferedImage row = rows.get(i);
-      if (row.getType() != BufferedImage.TYPE_BYTE_GRAY) {
+      if (row.getType() != type) {
         throw new IllegalArgumentException(
-            "rows must be 8-bit grey images, got type " + row.getType() + " at row " + i);
+            "rows must be 8-bit images of one type ("
+                + type
+                + "), got type "
+                + row.getType()
+                + " at row "
+                + i);
       }
       if (row.getWidth() != width || row.getHeight() != height) {
         throw new IllegalArgumentException(

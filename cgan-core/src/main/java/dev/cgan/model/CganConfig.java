@@ -10,7 +10,7 @@ import dev.cgan.InvalidSettingException;
  * @param numClasses number of label classes; also the width of both label embeddings
  * @param latentDim length of the noise vector z
  * @param imageSize height and width of generated images
- * @param channels image channels (1 for grey)
+ * @param channels image channels: 1 (grey) or 3 (RGB)
  * @param batchNormEps epsilon added to the variance in the generator's BatchNorm layers
  * @param batchNormMomentum weight of the new batch statistic in the running mean/variance
  * @param dropoutRate fraction of units dropped in the discriminator's middle layers (0 disables)
@@ -63,10 +63,7 @@ public record CganConfig(
               + imageSize);
     }
     require(
-        channels == 1,
-        "channels",
-        "must be 1: only grey images are supported (the data is read as one channel), got "
-            + channels);
+        channels == 1 || channels == 3, "channels", "must be 1 (grey) or 3 (RGB), got " + channels);
     require(
         batchNormEps > 0 && Float.isFinite(batchNormEps),
         "batchNormEps",
@@ -98,6 +95,19 @@ public record CganConfig(
         latentDim,
         imageSize,
         channels,
+        batchNormEps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope);
+  }
+
+  /** This shape with {@code c} image channels: 1 (grey) or 3 (RGB). */
+  public CganConfig withChannels(int c) {
+    return new CganConfig(
+        numClasses,
+        latentDim,
+        imageSize,
+        c,
         batchNormEps,
         batchNormMomentum,
         dropoutRate,

@@ -12,13 +12,21 @@ import java.util.List;
 public final class ConfigJson {
   private ConfigJson() {}
 
+  private static int channels(JsonFields m) {
+    int c = m.integer("channels", 1, 3, "1 (grey) or 3 (RGB)");
+    if (c == 2) {
+      throw m.refuse("channels", "must be 1 (grey) or 3 (RGB), found 2");
+    }
+    return c;
+  }
+
   /** The network's shape from its JSON object (the record's own field names). */
   public static CganConfig read(JsonFields m) {
     return new CganConfig(
         m.integer("numClasses", 2, CganConfig.MAX_CLASSES),
         m.integer("latentDim", 1, CganConfig.MAX_LATENT_DIM),
         m.integer("imageSize", 1, CganConfig.MAX_IMAGE_SIZE),
-        m.integer("channels", 1, 1, "1 (only grey images are supported)"),
+        channels(m),
         m.decimal("batchNormEps", v -> v > 0, "a number above 0"),
         m.decimal("batchNormMomentum", v -> v > 0 && v <= 1, "a number above 0, at most 1"),
         m.decimal("dropoutRate", v -> v >= 0 && v < 1, "a number from 0 to below 1"),

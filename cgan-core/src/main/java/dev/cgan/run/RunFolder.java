@@ -14,10 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.stream.Stream;
 
 /**
- * The folder a training run owns, recognisable by its {@code run.json}: {@code checkpoints/},
- * {@code samples/}, {@code metrics.csv}, {@code eval.csv}, {@code losses.png}, {@code
- * tensorboard/}, {@code result.png} and {@code saved_model/}. The one place that spells these
- * names: everyone else asks a {@code RunFolder} where a file of the run is.
+ * The folder a training run owns, recognisable by its {@code run.json}: {@code data-files} (for a
+ * run on an image folder), {@code checkpoints/}, {@code samples/}, {@code metrics.csv}, {@code
+ * eval.csv}, {@code losses.png}, {@code tensorboard/}, {@code result.png} and {@code saved_model/}.
+ * The one place that spells these names: everyone else asks a {@code RunFolder} where a file of the
+ * run is.
  */
 public final class RunFolder {
   public static final String CONFIG = "run.json";
@@ -201,6 +202,15 @@ public final class RunFolder {
   /** The settings in its {@code run.json}. */
   public RunSettings settings() {
     return settings;
+  }
+
+  /**
+   * {@code data-files}: the listing of the image folder the run trains on (each file's path, size
+   * and modification time, {@link dev.cgan.data.FolderListing#write}), so that a resume can name
+   * what changed in the folder since. Only runs on an image folder have one.
+   */
+  public Path dataListing() {
+    return root.resolve("data-files");
   }
 
   /** {@code checkpoints/}, keeping the run's {@code keep} newest. */

@@ -2,11 +2,11 @@ package dev.cgan.train;
 
 import dev.cgan.image.LossPlot;
 import dev.cgan.image.Png;
+import dev.cgan.image.Tiles;
 import dev.cgan.run.Checkpoints;
 import dev.cgan.train.internal.MetricsLog;
 import dev.cgan.train.internal.TensorBoardLog;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,16 +129,17 @@ public final class Listeners {
     @Override
     public void onImage(TrainingContext c, long step, String tag, BufferedImage image)
         throws IOException {
-      if (image.getType() != BufferedImage.TYPE_BYTE_GRAY) {
-        return; // the event writer takes grey uint8 pictures, which is what the grids are
+      if (image.getType() != BufferedImage.TYPE_BYTE_GRAY
+          && image.getType() != BufferedImage.TYPE_3BYTE_BGR) {
+        return; // the event writer takes 8-bit grey or RGB pictures, which is what grids are
       }
       board.image(
           step,
           tag,
-          ((DataBufferByte) image.getRaster().getDataBuffer()).getData(),
+          Tiles.pixels(image),
           image.getHeight(),
           image.getWidth(),
-          1);
+          Tiles.channels(image));
     }
 
     @Override

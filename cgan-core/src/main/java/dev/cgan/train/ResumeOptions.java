@@ -4,8 +4,9 @@ import dev.cgan.InvalidSettingException;
 
 /**
  * What a resumed run may change: its length (longer, or shorter down to the iteration reached), its
- * intervals and how many checkpoints it keeps. Everything else that defines a run stays as its
- * {@code run.json} says. A null component keeps the run's own value.
+ * intervals and how many checkpoints it keeps; and whether it may go on with an image folder whose
+ * files changed since the run began. Everything else that defines a run stays as its {@code
+ * run.json} says. A null component keeps the run's own value.
  *
  * <pre>{@code
  * TrainingRun.resume(dir, ResumeOptions.none().iterations(20_000).keep(5), progress);
@@ -17,6 +18,9 @@ import dev.cgan.InvalidSettingException;
  * @param checkpointInterval iterations between checkpoints, or null
  * @param logInterval iterations between metrics rows, or null
  * @param keep newest checkpoints kept, or null
+ * @param allowChangedData whether a run on an image folder resumes although files were added,
+ *     removed or modified since it began (refused by default, naming the changes); the number of
+ *     images must still be the same, since the checkpoints hold an epoch order of that length
  */
 public record ResumeOptions(
     Integer epochs,
@@ -24,8 +28,10 @@ public record ResumeOptions(
     Integer sampleInterval,
     Integer checkpointInterval,
     Integer logInterval,
-    Integer keep) {
-  private static final ResumeOptions NONE = new ResumeOptions(null, null, null, null, null, null);
+    Integer keep,
+    boolean allowChangedData) {
+  private static final ResumeOptions NONE =
+      new ResumeOptions(null, null, null, null, null, null, false);
 
   /**
    * @throws InvalidSettingException naming a value out of range, or both lengths given
@@ -57,28 +63,42 @@ public record ResumeOptions(
 
   /** The run's length in epochs over its data. */
   public ResumeOptions epochs(int n) {
-    return new ResumeOptions(n, null, sampleInterval, checkpointInterval, logInterval, keep);
+    return new ResumeOptions(
+        n, null, sampleInterval, checkpointInterval, logInterval, keep, allowChangedData);
   }
 
   /** The run's total iterations. */
   public ResumeOptions iterations(long n) {
-    return new ResumeOptions(null, n, sampleInterval, checkpointInterval, logInterval, keep);
+    return new ResumeOptions(
+        null, n, sampleInterval, checkpointInterval, logInterval, keep, allowChangedData);
   }
 
   public ResumeOptions sampleInterval(int n) {
-    return new ResumeOptions(epochs, iterations, n, checkpointInterval, logInterval, keep);
+    return new ResumeOptions(
+        epochs, iterations, n, checkpointInterval, logInterval, keep, allowChangedData);
   }
 
   public ResumeOptions checkpointInterval(int n) {
-    return new ResumeOptions(epochs, iterations, sampleInterval, n, logInterval, keep);
+    return new ResumeOptions(
+        epochs, iterations, sampleInterval, n, logInterval, keep, allowChangedData);
   }
 
   public ResumeOptions logInterval(int n) {
-    return new ResumeOptions(epochs, iterations, sampleInterval, checkpointInterval, n, keep);
+    return new ResumeOptions(
+        epochs, iterations, sampleInterval, checkpointInterval, n, keep, allowChangedData);
   }
 
   public ResumeOptions keep(int n) {
     return new ResumeOptions(
-        epochs, iterations, sampleInterval, checkpointInterval, logInterval, n);
+        epochs, iterations, sampleInterval, checkpointInterval, logInterval, n, allowChangedData);
+  }
+
+  /**
+   * Resume although the run's image folder changed since it began (same number of images); its
+   * listing in the run is then replaced by the folder's current one.
+   */
+  public ResumeOptions allowChangedData(boolean allow) {
+    return new ResumeOptions(
+        epochs, iterations, sampleInterval, checkpointInterval, logInterval, keep, allow);
   }
 }

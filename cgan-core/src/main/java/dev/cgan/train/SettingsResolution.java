@@ -7,9 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Settles what a new run's settings leave to the data: the class count (max(label) + 1, at least
- * 2), the length in iterations, and the result labels (every class once); and the one check that
- * needs both, a batch no larger than the data.
+ * Settles what a new run's settings leave to the data: the network's channels (the data's: 1 grey,
+ * 3 colour), the class count (max(label) + 1, at least 2), the class names (an image folder's
+ * subfolders, unless the settings name the classes), the length in iterations, and the result
+ * labels (every class once); and the one check that needs both, a batch no larger than the data.
  */
 final class SettingsResolution {
   private SettingsResolution() {}
@@ -18,11 +19,25 @@ final class SettingsResolution {
   static RunSettings resolve(RunSettings s, LabeledImages data) {
     int classes = s.classes() > 0 ? s.classes() : Math.max(data.numClasses(), 2);
     requireBatchFits(s.batchSize(), data.count());
+    List<String> names = s.classNames();
+    if (names == null && !data.classNames().isEmpty()) {
+      names = data.classNames();
+    } else if (names != null && names.size() != classes) {
+      throw new InvalidSettingException(
+          "classNames",
+          "has " + names.size() + " names but the data has " + classes + " classes" + named(data));
+    }
     return s.toBuilder()
+        .network(s.network().withChannels(data.channels()))
         .classes(classes)
+        .classNames(names)
         .iterations(length(s.epochs(), s.iterations(), data.count() / s.batchSize()))
         .resultLabels(s.resultLabels() != null ? s.resultLabels() : everyClass(classes))
         .build();
+  }
+
+  private static String named(LabeledImages data) {
+    return data.classNames().isEmpty() ? "" : " " + data.classNames();
   }
 
   /** A batch is drawn from the data without repeats within an epoch. */

@@ -2,6 +2,7 @@ package dev.cgan.train;
 
 import dev.cgan.InvalidSettingException;
 import dev.cgan.data.DataSource;
+import dev.cgan.data.DecodeProgress;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.data.MnistDownloader;
 import dev.cgan.run.Checkpoints;
@@ -47,13 +48,15 @@ public final class TrainingRun implements AutoCloseable {
 
   private final RunFolder.Locked lock;
   private final LabeledImages data;
+  private final DataReport dataReport;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private ConfigProto sessionConfig = TrainingThreads.config();
   private Consumer<String> warnings = LoggerFactory.getLogger(TrainingRun.class)::warn;
 
-  private TrainingRun(RunFolder.Locked lock, LabeledImages data) {
+  private TrainingRun(RunFolder.Locked lock, RunData data) {
     this.lock = lock;
-    this.data = data;
+    this.data = data.images();
+    this.dataReport = data.report();
   }
 
   /**
@@ -71,6 +74,17 @@ public final class TrainingRun implements AutoCloseable {
   /** {@link #create(Path, RunSettings)}, reporting a download of the data to {@code progress}. */
   public static TrainingRun create(
       Path folder, RunSettings settings, MnistDownloader.Progress progress) throws IOException {
+    return create(folder, settings, progress, DecodeProgress.NONE);
+  }
+
+  /**
+   * {@link #create(Path, RunSettings)}, reporting a download of the data to {@code progress} and
+   * the decoding of an image folder to {@code decoding}. A run on an image folder keeps the
+   * folder's listing ({@link RunFolder#dataListing()}), so that a resume can tell what changed.
+   */
+  public static TrainingRun create(
+      Path folder, RunSettings settings, MnistDownloader.Progress progress, DecodeProgress decoding)
+      throws IOException {
     RunFolder.checkCanCreate(folder);
     // The class count is known once the labels are read; the fewest classes give a need the run
     // has at least, so data that cannot fit is refused before it is read.
@@ -82,16 +96,25 @@ public final class TrainingRun implements AutoCloseable {
         shape,
         null,
         false);
-    LabeledImages data = settings.data().load(settings.classes(), progress);
+    RunData loaded = RunData.load(settings.data(), settings.classes(), progress, decoding);
+    LabeledImages data = loaded.images();
     RunSettings resolved = SettingsResolution.resolve(settings, data);
     MemoryCheck.require(
         resolved.network(),
         resolved.batchSize(),
         resolved.averaged(),
-        new DataSource.DataShape(shape.source(), data.count(), data.height(), data.width(), 0),
+        new DataSource.DataShape(
+            shape.source(), data.count(), data.height(), data.width(), data.channels(), 0),
         null,
         true);
-    return new TrainingRun(RunFolder.create(folder, resolved), data);
+    RunFolder.Locked lock = RunFolder.create(folder, resolved);
+    try {
+      loaded.keepListing(lock.run());
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    return new TrainingRun(lock, loaded);
   }
 
   /** Opens the run in {@code folder} to train on up to its configured total. */
@@ -108,12 +131,29 @@ public final class TrainingRun implements AutoCloseable {
    */
   public static TrainingRun resume(
       Path folder, ResumeOptions changes, MnistDownloader.Progress progress) throws IOException {
+    return resume(folder, changes, progress, DecodeProgress.NONE);
+  }
+
+  /**
+   * {@link #resume(Path, ResumeOptions, MnistDownloader.Progress)}, reporting the decoding of an
+   * image folder to {@code decoding}. A run on an image folder whose files changed since it began
+   * is refused, naming the changes, unless {@link ResumeOptions#allowChangedData} says otherwise.
+   *
+   * @throws DataChangedException when the run's image folder changed
+   */
+  public static TrainingRun resume(
+      Path folder,
+      ResumeOptions changes,
+      MnistDownloader.Progress progress,
+      DecodeProgress decoding)
+      throws IOException {
     Objects.requireNonNull(changes, "changes");
     RunFolder.Locked lock = RunFolder.open(folder).lock();
     try {
       // Read under the lock: what another trainer wrote before it let go counts.
       RunFolder run = RunFolder.open(folder);
       RunSettings stored = run.settings();
+      RunData.requireUnchanged(run, changes.allowChangedData());
       MemoryCheck.require(
           stored.network(),
           stored.batchSize(),
@@ -121,7 +161,9 @@ public final class TrainingRun implements AutoCloseable {
           stored.data().shape(),
           folder.resolve(RunFolder.CONFIG),
           false);
-      LabeledImages data = stored.data().load(stored.network().numClasses(), progress);
+      RunData loaded =
+          RunData.load(stored.data(), stored.network().numClasses(), progress, decoding);
+      LabeledImages data = loaded.images();
       SettingsResolution.requireBatchFits(stored.batchSize(), data.count());
       long reached = run.checkpoints().latest().map(Checkpoints::iterationOf).orElse(0L);
       RunSettings resumed =
@@ -129,7 +171,10 @@ public final class TrainingRun implements AutoCloseable {
       if (!resumed.equals(stored)) {
         lock.update(resumed);
       }
-      return new TrainingRun(lock, data);
+      if (changes.allowChangedData()) {
+        loaded.keepListing(lock.run());
+      }
+      return new TrainingRun(lock, loaded);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
@@ -154,6 +199,11 @@ public final class TrainingRun implements AutoCloseable {
   /** The training images, as loaded once from the run's data source. */
   public LabeledImages data() {
     return data;
+  }
+
+  /** What loading the data found: skipped files, whether it came from the cache, notes. */
+  public DataReport dataReport() {
+    return dataReport;
   }
 
   /**

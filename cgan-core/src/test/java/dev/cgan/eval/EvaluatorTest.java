@@ -152,7 +152,7 @@ class EvaluatorTest {
         }) {
       assertTrue(table.contains(row), row);
     }
-    assertEquals(1 + 10, table.lines().dropWhile(l -> !l.startsWith("digit")).count(), table);
+    assertEquals(1 + 10, table.lines().dropWhile(l -> !l.startsWith("class ")).count(), table);
     assertEquals(r, new Gson().fromJson(r.toJson(), EvaluationReport.class));
   }
 

@@ -119,7 +119,7 @@ class TilesTest {
     assertThrows(IllegalArgumentException.class, () -> Tiles.grid(new byte[4], 1, 1, 2, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> Tiles.strip(null, 1, 2, 2, 1));
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Tiles.strip(new byte[12], 1, 2, 2, 3));
+        assertThrows(IllegalArgumentException.class, () -> Tiles.strip(new byte[8], 1, 2, 2, 2));
     assertTrue(e.getMessage().contains("channels"), e.getMessage());
   }
 

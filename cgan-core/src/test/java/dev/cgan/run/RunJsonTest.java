@@ -106,7 +106,8 @@ class RunJsonTest {
       textBlock =
           """
           "numClasses": 10 | "numClasses": 2147483647 | spec.model.numClasses must be a whole number from 2 to 256, found 2147483647
-          "channels": 1 | "channels": 3 | spec.model.channels must be 1 (only grey images are supported), found 3
+          "channels": 1 | "channels": 2 | spec.model.channels must be 1 (grey) or 3 (RGB), found 2
+          "channels": 1 | "channels": 4 | spec.model.channels must be 1 (grey) or 3 (RGB), found 4
           "iterations": 2 | "iterations": 9223372036854775808 | spec.iterations must be a whole number from 0 to 9223372036854775807, found 9223372036854775808
           "iterations": 2 | "iterations": 1e999999999 | spec.iterations must be a whole number from 0 to 9223372036854775807, found 1e999999999
           "batchSize": 8 | "batchSize": "8" | spec.batchSize must be a whole number from 2 to 2147483647, found the string "8"

@@ -17,7 +17,20 @@ public final class Preprocessing {
    */
   public static Operand<TFloat32> toModelInput(
       Ops tf, Operand<TUint8> images, long h, long w, int size) {
-    Operand<TFloat32> x = tf.expandDims(tf.dtypes.cast(images, TFloat32.class), tf.constant(-1));
+    return toModelInput(tf, images, h, w, 1, size);
+  }
+
+  /**
+   * As {@link #toModelInput(Ops, Operand, long, long, int)} for C channels: uint8 [batch, h, w] (C
+   * = 1) or [batch, h, w, C] → float32 [batch, size, size, C] in [−1, 1]. The resize treats each
+   * channel on its own, so a grey set gives the same floats either way.
+   */
+  public static Operand<TFloat32> toModelInput(
+      Ops tf, Operand<TUint8> images, long h, long w, int channels, int size) {
+    Operand<TFloat32> x = tf.dtypes.cast(images, TFloat32.class);
+    if (channels == 1) {
+      x = tf.expandDims(x, tf.constant(-1));
+    }
     if (h != size || w != size) {
       x =
           tf.image.resizeBilinear(

@@ -141,13 +141,7 @@ public final class TrainingGraph {
    */
   public TrainingGraph(Graph graph, RunSettings spec, LabeledImages data) {
     int batch = spec.batchSize();
-    if (data.numClasses() > spec.network().numClasses()) {
-      throw new IllegalArgumentException(
-          "the data has "
-              + data.numClasses()
-              + " classes but the model "
-              + spec.network().numClasses());
-    }
+    requireFits(spec, data);
     Ops tf = Ops.create(graph);
     iterationsPerEpoch = data.count() / batch;
 
@@ -282,6 +276,24 @@ public final class TrainingGraph {
     }
   }
 
+  /** Refuses data of other channels or more classes than the run's network has. */
+  private static void requireFits(RunSettings spec, LabeledImages data) {
+    if (data.channels() != spec.network().channels()) {
+      throw new IllegalArgumentException(
+          "the data has "
+              + data.channels()
+              + " channels but the model "
+              + spec.network().channels());
+    }
+    if (data.numClasses() > spec.network().numClasses()) {
+      throw new IllegalArgumentException(
+          "the data has "
+              + data.numClasses()
+              + " classes but the model "
+              + spec.network().numClasses());
+    }
+  }
+
   /** The fused step of iteration {@code t} (0-based), with the average's update when it is due. */
   public Op trainStep(long t) {
     return t % AVERAGE_EVERY == 0 ? trainStepAveraging : trainStep;
@@ -357,15 +369,20 @@ public final class TrainingGraph {
     return op;
   }
 
-  /** This iteration's real images: the in-graph uint8 set gathered at {@code indices}. */
+  /**
+   * This iteration's real images: the in-graph uint8 set ([N, H, W] grey, [N, H, W, C] colour)
+   * gathered at {@code indices}.
+   */
   private static Operand<TFloat32> realBatch(
       Ops tf, LabeledImages data, Operand<TInt32> indices, int size) {
-    Operand<TUint8> all =
-        tf.constant(
-            Shape.of(data.count(), data.height(), data.width()),
-            DataBuffers.of(data.pixels(), true, false));
+    int c = data.channels();
+    Shape shape =
+        c == 1
+            ? Shape.of(data.count(), data.height(), data.width())
+            : Shape.of(data.count(), data.height(), data.width(), c);
+    Operand<TUint8> all = tf.constant(shape, DataBuffers.of(data.pixels(), true, false));
     return Preprocessing.toModelInput(
-        tf, tf.gather(all, indices, tf.constant(0)), data.height(), data.width(), size);
+        tf, tf.gather(all, indices, tf.constant(0)), data.height(), data.width(), c, size);
   }
 
   /** int64 [2] key of a stateless random op: (stream of this run's seed, counter). */
