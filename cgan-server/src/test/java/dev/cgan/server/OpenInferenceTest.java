@@ -318,6 +318,21 @@ class OpenInferenceTest {
     assertEquals(infer(INFER, plain).get("outputs"), infer(INFER, mixed).get("outputs"));
   }
 
+  @Test
+  void theMetricsCountInfersAndMetadataUnderTheirOwnEndpoints() throws Exception {
+    infer(
+        INFER,
+        "{\"inputs\": [{\"name\": \"labels\", \"shape\": [1], \"datatype\": \"INT32\","
+            + " \"data\": [1]}, {\"name\": \"noise\", \"shape\": [1, 100], \"datatype\":"
+            + " \"FP32\", \"data\": ["
+            + "0,".repeat(99)
+            + "0]}]}");
+    get("/v2/models/cgan", "metadata_model_response");
+    String text = TinyModel.get("/monitoring/prometheus/metrics").body();
+    assertTrue(text.contains("cgan_http_requests_total{code=\"200\",endpoint=\"infer\"}"), text);
+    assertTrue(text.contains("cgan_http_requests_total{code=\"200\",endpoint=\"metadata\"}"), text);
+  }
+
   /** The validator is a real one: it refuses what the schema does not allow. */
   @Test
   void theSchemaRefusesAnswersAndRequestsThatAreNotTheProtocols() {
