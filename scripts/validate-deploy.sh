@@ -184,8 +184,8 @@ need(env.get("TF_OVERRIDE_GLOBAL_THREADPOOL") == "1", "ENV TF_OVERRIDE_GLOBAL_TH
 user = d.get("user", "root").split(":")[0]
 need(user not in ("root", "0") and user.isdigit(), "USER is a numeric non-root user, got " + user)
 need(d.get("expose") == "8501", "EXPOSE 8501")
-need("healthcheck.sh" in d.get("healthcheck", "") and "cgan" in d.get("healthcheck", ""),
-     "HEALTHCHECK runs healthcheck.sh for model cgan")
+need("healthcheck.sh" in d.get("healthcheck", "") and "8501" in d.get("healthcheck", ""),
+     "HEALTHCHECK runs healthcheck.sh on port 8501")
 cmd = d.get("cmd", [])
 need(cmd[:1] == ["serve"], "CMD starts with serve")
 need("--host" in cmd and cmd[cmd.index("--host") + 1] == "0.0.0.0", "CMD serve --host 0.0.0.0")
@@ -408,7 +408,10 @@ async function inferenceService(doc, errors) {
 const argAfter = (args, flag) => { const i = (args ?? []).indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
 function projectRules(doc, all, errors) {
   const need = (ok, msg) => { if (!ok) errors.push(msg); };
-  const probePaths = (c) => ["startupProbe", "readinessProbe", "livenessProbe"].filter((p) => c[p]).map((p) => c[p].httpGet?.path);
+  // The Open Inference Protocol's probes: readiness on /v2/health/ready, startup and liveness
+  // on /v2/health/live.
+  const probesOk = (c) => c.readinessProbe?.httpGet?.path === "/v2/health/ready"
+    && ["startupProbe", "livenessProbe"].filter((p) => c[p]).every((p) => c[p].httpGet?.path === "/v2/health/live");
   if (doc.kind === "Deployment") {
     const t = doc.spec.template, c = t.spec.containers[0];
     need(doc.spec.replicas === 2, "replicas: 2");
@@ -416,7 +419,7 @@ function projectRules(doc, all, errors) {
     need(argAfter(c.args, "--host") === "0.0.0.0", "serve --host 0.0.0.0");
     need(/^\/models\/cgan\/\d+$/.test(argAfter(c.args, "--model") ?? ""), "serve --model /models/cgan/<version>");
     need(c.readinessProbe && c.livenessProbe, "readiness and liveness probes");
-    need(probePaths(c).every((p) => p === "/v1/models/cgan"), "probes GET /v1/models/cgan");
+    need(probesOk(c), "probes: readiness GET /v2/health/ready, startup and liveness /v2/health/live");
     need(c.resources?.requests?.cpu && c.resources?.requests?.memory && c.resources?.limits?.memory, "cpu and memory requests, memory limit");
     need(t.spec.securityContext?.runAsNonRoot === true, "runAsNonRoot");
     for (const v of t.spec.volumes ?? []) if (v.persistentVolumeClaim) need(all.some((d) => d.kind === "PersistentVolumeClaim" && d.metadata.name === v.persistentVolumeClaim.claimName), `claim ${v.persistentVolumeClaim.claimName} is defined`);
@@ -442,7 +445,7 @@ function projectRules(doc, all, errors) {
       need(argAfter(c.args, "--name") === doc.metadata.name, "serve --name is the InferenceService's name");
       need(/^\/mnt\/models\/\d+$/.test(argAfter(c.args, "--model") ?? ""), "serve --model /mnt/models/<version>");
       need(String(argAfter(c.args, "--port")) === String(c.ports?.[0]?.containerPort), "--port is the containerPort");
-      need(probePaths(c).every((x) => x === `/v1/models/${doc.metadata.name}`), "probes GET /v1/models/<name>");
+      need(c.livenessProbe && probesOk(c), "probes: readiness GET /v2/health/ready, liveness /v2/health/live");
     }
   }
 }
@@ -491,9 +494,9 @@ fi
 # The container's command line, outside a container: the Dockerfile's ENV, ENTRYPOINT and CMD,
 # with the image's paths mapped to this checkout (java: the runtime jlinked above, or this JDK),
 # a tiny model exported to a TensorFlow Serving layout that does not exist yet, and --host
-# 127.0.0.1 on a free port instead of 0.0.0.0:8501. It must answer /v1/models/cgan within 60 s
-# (the image's healthcheck.sh too), answer one predict, not start a second JVM, and stop on
-# SIGTERM.
+# 127.0.0.1 on a free port instead of 0.0.0.0:8501. It must answer /v2/health/ready within 60 s
+# (the image's healthcheck.sh too), answer one predict and one Open Inference infer with the same
+# pixels, not start a second JVM, and stop on SIGTERM.
 entrypoint_check() {
   local java=${JLINK_JAVA:-java} port model log=$WORK/serve.log
   TF_CPP_MIN_LOG_LEVEL=2 TF_OVERRIDE_GLOBAL_THREADPOOL=1 \
@@ -533,14 +536,14 @@ PY
   SERVE_PID=$!
   local i code=
   for ((i = 0; i < 60; i++)); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/models/cgan") || true
+    code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/health/ready") || true
     [[ $code == 200 ]] && break
     kill -0 "$SERVE_PID" 2>/dev/null || break
     sleep 1
   done
-  [[ $code == 200 ]] || { echo "      /v1/models/cgan did not answer 200 within 60 s:"; tail -5 "$log"; return 1; }
-  echo "      /v1/models/cgan: 200 after ${i} s"
-  deploy/healthcheck.sh "$port" cgan || { echo "      deploy/healthcheck.sh said unhealthy"; return 1; }
+  [[ $code == 200 ]] || { echo "      /v2/health/ready did not answer 200 within 60 s:"; tail -5 "$log"; return 1; }
+  echo "      /v2/health/ready: 200 after ${i} s"
+  deploy/healthcheck.sh "$port" || { echo "      deploy/healthcheck.sh said unhealthy"; return 1; }
   if pgrep -P "$SERVE_PID" java >/dev/null; then
     echo "      the CLI relaunched itself (a child JVM): the Dockerfile's ENV is not enough"; return 1
   fi
@@ -552,6 +555,18 @@ o = json.loads(sys.argv[1])["outputs"]
 assert len(o["pixels"]) == 4 and len(o["pixels"][0]) == 32, "4 images of 32 rows"' "$answer" \
     || { echo "      predict answered: ${answer:0:200}"; return 1; }
   echo "      predict generate labels [2, 0, 2, 6]: 4 images of 32x32 pixels"
+  local infer
+  infer=$(curl -s -d '{"parameters": {"signature_name": "generate"}, "outputs": [{"name": "pixels"}],
+    "inputs": [{"name": "labels", "shape": [4], "datatype": "INT32", "data": [2, 0, 2, 6]},
+               {"name": "seed", "shape": [], "datatype": "INT64", "data": [7]}]}' \
+    "http://127.0.0.1:$port/v2/models/cgan/infer") || return 1
+  python3 -c 'import json, sys
+p = json.loads(sys.argv[1])["outputs"]["pixels"]
+o = json.loads(sys.argv[2])["outputs"][0]
+flat = [v for image in p for row in image for px in row for v in px]
+assert o["name"] == "pixels" and o["shape"] == [4, 32, 32, 1] and o["data"] == flat, "same pixels"' \
+    "$answer" "$infer" || { echo "      infer answered: ${infer:0:200}"; return 1; }
+  echo "      Open Inference infer: the same 4x32x32x1 pixels as predict"
   kill -TERM "$SERVE_PID"
   for ((i = 0; i < 35; i++)); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 1; done
   if kill -0 "$SERVE_PID" 2>/dev/null; then echo "      still running 35 s after SIGTERM"; return 1; fi

@@ -1,4 +1,4 @@
-/** cgan-server: TensorFlow Serving's REST API, the Open Inference health probes and a page. */
+/** cgan-server: TensorFlow Serving's REST API, the Open Inference Protocol's (v2) and a page. */
 module dev.cgan.server {
   requires dev.cgan.core;
   requires org.eclipse.jetty.server;

@@ -195,6 +195,8 @@ final class Metrics {
       }
     } else if (path.equals(Front.LIVE) || path.equals(Front.READY)) {
       endpoint = "health";
+    } else if (OpenInference.owns(path)) {
+      endpoint = OpenInference.endpoint(path);
     } else if (path.equals(Front.METRICS)) {
       endpoint = "metrics";
     } else if (path.equals("/") || path.equals("/index.html")) {

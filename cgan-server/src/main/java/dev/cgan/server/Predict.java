@@ -68,11 +68,21 @@ final class Predict {
     }
     Map<String, TensorJson.Dense> inputs =
         rows ? fromInstances(request.get("instances"), key, sig) : fromInputs(request, sig);
-    long batch = check(key, sig, inputs);
-    onBatch.accept(batch);
-    Map<String, TensorJson.Dense> outputs =
-        expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
+    Map<String, TensorJson.Dense> outputs = infer(key, inputs);
     return rows ? predictions(outputs) : outputs(outputs);
+  }
+
+  /**
+   * Checks {@code inputs} against signature {@code key} (shapes, one batch size within the bound,
+   * labels within the classes) and runs it: what a predict and an Open Inference Protocol infer
+   * share. Every output of the signature, by name.
+   *
+   * @throws HttpError 400 for inputs the signature refuses
+   */
+  Map<String, TensorJson.Dense> infer(String key, Map<String, TensorJson.Dense> inputs) {
+    long batch = check(key, signatures.get(key), inputs);
+    onBatch.accept(batch);
+    return expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
   }
 
   private static JsonObject parse(byte[] body) {
@@ -286,7 +296,7 @@ final class Predict {
   }
 
   /** The most values one input may hold: a full batch of the widest input (noise). */
-  private long maxValues() {
+  long maxValues() {
     return (long) maxBatch * Math.max(generator.config().latentDim(), 10_000);
   }
 

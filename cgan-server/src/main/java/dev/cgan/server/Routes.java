@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -33,13 +34,14 @@ final class Routes extends Handler.Abstract {
       Pattern.compile(
           "/v1/models/([^/:]+)(?:/versions/([^/:]+))?(?:(/metadata)|:(predict|render|interpolate))?");
 
-  private static final String GET = "GET, HEAD";
+  static final String GET = "GET, HEAD";
 
   private final CganGenerator generator;
   private final CganServer.Settings settings;
   private final BrowserSafety safety;
   private final Expensive expensive;
   private final Predict predict;
+  private final OpenInference openInference;
   private final byte[] page;
   private final InFlight inFlight;
   private final LongConsumer onBatch;
@@ -75,6 +77,7 @@ final class Routes extends Handler.Abstract {
     this.expensive = new Expensive(settings.expensiveSlots());
     this.onBatch = onBatch;
     this.predict = new Predict(generator, settings.maxBatch(), expensive, onBatch);
+    this.openInference = new OpenInference(generator, settings.model(), predict);
     this.page = page.getBytes(StandardCharsets.UTF_8);
     this.limits =
         new ImageRequest.Limits(
@@ -105,6 +108,10 @@ final class Routes extends Handler.Abstract {
     if (path.equals("/") || path.equals("/index.html")) {
       requireMethod(method, GET, path);
       return Answer.of(200, "text/html; charset=utf-8", page);
+    }
+    if (OpenInference.owns(path)) {
+      return openInference.route(
+          request, path, work -> readBody(request, response, callback, work));
     }
     Matcher m = MODEL_PATH.matcher(path);
     if (!m.matches()) {
@@ -175,8 +182,20 @@ final class Routes extends Handler.Abstract {
     }
   }
 
+  /** Reads the body as it arrives, then answers what {@code work} makes of it; returns null. */
+  private Answer readBody(
+      Request request, Response response, Callback callback, Function<byte[], Answer> work) {
+    Body.read(
+        request,
+        settings.maxBodyBytes(),
+        settings.bodyTimeout(),
+        body -> reply(request, response, callback, () -> work.apply(body)),
+        refused -> Answer.error(refused).send(request, response, callback, safety));
+    return null;
+  }
+
   /** HEAD is answered wherever GET is: the same status and headers, no body. */
-  private static void requireMethod(String method, String allowed, String path) {
+  static void requireMethod(String method, String allowed, String path) {
     boolean ok =
         allowed.equals(GET)
             ? method.equals("GET") || method.equals("HEAD")

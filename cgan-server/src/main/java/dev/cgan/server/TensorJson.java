@@ -261,6 +261,21 @@ final class TensorJson {
     write(d, 0, 0, out);
   }
 
+  /**
+   * Writes all of {@code d}'s values as one flat list in row-major order (the Open Inference
+   * Protocol's form; the shape goes beside it), each value as {@link #write} writes it.
+   */
+  static void writeFlat(Dense d, StringBuilder out) {
+    out.append('[');
+    for (int i = 0; i < d.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      value(d, i, out);
+    }
+    out.append(']');
+  }
+
   /** Writes item {@code index} of {@code d}'s first (batch) dimension. */
   static void writeItem(Dense d, int index, StringBuilder out) {
     long per = 1;
