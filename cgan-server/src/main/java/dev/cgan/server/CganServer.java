@@ -6,10 +6,15 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -37,6 +42,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class CganServer implements AutoCloseable {
   /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
   public static final long VERSION = 1;
+
+  /**
+   * The SLF4J logger of the versions of a {@link ModelBasePath}: one line per version loaded
+   * (INFO), unloaded (INFO), incomplete or failing to load (WARN).
+   */
+  public static final String VERSIONS_LOGGER = ModelVersions.LOGGER;
 
   /** How long a connection without a request in flight stays open once a stop has begun. */
   static final Duration IDLE_AT_STOP = Duration.ofSeconds(1);
@@ -253,7 +264,8 @@ public final class CganServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
-  private final Routes routes;
+  private final Versions versions;
+  private final ModelVersions modelVersions;
   private final Health health;
   private final GracefulHandler graceful;
   private final Duration drainTime;
@@ -264,13 +276,15 @@ public final class CganServer implements AutoCloseable {
   private CganServer(
       Server server,
       ServerConnector connector,
-      Routes routes,
+      Versions versions,
+      ModelVersions modelVersions,
       Health health,
       GracefulHandler graceful,
       Settings settings) {
     this.server = server;
     this.connector = connector;
-    this.routes = routes;
+    this.versions = versions;
+    this.modelVersions = modelVersions;
     this.health = health;
     this.graceful = graceful;
     this.drainTime = settings.drainTime();
@@ -287,6 +301,31 @@ public final class CganServer implements AutoCloseable {
    */
   public static CganServer start(CganGenerator generator, Settings settings) throws IOException {
     warmUp(generator);
+    return start(
+        settings, routes -> ModelVersions.fixed(settings.model(), VERSION, generator, routes));
+  }
+
+  /**
+   * Starts serving the numbered versions of {@code base} (TensorFlow Serving's layout): those its
+   * policy asks for are loaded and warmed up first; a folder that cannot load is reported in the
+   * model status and the log ({@value ModelVersions#LOGGER}) and does not stop the start, which may
+   * then have no version AVAILABLE ({@code /v2/health/ready} says why). Then the folder is read
+   * every poll interval: a new version is loaded and warmed up before it takes traffic, the one it
+   * replaces (or whose folder is gone) is closed once its requests in flight have finished. The
+   * server closes every version it loaded.
+   *
+   * @throws IOException when the base folder is not a folder, or the address cannot be bound
+   */
+  public static CganServer start(ModelBasePath base, Settings settings) throws IOException {
+    return start(settings, routes -> ModelVersions.watching(settings.model(), base, routes));
+  }
+
+  /** Makes the versions, given how each version's routes are made. */
+  private interface VersionSource {
+    ModelVersions open(BiFunction<Long, CganGenerator, Handler> routes) throws IOException;
+  }
+
+  private static CganServer start(Settings settings, VersionSource source) throws IOException {
     QueuedThreadPool pool =
         new QueuedThreadPool(settings.threads(), Math.min(4, settings.threads()));
     pool.setName("cgan-http");
@@ -310,21 +349,20 @@ public final class CganServer implements AutoCloseable {
             settings.allowedHosts());
     // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
     server.setErrorHandler(new JsonErrors(safety, http));
-    Health health = new Health(() -> null);
+    ModelVersions[] opened = new ModelVersions[1];
     Metrics metrics =
-        settings.metrics()
-            ? new Metrics(
-                settings.model(), () -> List.of(new Metrics.VersionState(VERSION, "AVAILABLE", -1)))
-            : null;
-    Routes routes =
-        new Routes(
-            generator,
-            settings,
-            safety,
-            page,
-            inFlight,
-            metrics == null ? images -> {} : metrics::batch);
-    GracefulHandler graceful = new GracefulHandler(new Front(routes, safety, health, metrics));
+        settings.metrics() ? new Metrics(settings.model(), () -> opened[0].metricStates()) : null;
+    Expensive expensive = new Expensive(settings.expensiveSlots());
+    LongConsumer onBatch = metrics == null ? images -> {} : metrics::batch;
+    ModelVersions modelVersions =
+        source.open(
+            (version, generator) ->
+                new Routes(
+                    generator, version, settings, safety, page, inFlight, expensive, onBatch));
+    opened[0] = modelVersions;
+    Health health = new Health(modelVersions::notReady);
+    Versions versions = new Versions(modelVersions, settings.model(), safety, inFlight);
+    GracefulHandler graceful = new GracefulHandler(new Front(versions, safety, health, metrics));
     server.setHandler(graceful);
     AccessLog accessLog = new AccessLog(settings.accessLog(), metrics);
     if (accessLog.active()) {
@@ -336,6 +374,7 @@ public final class CganServer implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      modelVersions.close();
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof BindException)) {
         cause = cause.getCause();
@@ -349,14 +388,14 @@ public final class CganServer implements AutoCloseable {
               + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
           e);
     }
-    return new CganServer(server, connector, routes, health, graceful, settings);
+    return new CganServer(server, connector, versions, modelVersions, health, graceful, settings);
   }
 
   /**
    * One image, as a request would ask for it. TensorFlow loads a SavedModel whose variables are
    * gone without a word and fails only when it runs; such a model must not be reported AVAILABLE.
    */
-  private static void warmUp(CganGenerator generator) throws ModelUnavailableException {
+  static void warmUp(CganGenerator generator) throws ModelUnavailableException {
     try {
       generator.pixels(new int[] {0}, 0);
     } catch (RuntimeException e) {
@@ -390,7 +429,17 @@ public final class CganServer implements AutoCloseable {
 
   /** For tests: called as each request starts being handled. */
   void onRequest(Runnable listener) {
-    routes.onRequest(listener);
+    versions.onRequest(listener);
+  }
+
+  /**
+   * Each version known, by number, and its state as {@code GET /v1/models/NAME} reports it: START,
+   * LOADING, AVAILABLE, UNLOADING or END.
+   */
+  public SortedMap<Long, String> versionStates() {
+    SortedMap<Long, String> out = new TreeMap<>();
+    modelVersions.statuses().forEach(s -> out.put(s.version(), s.state().name()));
+    return out;
   }
 
   /**
@@ -434,6 +483,7 @@ public final class CganServer implements AutoCloseable {
       }
       server.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       stopQuietly(server);
+      modelVersions.close();
     } finally {
       stopped.complete(null);
     }
