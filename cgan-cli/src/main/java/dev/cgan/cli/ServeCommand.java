@@ -138,6 +138,28 @@ final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}; at most 300).")
   long drainSeconds;
 
+  @Option(
+      names = "--batching",
+      description =
+          "Merge concurrent predicts of the same signature with the same inputs into one"
+              + " generator call (TF Serving's --enable_batching; requests with other inputs are"
+              + " not merged, as that would change their images in the last bits).")
+  boolean batching;
+
+  @Option(
+      names = "--max-batch-size",
+      paramLabel = "N",
+      description = "With --batching: the most items sharing one call (default: 1000).")
+  Integer maxBatchSize;
+
+  @Option(
+      names = "--batch-timeout-micros",
+      paramLabel = "US",
+      description =
+          "With --batching: how long the first request of a batch waits for others, in"
+              + " microseconds (default: 0, no wait; at most 1000000).")
+  Long batchTimeoutMicros;
+
   private static final String STDERR = "-";
 
   @Override
@@ -290,6 +312,25 @@ final class ServeCommand implements Callable<Integer> {
               + CganServer.MAX_DRAIN.toSeconds()
               + ", got "
               + drainSeconds);
+    }
+    if (!batching && (maxBatchSize != null || batchTimeoutMicros != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          (maxBatchSize != null ? "--max-batch-size" : "--batch-timeout-micros")
+              + " is for --batching, which is off");
+    }
+    if (batching) {
+      int size = maxBatchSize == null ? settings.maxBatchSize() : maxBatchSize;
+      long micros = batchTimeoutMicros == null ? settings.batchTimeoutMicros() : batchTimeoutMicros;
+      if (size < 1 || size > 1 << 20) {
+        throw new ParameterException(
+            spec.commandLine(), "--max-batch-size must be 1 to " + (1 << 20) + ", got " + size);
+      }
+      if (micros < 0 || micros > 1_000_000) {
+        throw new ParameterException(
+            spec.commandLine(), "--batch-timeout-micros must be 0 to 1000000, got " + micros);
+      }
+      settings = settings.withBatching(size, micros);
     }
     return settings
         .withDrainTime(Duration.ofSeconds(drainSeconds))

@@ -82,6 +82,12 @@ public final class CganServer implements AutoCloseable {
    * @param metrics whether {@code /monitoring/prometheus/metrics} answers (Prometheus text format)
    * @param accessLog whether each request is logged, one line, to the SLF4J logger {@value
    *     AccessLog#LOGGER} at INFO
+   * @param batching whether concurrent predicts of one version with the same signature and the same
+   *     inputs share one generator call (TF Serving's {@code enable_batching}, limited to what
+   *     cannot change an answer: see {@link #withBatching})
+   * @param maxBatchSize the most items of the requests sharing one call ({@code max_batch_size})
+   * @param batchTimeoutMicros how long the first request of a batch waits for others, in
+   *     microseconds ({@code batch_timeout_micros})
    */
   public record Settings(
       String host,
@@ -99,7 +105,10 @@ public final class CganServer implements AutoCloseable {
       Duration bodyTimeout,
       Duration drainTime,
       boolean metrics,
-      boolean accessLog) {
+      boolean accessLog,
+      boolean batching,
+      int maxBatchSize,
+      long batchTimeoutMicros) {
     public Settings {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
@@ -128,13 +137,15 @@ public final class CganServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "drainTime must be 0 to " + MAX_DRAIN.toSeconds() + " s, got " + drainTime);
       }
+      new Batcher.Parameters(maxBatchSize, batchTimeoutMicros);
     }
 
     /**
      * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB arriving within 30 s, 256 items per
      * predict, 64 digits per strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to
      * finish on close; loopback Host names only; expensive requests two at a time (or half the
-     * processors, when more); no drain time; metrics on; no access log.
+     * processors, when more); no drain time; metrics on; no access log; no batching (when on: at
+     * most 1000 items a batch, no wait, TF Serving's defaults).
      */
     public static Settings defaults() {
       return new Settings(
@@ -153,7 +164,10 @@ public final class CganServer implements AutoCloseable {
           Duration.ofSeconds(30),
           Duration.ZERO,
           true,
-          false);
+          false,
+          false,
+          1000,
+          0);
     }
 
     public Settings withHost(String h) {
@@ -192,6 +206,22 @@ public final class CganServer implements AutoCloseable {
       return edit(b -> b.accessLog = on);
     }
 
+    /**
+     * Batching on: concurrent predicts of one version whose signature and inputs are equal bit for
+     * bit share one generator call, up to {@code maxBatchSize} items, the first waiting up to
+     * {@code timeoutMicros} for the others. Requests with different inputs are not merged: rows
+     * computed within a larger batch differ from rows computed alone in the last bits (the
+     * generator's matrix products), and each answer stays what it is unbatched.
+     */
+    public Settings withBatching(int maxBatchSize, long timeoutMicros) {
+      return edit(
+          b -> {
+            b.batching = true;
+            b.maxBatchSize = maxBatchSize;
+            b.batchTimeoutMicros = timeoutMicros;
+          });
+    }
+
     public Settings withBodyTimeout(Duration timeout) {
       return edit(b -> b.bodyTimeout = timeout);
     }
@@ -220,6 +250,9 @@ public final class CganServer implements AutoCloseable {
       Duration drainTime;
       boolean metrics;
       boolean accessLog;
+      boolean batching;
+      int maxBatchSize;
+      long batchTimeoutMicros;
 
       Builder(Settings s) {
         host = s.host;
@@ -238,6 +271,9 @@ public final class CganServer implements AutoCloseable {
         drainTime = s.drainTime;
         metrics = s.metrics;
         accessLog = s.accessLog;
+        batching = s.batching;
+        maxBatchSize = s.maxBatchSize;
+        batchTimeoutMicros = s.batchTimeoutMicros;
       }
 
       Settings build() {
@@ -257,7 +293,10 @@ public final class CganServer implements AutoCloseable {
             bodyTimeout,
             drainTime,
             metrics,
-            accessLog);
+            accessLog,
+            batching,
+            maxBatchSize,
+            batchTimeoutMicros);
       }
     }
   }
@@ -354,11 +393,20 @@ public final class CganServer implements AutoCloseable {
         settings.metrics() ? new Metrics(settings.model(), () -> opened[0].metricStates()) : null;
     Expensive expensive = new Expensive(settings.expensiveSlots());
     LongConsumer onBatch = metrics == null ? images -> {} : metrics::batch;
+    LongConsumer onBatchRequests = metrics == null ? requests -> {} : metrics::batchRequests;
     ModelVersions modelVersions =
         source.open(
             (version, generator) ->
                 new Routes(
-                    generator, version, settings, safety, page, inFlight, expensive, onBatch));
+                    generator,
+                    version,
+                    settings,
+                    safety,
+                    page,
+                    inFlight,
+                    expensive,
+                    onBatch,
+                    onBatchRequests));
     opened[0] = modelVersions;
     Health health = new Health(modelVersions::notReady);
     Versions versions = new Versions(modelVersions, settings.model(), safety, inFlight);

@@ -37,12 +37,20 @@ final class Predict {
   private final int maxBatch;
   private final Expensive expensive;
   private final LongConsumer onBatch;
+  private final Batcher batcher;
 
   /**
    * @param onBatch told the batch size of each generator call
+   * @param batcher merges identical concurrent requests into one run; null for none
    */
-  Predict(CganGenerator generator, int maxBatch, Expensive expensive, LongConsumer onBatch) {
+  Predict(
+      CganGenerator generator,
+      int maxBatch,
+      Expensive expensive,
+      LongConsumer onBatch,
+      Batcher batcher) {
     this.onBatch = onBatch;
+    this.batcher = batcher;
     this.generator = generator;
     this.signatures = generator.signatures();
     this.maxBatch = maxBatch;
@@ -69,9 +77,10 @@ final class Predict {
     Map<String, TensorJson.Dense> inputs =
         rows ? fromInstances(request.get("instances"), key, sig) : fromInputs(request, sig);
     long batch = check(key, sig, inputs);
-    onBatch.accept(batch);
     Map<String, TensorJson.Dense> outputs =
-        expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
+        batcher == null
+            ? call(key, inputs, batch)
+            : batcher.run(key, inputs, batch, () -> call(key, inputs, batch));
     return rows ? predictions(outputs) : outputs(outputs);
   }
 
@@ -288,6 +297,13 @@ final class Predict {
   /** The most values one input may hold: a full batch of the widest input (noise). */
   private long maxValues() {
     return (long) maxBatch * Math.max(generator.config().latentDim(), 10_000);
+  }
+
+  /** One generator call, in an expensive slot when it is large. */
+  private Map<String, TensorJson.Dense> call(
+      String key, Map<String, TensorJson.Dense> inputs, long batch) {
+    onBatch.accept(batch);
+    return expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
   }
 
   private Map<String, TensorJson.Dense> run(String key, Map<String, TensorJson.Dense> inputs) {

@@ -73,7 +73,8 @@ final class Routes extends Handler.Abstract {
       String page,
       InFlight inFlight,
       Expensive expensive,
-      LongConsumer onBatch) {
+      LongConsumer onBatch,
+      LongConsumer onBatchRequests) {
     this.inFlight = inFlight;
     this.version = version;
     this.generator = generator;
@@ -81,7 +82,17 @@ final class Routes extends Handler.Abstract {
     this.safety = safety;
     this.expensive = expensive;
     this.onBatch = onBatch;
-    this.predict = new Predict(generator, settings.maxBatch(), expensive, onBatch);
+    this.predict =
+        new Predict(
+            generator,
+            settings.maxBatch(),
+            expensive,
+            onBatch,
+            settings.batching()
+                ? new Batcher(
+                    new Batcher.Parameters(settings.maxBatchSize(), settings.batchTimeoutMicros()),
+                    onBatchRequests)
+                : null);
     this.page = page.getBytes(StandardCharsets.UTF_8);
     this.limits =
         new ImageRequest.Limits(
