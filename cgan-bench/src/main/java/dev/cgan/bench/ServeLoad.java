@@ -28,8 +28,10 @@ import org.tensorflow.types.TInt64;
  * directly ({@link CganGenerator#call}, no HTTP, no JSON).
  *
  * <pre>
- * java -cp cgan-cli/target/cgan-cli.jar dev.cgan.bench.ServeLoad MODEL [CLIENTS] [SECONDS]
+ * java -cp cgan-cli/target/cgan-cli.jar dev.cgan.bench.ServeLoad MODEL [CLIENTS] [SECONDS] [batching]
  * </pre>
+ *
+ * <p>{@code batching}: the server with {@code --batching} (its defaults: 1000 items, no wait).
  */
 public final class ServeLoad {
   private ServeLoad() {}
@@ -66,8 +68,13 @@ public final class ServeLoad {
     Path model = Path.of(args[0]);
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+    boolean batching = args.length > 3 && args[3].equals("batching");
+    CganServer.Settings settings = CganServer.Settings.defaults().withPort(0);
+    if (batching) {
+      settings = settings.withBatching(settings.maxBatchSize(), settings.batchTimeoutMicros());
+    }
     try (CganGenerator g = CganGenerator.load(model);
-        CganServer server = CganServer.start(g, CganServer.Settings.defaults().withPort(0))) {
+        CganServer server = CganServer.start(g, settings)) {
       URI predict = server.uri().resolve("v1/models/cgan:predict");
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       // Warm-up: TensorFlow's first runs, the JIT, the connection pool.
@@ -83,10 +90,11 @@ public final class ServeLoad {
       double after = rssMiB();
       System.out.printf(
           Locale.ROOT,
-          "%d clients, %.0f s per row, model %s, %d cores%n%n",
+          "%d clients, %.0f s per row, model %s, batching %s, %d cores%n%n",
           clients,
           seconds,
           model,
+          batching ? "on" : "off",
           Runtime.getRuntime().availableProcessors());
       System.out.println("| path | batch | requests/s | p50 ms | p99 ms | errors |");
       System.out.println("|---|---:|---:|---:|---:|---:|");

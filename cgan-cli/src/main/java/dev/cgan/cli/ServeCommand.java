@@ -2,7 +2,9 @@ package dev.cgan.cli;
 
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
+import dev.cgan.server.ModelBasePath;
 import dev.cgan.server.ModelUnavailableException;
+import dev.cgan.server.VersionPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -45,7 +47,36 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin Options.WeightsChoice weights;
 
-  @Mixin Options.Model model;
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description = "A training run folder or an exported SavedModel, served as version 1.")
+  Path modelDir;
+
+  @Option(
+      names = "--model-base-path",
+      paramLabel = "DIR",
+      description =
+          "TensorFlow Serving's layout instead of --model: numbered version folders DIR/1, DIR/2,"
+              + " .., each a SavedModel or a run folder; new versions are loaded as they appear,"
+              + " old ones unloaded once their requests finish.")
+  Path basePath;
+
+  @Option(
+      names = "--versions",
+      paramLabel = "POLICY",
+      description =
+          "With --model-base-path: latest (the highest version, default), all, or version"
+              + " numbers between commas (2,3), as TF Serving's model_version_policy.")
+  String versions;
+
+  @Option(
+      names = "--poll-seconds",
+      paramLabel = "S",
+      description =
+          "With --model-base-path: look for new and removed versions every S seconds (default:"
+              + " 1, as TF Serving's file_system_poll_wait_seconds; 0: only at start).")
+  Long pollSeconds;
 
   @Option(
       names = "--host",
@@ -107,27 +138,82 @@ final class ServeCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}; at most 300).")
   long drainSeconds;
 
+  @Option(
+      names = "--batching",
+      description =
+          "Merge concurrent predicts of the same signature with the same inputs into one"
+              + " generator call (TF Serving's --enable_batching; requests with other inputs are"
+              + " not merged, as that would change their images in the last bits).")
+  boolean batching;
+
+  @Option(
+      names = "--max-batch-size",
+      paramLabel = "N",
+      description = "With --batching: the most items sharing one call (default: 1000).")
+  Integer maxBatchSize;
+
+  @Option(
+      names = "--batch-timeout-micros",
+      paramLabel = "US",
+      description =
+          "With --batching: how long the first request of a batch waits for others, in"
+              + " microseconds (default: 0, no wait; at most 1000000).")
+  Long batchTimeoutMicros;
+
   private static final String STDERR = "-";
 
   @Override
   public Integer call() throws IOException {
     CganServer.Settings settings = settings();
+    ModelBasePath base = basePath();
     configureLogging();
     PrintWriter out = spec.commandLine().getOut();
-    try (CganGenerator g = CganGenerator.load(model.dir, weights.value)) {
+    if (base != null) {
+      // One line per version loaded, refused or unloaded, on stderr.
+      System.setProperty("org.slf4j.simpleLogger.log." + CganServer.VERSIONS_LOGGER, "info");
+      Signals.serveUntilStopped(
+          () -> CganServer.start(base, settings),
+          server -> {
+            out.println(
+                "serving "
+                    + base.dir()
+                    + " (versions "
+                    + base.policy()
+                    + ": "
+                    + states(server)
+                    + (base.poll().isZero() ? "" : "; polled every " + pollSeconds() + " s")
+                    + ") as '"
+                    + name
+                    + "' at "
+                    + server.uri()
+                    + "  (REST: "
+                    + server.uri()
+                    + "v1/models/"
+                    + name
+                    + ")");
+            out.flush();
+          },
+          () -> {
+            out.println("stopped: the port is closed and the requests in flight were answered");
+            out.flush();
+          });
+      return Main.OK;
+    }
+    Path modelDir = this.modelDir;
+    try (CganGenerator g = CganGenerator.load(modelDir, weights.value)) {
       Signals.serveUntilStopped(
           () -> {
             try {
               return CganServer.start(g, settings);
             } catch (ModelUnavailableException e) {
               // The server knows the generator, not where it came from: name the folder here.
-              throw new IOException(model.dir + ": " + e.getMessage(), e);
+              throw new IOException(modelDir + ": " + e.getMessage(), e);
             }
           },
           server -> {
             out.println(
                 "serving "
-                    + model.dir
+                    + modelDir
                     + " ("
                     + g.weights().id()
                     + " weights) as '"
@@ -149,6 +235,68 @@ final class ServeCommand implements Callable<Integer> {
     return Main.OK;
   }
 
+  /** {@code --model-base-path} with its policy and poll interval; null for {@code --model}. */
+  private ModelBasePath basePath() {
+    if (modelDir != null && basePath != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--model and --model-base-path exclude each other: give one folder (--model) or a"
+              + " folder of numbered versions (--model-base-path)");
+    }
+    if (modelDir == null && basePath == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "give --model DIR (a run or SavedModel) or --model-base-path DIR (numbered versions)");
+    }
+    if (basePath == null) {
+      for (String[] o :
+          new String[][] {
+            {"--versions", versions}, {"--poll-seconds", pollSeconds == null ? null : ""}
+          }) {
+        if (o[1] != null) {
+          throw new ParameterException(
+              spec.commandLine(),
+              o[0] + " is for --model-base-path; --model serves its one folder as version 1");
+        }
+      }
+      return null;
+    }
+    long maxPoll = ModelBasePath.MAX_POLL.toSeconds();
+    if (pollSeconds() < 0 || pollSeconds() > maxPoll) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--poll-seconds must be 0 (no polling) to " + maxPoll + ", got " + pollSeconds());
+    }
+    VersionPolicy policy;
+    try {
+      policy = versions == null ? VersionPolicy.latest() : VersionPolicy.parse(versions);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
+    }
+    return ModelBasePath.of(basePath)
+        .withPolicy(policy)
+        .withPoll(Duration.ofSeconds(pollSeconds()))
+        .withWeights(weights.value);
+  }
+
+  private long pollSeconds() {
+    return pollSeconds == null ? 1 : pollSeconds;
+  }
+
+  /** "2 AVAILABLE, 1 END": the versions as the server has them after its first look. */
+  private static String states(CganServer server) {
+    if (server.versionStates().isEmpty()) {
+      return "none yet";
+    }
+    StringBuilder out = new StringBuilder();
+    server
+        .versionStates()
+        .forEach(
+            (v, state) ->
+                out.append(out.isEmpty() ? "" : ", ").append(v).append(' ').append(state));
+    return out.toString();
+  }
+
   /** The server's settings from the options, each refusal naming its own option. */
   private CganServer.Settings settings() {
     CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
@@ -164,6 +312,25 @@ final class ServeCommand implements Callable<Integer> {
               + CganServer.MAX_DRAIN.toSeconds()
               + ", got "
               + drainSeconds);
+    }
+    if (!batching && (maxBatchSize != null || batchTimeoutMicros != null)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          (maxBatchSize != null ? "--max-batch-size" : "--batch-timeout-micros")
+              + " is for --batching, which is off");
+    }
+    if (batching) {
+      int size = maxBatchSize == null ? settings.maxBatchSize() : maxBatchSize;
+      long micros = batchTimeoutMicros == null ? settings.batchTimeoutMicros() : batchTimeoutMicros;
+      if (size < 1 || size > 1 << 20) {
+        throw new ParameterException(
+            spec.commandLine(), "--max-batch-size must be 1 to " + (1 << 20) + ", got " + size);
+      }
+      if (micros < 0 || micros > 1_000_000) {
+        throw new ParameterException(
+            spec.commandLine(), "--batch-timeout-micros must be 0 to 1000000, got " + micros);
+      }
+      settings = settings.withBatching(size, micros);
     }
     return settings
         .withDrainTime(Duration.ofSeconds(drainSeconds))

@@ -72,6 +72,64 @@ class ServeCommandTest {
   }
 
   @Test
+  void versionAndBatchingOptionsAreUsageErrorsNamingTheOption() {
+    String m = run.toString();
+    String base = tmp.toString();
+    String[][] cases = {
+      {"--model and --model-base-path exclude each other", "--model", m, "--model-base-path", base},
+      {"give --model DIR (a run or SavedModel) or --model-base-path DIR"},
+      {"--versions is for --model-base-path", "--model", m, "--versions", "all"},
+      {"--poll-seconds is for --model-base-path", "--model", m, "--poll-seconds", "5"},
+      {"--versions: 'x1' is not 'latest', 'all'", "--model-base-path", base, "--versions", "x1"},
+      {
+        "--versions: a version is a whole number from 1",
+        "--model-base-path",
+        base,
+        "--versions",
+        "0"
+      },
+      {
+        "--poll-seconds must be 0 (no polling) to 86400, got -1",
+        "--model-base-path",
+        base,
+        "--poll-seconds",
+        "-1"
+      },
+      {"--max-batch-size is for --batching", "--model", m, "--max-batch-size", "8"},
+      {"--batch-timeout-micros is for --batching", "--model", m, "--batch-timeout-micros", "8"},
+      {
+        "--max-batch-size must be 1 to 1048576, got 0",
+        "--model",
+        m,
+        "--batching",
+        "--max-batch-size",
+        "0"
+      },
+      {
+        "--batch-timeout-micros must be 0 to 1000000, got 2000000",
+        "--model",
+        m,
+        "--batching",
+        "--batch-timeout-micros",
+        "2000000"
+      },
+    };
+    for (String[] c : cases) {
+      String[] args = new String[c.length];
+      args[0] = "serve";
+      System.arraycopy(c, 1, args, 1, c.length - 1);
+      CliTest.Outcome o = CliTest.cgan(args);
+      assertEquals(Main.USAGE, o.code(), o.err());
+      assertTrue(o.err().startsWith("error: " + c[0]), o.err());
+      assertTrue(o.err().lines().skip(1).allMatch(l -> l.startsWith("Try ")), o.err());
+    }
+    CliTest.Outcome missing =
+        CliTest.cgan("serve", "--model-base-path", tmp.resolve("nope").toString());
+    assertEquals(Main.FAILED, missing.code(), missing.err());
+    assertTrue(missing.err().contains("does not exist (the model base path"), missing.err());
+  }
+
+  @Test
   void allowedHostsAreCheckedAsOptions() {
     CliTest.Outcome o =
         CliTest.cgan("serve", "--model", run.toString(), "--allowed-hosts", "ok.example,bad:80");

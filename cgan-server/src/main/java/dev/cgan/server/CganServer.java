@@ -6,10 +6,15 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -37,6 +42,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class CganServer implements AutoCloseable {
   /** The version the model is served as: {@code /v1/models/NAME/versions/1}. */
   public static final long VERSION = 1;
+
+  /**
+   * The SLF4J logger of the versions of a {@link ModelBasePath}: one line per version loaded
+   * (INFO), unloaded (INFO), incomplete or failing to load (WARN).
+   */
+  public static final String VERSIONS_LOGGER = ModelVersions.LOGGER;
 
   /** How long a connection without a request in flight stays open once a stop has begun. */
   static final Duration IDLE_AT_STOP = Duration.ofSeconds(1);
@@ -71,6 +82,12 @@ public final class CganServer implements AutoCloseable {
    * @param metrics whether {@code /monitoring/prometheus/metrics} answers (Prometheus text format)
    * @param accessLog whether each request is logged, one line, to the SLF4J logger {@value
    *     AccessLog#LOGGER} at INFO
+   * @param batching whether concurrent predicts of one version with the same signature and the same
+   *     inputs share one generator call (TF Serving's {@code enable_batching}, limited to what
+   *     cannot change an answer: see {@link #withBatching})
+   * @param maxBatchSize the most items of the requests sharing one call ({@code max_batch_size})
+   * @param batchTimeoutMicros how long the first request of a batch waits for others, in
+   *     microseconds ({@code batch_timeout_micros})
    */
   public record Settings(
       String host,
@@ -88,7 +105,10 @@ public final class CganServer implements AutoCloseable {
       Duration bodyTimeout,
       Duration drainTime,
       boolean metrics,
-      boolean accessLog) {
+      boolean accessLog,
+      boolean batching,
+      int maxBatchSize,
+      long batchTimeoutMicros) {
     public Settings {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0 to 65535, got " + port);
@@ -117,13 +137,15 @@ public final class CganServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "drainTime must be 0 to " + MAX_DRAIN.toSeconds() + " s, got " + drainTime);
       }
+      new Batcher.Parameters(maxBatchSize, batchTimeoutMicros);
     }
 
     /**
      * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB arriving within 30 s, 256 items per
      * predict, 64 digits per strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to
      * finish on close; loopback Host names only; expensive requests two at a time (or half the
-     * processors, when more); no drain time; metrics on; no access log.
+     * processors, when more); no drain time; metrics on; no access log; no batching (when on: at
+     * most 1000 items a batch, no wait, TF Serving's defaults).
      */
     public static Settings defaults() {
       return new Settings(
@@ -142,7 +164,10 @@ public final class CganServer implements AutoCloseable {
           Duration.ofSeconds(30),
           Duration.ZERO,
           true,
-          false);
+          false,
+          false,
+          1000,
+          0);
     }
 
     public Settings withHost(String h) {
@@ -181,6 +206,22 @@ public final class CganServer implements AutoCloseable {
       return edit(b -> b.accessLog = on);
     }
 
+    /**
+     * Batching on: concurrent predicts of one version whose signature and inputs are equal bit for
+     * bit share one generator call, up to {@code maxBatchSize} items, the first waiting up to
+     * {@code timeoutMicros} for the others. Requests with different inputs are not merged: rows
+     * computed within a larger batch differ from rows computed alone in the last bits (the
+     * generator's matrix products), and each answer stays what it is unbatched.
+     */
+    public Settings withBatching(int maxBatchSize, long timeoutMicros) {
+      return edit(
+          b -> {
+            b.batching = true;
+            b.maxBatchSize = maxBatchSize;
+            b.batchTimeoutMicros = timeoutMicros;
+          });
+    }
+
     public Settings withBodyTimeout(Duration timeout) {
       return edit(b -> b.bodyTimeout = timeout);
     }
@@ -209,6 +250,9 @@ public final class CganServer implements AutoCloseable {
       Duration drainTime;
       boolean metrics;
       boolean accessLog;
+      boolean batching;
+      int maxBatchSize;
+      long batchTimeoutMicros;
 
       Builder(Settings s) {
         host = s.host;
@@ -227,6 +271,9 @@ public final class CganServer implements AutoCloseable {
         drainTime = s.drainTime;
         metrics = s.metrics;
         accessLog = s.accessLog;
+        batching = s.batching;
+        maxBatchSize = s.maxBatchSize;
+        batchTimeoutMicros = s.batchTimeoutMicros;
       }
 
       Settings build() {
@@ -246,14 +293,18 @@ public final class CganServer implements AutoCloseable {
             bodyTimeout,
             drainTime,
             metrics,
-            accessLog);
+            accessLog,
+            batching,
+            maxBatchSize,
+            batchTimeoutMicros);
       }
     }
   }
 
   private final Server server;
   private final ServerConnector connector;
-  private final Routes routes;
+  private final Versions versions;
+  private final ModelVersions modelVersions;
   private final Health health;
   private final GracefulHandler graceful;
   private final Duration drainTime;
@@ -264,13 +315,15 @@ public final class CganServer implements AutoCloseable {
   private CganServer(
       Server server,
       ServerConnector connector,
-      Routes routes,
+      Versions versions,
+      ModelVersions modelVersions,
       Health health,
       GracefulHandler graceful,
       Settings settings) {
     this.server = server;
     this.connector = connector;
-    this.routes = routes;
+    this.versions = versions;
+    this.modelVersions = modelVersions;
     this.health = health;
     this.graceful = graceful;
     this.drainTime = settings.drainTime();
@@ -287,6 +340,31 @@ public final class CganServer implements AutoCloseable {
    */
   public static CganServer start(CganGenerator generator, Settings settings) throws IOException {
     warmUp(generator);
+    return start(
+        settings, routes -> ModelVersions.fixed(settings.model(), VERSION, generator, routes));
+  }
+
+  /**
+   * Starts serving the numbered versions of {@code base} (TensorFlow Serving's layout): those its
+   * policy asks for are loaded and warmed up first; a folder that cannot load is reported in the
+   * model status and the log ({@value ModelVersions#LOGGER}) and does not stop the start, which may
+   * then have no version AVAILABLE ({@code /v2/health/ready} says why). Then the folder is read
+   * every poll interval: a new version is loaded and warmed up before it takes traffic, the one it
+   * replaces (or whose folder is gone) is closed once its requests in flight have finished. The
+   * server closes every version it loaded.
+   *
+   * @throws IOException when the base folder is not a folder, or the address cannot be bound
+   */
+  public static CganServer start(ModelBasePath base, Settings settings) throws IOException {
+    return start(settings, routes -> ModelVersions.watching(settings.model(), base, routes));
+  }
+
+  /** Makes the versions, given how each version's routes are made. */
+  private interface VersionSource {
+    ModelVersions open(BiFunction<Long, CganGenerator, Handler> routes) throws IOException;
+  }
+
+  private static CganServer start(Settings settings, VersionSource source) throws IOException {
     QueuedThreadPool pool =
         new QueuedThreadPool(settings.threads(), Math.min(4, settings.threads()));
     pool.setName("cgan-http");
@@ -310,21 +388,29 @@ public final class CganServer implements AutoCloseable {
             settings.allowedHosts());
     // Jetty's own refusals (bad URIs, headers, versions, bodies) in the server's JSON, not HTML.
     server.setErrorHandler(new JsonErrors(safety, http));
-    Health health = new Health(() -> null);
+    ModelVersions[] opened = new ModelVersions[1];
     Metrics metrics =
-        settings.metrics()
-            ? new Metrics(
-                settings.model(), () -> List.of(new Metrics.VersionState(VERSION, "AVAILABLE", -1)))
-            : null;
-    Routes routes =
-        new Routes(
-            generator,
-            settings,
-            safety,
-            page,
-            inFlight,
-            metrics == null ? images -> {} : metrics::batch);
-    GracefulHandler graceful = new GracefulHandler(new Front(routes, safety, health, metrics));
+        settings.metrics() ? new Metrics(settings.model(), () -> opened[0].metricStates()) : null;
+    Expensive expensive = new Expensive(settings.expensiveSlots());
+    LongConsumer onBatch = metrics == null ? images -> {} : metrics::batch;
+    LongConsumer onBatchRequests = metrics == null ? requests -> {} : metrics::batchRequests;
+    ModelVersions modelVersions =
+        source.open(
+            (version, generator) ->
+                new Routes(
+                    generator,
+                    version,
+                    settings,
+                    safety,
+                    page,
+                    inFlight,
+                    expensive,
+                    onBatch,
+                    onBatchRequests));
+    opened[0] = modelVersions;
+    Health health = new Health(modelVersions::notReady);
+    Versions versions = new Versions(modelVersions, settings.model(), safety, inFlight);
+    GracefulHandler graceful = new GracefulHandler(new Front(versions, safety, health, metrics));
     server.setHandler(graceful);
     AccessLog accessLog = new AccessLog(settings.accessLog(), metrics);
     if (accessLog.active()) {
@@ -336,6 +422,7 @@ public final class CganServer implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       stopQuietly(server);
+      modelVersions.close();
       Throwable cause = e;
       while (cause.getCause() != null && !(cause instanceof BindException)) {
         cause = cause.getCause();
@@ -349,14 +436,14 @@ public final class CganServer implements AutoCloseable {
               + (cause.getMessage() == null ? cause.toString() : cause.getMessage()),
           e);
     }
-    return new CganServer(server, connector, routes, health, graceful, settings);
+    return new CganServer(server, connector, versions, modelVersions, health, graceful, settings);
   }
 
   /**
    * One image, as a request would ask for it. TensorFlow loads a SavedModel whose variables are
    * gone without a word and fails only when it runs; such a model must not be reported AVAILABLE.
    */
-  private static void warmUp(CganGenerator generator) throws ModelUnavailableException {
+  static void warmUp(CganGenerator generator) throws ModelUnavailableException {
     try {
       generator.pixels(new int[] {0}, 0);
     } catch (RuntimeException e) {
@@ -390,7 +477,17 @@ public final class CganServer implements AutoCloseable {
 
   /** For tests: called as each request starts being handled. */
   void onRequest(Runnable listener) {
-    routes.onRequest(listener);
+    versions.onRequest(listener);
+  }
+
+  /**
+   * Each version known, by number, and its state as {@code GET /v1/models/NAME} reports it: START,
+   * LOADING, AVAILABLE, UNLOADING or END.
+   */
+  public SortedMap<Long, String> versionStates() {
+    SortedMap<Long, String> out = new TreeMap<>();
+    modelVersions.statuses().forEach(s -> out.put(s.version(), s.state().name()));
+    return out;
   }
 
   /**
@@ -434,6 +531,7 @@ public final class CganServer implements AutoCloseable {
       }
       server.setStopTimeout(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
       stopQuietly(server);
+      modelVersions.close();
     } finally {
       stopped.complete(null);
     }

@@ -66,6 +66,26 @@ final class Json {
         + "\",\"state\":\"AVAILABLE\",\"status\":{\"error_code\":\"OK\",\"error_message\":\"\"}}]}";
   }
 
+  /** GetModelStatusResponse: each version's state and status, as given (highest first). */
+  static String status(java.util.List<ModelVersions.Status> versions) {
+    StringBuilder out = new StringBuilder("{\"model_version_status\":[");
+    boolean first = true;
+    for (ModelVersions.Status v : versions) {
+      out.append(first ? "" : ",")
+          .append("{\"version\":\"")
+          .append(v.version())
+          .append("\",\"state\":\"")
+          .append(v.state())
+          .append("\",\"status\":{\"error_code\":\"")
+          .append(v.errorCode())
+          .append("\",\"error_message\":")
+          .append(string(v.errorMessage().isEmpty() ? "" : oneLine(v.errorMessage())))
+          .append("}}");
+      first = false;
+    }
+    return out.append("]}").toString();
+  }
+
   /** GetModelMetadataResponse: model_spec and the signature_def map, signatures by key. */
   static String metadata(String model, long version, Map<String, Signature> signatures) {
     StringBuilder out = new StringBuilder();

@@ -66,6 +66,7 @@ final class Metrics {
   private final Gauge inFlight;
   private final Counter rejected;
   private final Histogram batchSize;
+  private final Histogram batchRequests;
 
   /**
    * @param model the served model's name, the only {@code model_name} label value
@@ -145,6 +146,15 @@ final class Metrics {
             .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
             .classicOnly()
             .register(registry);
+    batchRequests =
+        Histogram.builder()
+            .name("cgan_batch_requests")
+            .help(
+                "Predict requests answered by one generator call: more than 1 when --batching"
+                    + " merged identical concurrent requests.")
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128)
+            .classicOnly()
+            .register(registry);
     registry.register(
         () -> {
           GaugeSnapshot.Builder b =
@@ -217,6 +227,11 @@ final class Metrics {
   /** One generator call of {@code images} images. */
   void batch(long images) {
     batchSize.observe(images);
+  }
+
+  /** One batched predict run that answered {@code requests} requests. */
+  void batchRequests(long requests) {
+    batchRequests.observe(requests);
   }
 
   void write(OutputStream out) throws IOException {

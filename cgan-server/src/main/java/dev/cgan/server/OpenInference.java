@@ -26,11 +26,13 @@ final class OpenInference {
       Pattern.compile("/v2/models/([^/]+)(?:/versions/([^/]+))?(?:/(ready|infer))?");
 
   private final String model;
+  private final long version;
   private final Predict predict;
   private final Map<String, Signature> signatures;
 
-  OpenInference(CganGenerator generator, String model, Predict predict) {
+  OpenInference(CganGenerator generator, String model, long version, Predict predict) {
     this.model = model;
+    this.version = version;
     this.predict = predict;
     this.signatures = generator.signatures();
   }
@@ -72,7 +74,7 @@ final class OpenInference {
     if (!m.matches()) {
       throw HttpError.notFound("Malformed request: " + method + " " + path);
     }
-    String name = m.group(1), version = m.group(2), action = m.group(3);
+    String name = m.group(1), asked = m.group(2), action = m.group(3);
     if (!name.equals(model)) {
       throw HttpError.notFound(
           "model "
@@ -81,21 +83,20 @@ final class OpenInference {
               + model
               + "')");
     }
-    if (version != null && !version.equals(Long.toString(CganServer.VERSION))) {
+    if (asked != null && !asked.equals(Long.toString(version))) {
       throw HttpError.notFound(
           "model '"
               + model
               + "' has no version "
-              + Json.string(version)
+              + Json.string(asked)
               + " (this server has version "
-              + CganServer.VERSION
+              + version
               + ")");
     }
     if (action == null) {
       Routes.requireMethod(method, Routes.GET, path);
       return Answer.json(
-          InferJson.modelMetadata(
-              model, CganServer.VERSION, Predict.DEFAULT_SIGNATURE, signatures));
+          InferJson.modelMetadata(model, version, Predict.DEFAULT_SIGNATURE, signatures));
     }
     if (action.equals("ready")) {
       Routes.requireMethod(method, Routes.GET, path);
@@ -109,6 +110,6 @@ final class OpenInference {
   String infer(byte[] body) {
     InferRequest request = InferRequest.parse(body, signatures, predict.maxValues());
     Map<String, TensorJson.Dense> outputs = predict.infer(request.signature(), request.inputs());
-    return InferJson.response(model, CganServer.VERSION, request, outputs);
+    return InferJson.response(model, version, request, outputs);
   }
 }

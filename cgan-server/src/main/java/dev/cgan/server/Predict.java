@@ -37,12 +37,20 @@ final class Predict {
   private final int maxBatch;
   private final Expensive expensive;
   private final LongConsumer onBatch;
+  private final Batcher batcher;
 
   /**
    * @param onBatch told the batch size of each generator call
+   * @param batcher merges identical concurrent requests into one run; null for none
    */
-  Predict(CganGenerator generator, int maxBatch, Expensive expensive, LongConsumer onBatch) {
+  Predict(
+      CganGenerator generator,
+      int maxBatch,
+      Expensive expensive,
+      LongConsumer onBatch,
+      Batcher batcher) {
     this.onBatch = onBatch;
+    this.batcher = batcher;
     this.generator = generator;
     this.signatures = generator.signatures();
     this.maxBatch = maxBatch;
@@ -81,8 +89,9 @@ final class Predict {
    */
   Map<String, TensorJson.Dense> infer(String key, Map<String, TensorJson.Dense> inputs) {
     long batch = check(key, signatures.get(key), inputs);
-    onBatch.accept(batch);
-    return expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
+    return batcher == null
+        ? call(key, inputs, batch)
+        : batcher.run(key, inputs, batch, () -> call(key, inputs, batch));
   }
 
   private static JsonObject parse(byte[] body) {
@@ -298,6 +307,13 @@ final class Predict {
   /** The most values one input may hold: a full batch of the widest input (noise). */
   long maxValues() {
     return (long) maxBatch * Math.max(generator.config().latentDim(), 10_000);
+  }
+
+  /** One generator call, in an expensive slot when it is large. */
+  private Map<String, TensorJson.Dense> call(
+      String key, Map<String, TensorJson.Dense> inputs, long batch) {
+    onBatch.accept(batch);
+    return expensive.run("a predict of " + batch + " items", batch, () -> run(key, inputs));
   }
 
   private Map<String, TensorJson.Dense> run(String key, Map<String, TensorJson.Dense> inputs) {

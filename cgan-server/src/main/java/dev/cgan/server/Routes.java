@@ -46,7 +46,7 @@ final class Routes extends Handler.Abstract {
   private final InFlight inFlight;
   private final LongConsumer onBatch;
   private final ImageRequest.Limits limits;
-  private volatile Runnable onRequest = () -> {};
+  private final long version;
 
   /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
   static final class InFlight {
@@ -63,36 +63,48 @@ final class Routes extends Handler.Abstract {
     }
   }
 
+  /**
+   * @param version the version {@code generator} is served as
+   * @param expensive the server's slots for expensive work, shared by every version
+   */
   Routes(
       CganGenerator generator,
+      long version,
       CganServer.Settings settings,
       BrowserSafety safety,
       String page,
       InFlight inFlight,
-      LongConsumer onBatch) {
+      Expensive expensive,
+      LongConsumer onBatch,
+      LongConsumer onBatchRequests) {
     this.inFlight = inFlight;
+    this.version = version;
     this.generator = generator;
     this.settings = settings;
     this.safety = safety;
-    this.expensive = new Expensive(settings.expensiveSlots());
+    this.expensive = expensive;
     this.onBatch = onBatch;
-    this.predict = new Predict(generator, settings.maxBatch(), expensive, onBatch);
-    this.openInference = new OpenInference(generator, settings.model(), predict);
+    this.predict =
+        new Predict(
+            generator,
+            settings.maxBatch(),
+            expensive,
+            onBatch,
+            settings.batching()
+                ? new Batcher(
+                    new Batcher.Parameters(settings.maxBatchSize(), settings.batchTimeoutMicros()),
+                    onBatchRequests)
+                : null);
+    this.openInference = new OpenInference(generator, settings.model(), version, predict);
     this.page = page.getBytes(StandardCharsets.UTF_8);
     this.limits =
         new ImageRequest.Limits(
             settings.maxDigits(), settings.maxFrames(), settings.maxTiles(), "this server");
   }
 
-  /** Called as each request starts being handled (for tests that need a request in flight). */
-  void onRequest(Runnable listener) {
-    this.onRequest = listener;
-  }
-
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     inFlight.track(request);
-    onRequest.run();
     reply(request, response, callback, () -> route(request, response, callback));
     return true;
   }
@@ -125,7 +137,7 @@ final class Routes extends Handler.Abstract {
               ? "Servable not found for request: Latest(" + name + ")"
               : "Servable not found for request: Specific(" + name + ", " + version + ")");
     }
-    if (version != null && !version.equals(Long.toString(CganServer.VERSION))) {
+    if (version != null && !version.equals(Long.toString(this.version))) {
       throw HttpError.notFound(
           "Servable not found for request: Specific(" + name + ", " + version + ")");
     }
@@ -133,8 +145,8 @@ final class Routes extends Handler.Abstract {
       requireMethod(method, GET, path);
       return Answer.json(
           metadata
-              ? Json.metadata(name, CganServer.VERSION, generator.signatures())
-              : Json.status(CganServer.VERSION));
+              ? Json.metadata(name, this.version, generator.signatures())
+              : Json.status(this.version));
     }
     return switch (action) {
       case "predict" -> {
