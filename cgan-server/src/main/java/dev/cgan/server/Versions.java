@@ -107,6 +107,10 @@ final class Versions extends Handler.Abstract {
     }
     ModelVersions.Served s =
         version.matches("[0-9]{1,18}") ? versions.acquire(Long.parseLong(version)) : null;
+    if (s == null && v2.matches()) {
+      // The Open Inference Protocol answers an unknown version in its own words and form.
+      return latest(request);
+    }
     if (s == null) {
       safety.checkHost(request);
       throw notFound(version);

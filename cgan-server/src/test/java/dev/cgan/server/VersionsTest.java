@@ -175,6 +175,22 @@ class VersionsTest {
       assertNotEquals(one, two);
       assertEquals(one, predict(s, "v1/models/cgan/versions/3:predict").body());
       assertEquals(one, predict(s, "v1/models/cgan:predict").body());
+      // The Open Inference paths pick the same versions, and each answers as itself.
+      for (long v : new long[] {1, 2, 3}) {
+        HttpResponse<String> meta = get(s, "v2/models/cgan/versions/" + v);
+        assertEquals(200, meta.statusCode(), meta.body());
+        assertEquals(
+            "[\"" + v + "\"]",
+            JsonParser.parseString(meta.body()).getAsJsonObject().get("versions").toString());
+        assertEquals(200, get(s, "v2/models/cgan/versions/" + v + "/ready").statusCode());
+      }
+      assertEquals(
+          "[\"3\"]",
+          JsonParser.parseString(get(s, "v2/models/cgan").body())
+              .getAsJsonObject()
+              .get("versions")
+              .toString());
+      assertEquals(404, get(s, "v2/models/cgan/versions/4/ready").statusCode());
     }
     try (CganServer s = start(base, VersionPolicy.parse("2,5"))) {
       assertEquals(Map.of(2L, "AVAILABLE"), s.versionStates());
