@@ -4,7 +4,6 @@ import dev.cgan.InvalidSettingException;
 import dev.cgan.data.MnistDownloader;
 import dev.cgan.eval.EvaluationListener;
 import dev.cgan.eval.Evaluator;
-import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
@@ -233,7 +232,7 @@ final class TrainCommand implements Callable<Integer> {
   private TrainingRun create(MnistDownloader.Progress downloads) throws IOException {
     RunSettings.Builder b =
         RunSettings.builder(dataOptions.source())
-            .network(networkOptions.applyTo(CganConfig.reference()))
+            .network(networkOptions.network())
             .resultLabels(digits)
             .classNames(classNames);
     TrainIntervals.ifGiven(classes, b::classes);
