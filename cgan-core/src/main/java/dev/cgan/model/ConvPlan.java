@@ -61,12 +61,12 @@ public final class ConvPlan {
     this.conditioning = cond;
   }
 
-  /** The layout of {@code config}'s conv networks. */
+  /**
+   * The layout of {@code config}'s conv networks: resize + convolution and a projection
+   * discriminator, the better of the variants measured (docs/design.md).
+   */
   public static ConvPlan of(CganConfig config) {
-    return new ConvPlan(
-        config,
-        Upsampling.valueOf(System.getProperty("cgan.conv.upsampling", "RESIZE")),
-        Conditioning.valueOf(System.getProperty("cgan.conv.conditioning", "PROJECTION")));
+    return new ConvPlan(config, Upsampling.RESIZE, Conditioning.PROJECTION);
   }
 
   /** As {@link #of}, with the upsampling and conditioning given (for tests and measurements). */
