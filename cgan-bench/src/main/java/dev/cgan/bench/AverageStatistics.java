@@ -4,7 +4,7 @@ import dev.cgan.eval.EvaluationReport;
 import dev.cgan.eval.Evaluator;
 import dev.cgan.internal.TensorArrays;
 import dev.cgan.model.CganConfig;
-import dev.cgan.model.Generator;
+import dev.cgan.model.Networks;
 import dev.cgan.model.Weights;
 import dev.cgan.run.RunFolder;
 import dev.cgan.serve.CganGenerator;
@@ -64,7 +64,7 @@ public final class AverageStatistics {
     try (Graph graph = new Graph()) {
       GeneratorGraph gg = new GeneratorGraph(graph, config, Weights.EMA);
       Ops tf = Ops.create(graph);
-      new Generator(tf, config, 0, Weights.RAW); // its variables receive the raw statistics
+      Networks.generator(tf, config, 0, Weights.RAW); // its variables receive the raw statistics
       List<Op> copies = new ArrayList<>();
       for (int i = 1; i <= 3; i++) {
         for (String stat : new String[] {"_mean", "_var"}) {

@@ -1,6 +1,8 @@
 package dev.cgan.bench;
 
+import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.ConvPlan;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 import java.util.ArrayList;
@@ -68,6 +70,11 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
    * its widths.
    */
   public static FlopCount of(CganConfig config) {
+    if (config.arch() == Architecture.CONV) {
+      ConvPlan plan = ConvPlan.of(config);
+      return new FlopCount(
+          convLayers(plan.generatorLayers()), convLayers(plan.discriminatorLayers()));
+    }
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       Generator g = new Generator(tf, config, 0L);
@@ -75,6 +82,18 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
       return new FlopCount(
           denseLayers(g.trainableVariables()), denseLayers(d.trainableVariables()));
     }
+  }
+
+  /**
+   * The conv networks' layers as {@link ConvPlan} sizes them: a convolution counts as a "dense"
+   * layer of fan-in·outputs multiply-adds (k·k·in taps for each output value; 4·in for a 4×4
+   * transposed convolution of stride 2, whose outputs each meet 4 of its 16 taps).
+   */
+  private static List<Dense> convLayers(List<ConvPlan.Layer> layers) {
+    return layers.stream()
+        .filter(l -> l.macs() > 0)
+        .map(l -> new Dense(l.name(), l.fanIn(), l.outputs()))
+        .toList();
   }
 
   private static List<Dense> denseLayers(List<Variable<TFloat32>> variables) {

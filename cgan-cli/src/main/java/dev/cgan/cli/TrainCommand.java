@@ -5,7 +5,6 @@ import dev.cgan.data.DecodeProgress;
 import dev.cgan.data.MnistDownloader;
 import dev.cgan.eval.EvaluationListener;
 import dev.cgan.eval.Evaluator;
-import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
@@ -269,7 +268,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     RunSettings.Builder b =
         RunSettings.builder(dataOptions.source(networkOptions.imageSize))
-            .network(networkOptions.applyTo(CganConfig.reference()))
+            .network(networkOptions.network())
             .resultLabels(digits)
             .classNames(classNames);
     TrainIntervals.ifGiven(classes, b::classes);

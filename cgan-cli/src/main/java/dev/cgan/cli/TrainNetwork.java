@@ -1,6 +1,7 @@
 package dev.cgan.cli;
 
 import dev.cgan.InvalidSettingException;
+import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
 import dev.cgan.train.Precision;
 import java.util.Map;
@@ -13,6 +14,24 @@ import picocli.CommandLine.Spec;
  * {@code train}'s network options, and how the library's settings are named on the command line.
  */
 final class TrainNetwork {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--arch",
+      paramLabel = "A",
+      defaultValue = "mlp",
+      description =
+          "mlp (the reference, fully connected) or conv (DCGAN-style convolutional networks;"
+              + " image sizes B·2ⁿ: 16, 28, 32, 64, …) (default: ${DEFAULT-VALUE}).")
+  String arch;
+
+  @Option(
+      names = "--width",
+      paramLabel = "N",
+      description = "Base channels of the conv networks (default: 32; conv only).")
+  Integer width;
+
   @Option(
       names = "--img-size",
       paramLabel = "PX",
@@ -30,6 +49,27 @@ final class TrainNetwork {
       paramLabel = "EPS",
       description = "BatchNorm epsilon in G (reference: 0.8).")
   Float batchNormEps;
+
+  /**
+   * The network the options describe: the reference, or the conv network of {@code --width}, with
+   * the image size, dropout and BatchNorm epsilon given on the command line.
+   */
+  CganConfig network() {
+    Architecture a;
+    try {
+      a = Architecture.of(arch);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--arch " + e.getMessage());
+    }
+    if (a == Architecture.MLP && width != null) {
+      throw new ParameterException(spec.commandLine(), "--width applies to --arch conv only");
+    }
+    CganConfig base =
+        a == Architecture.CONV
+            ? CganConfig.conv(width == null ? CganConfig.DEFAULT_WIDTH : width)
+            : CganConfig.reference();
+    return applyTo(base);
+  }
 
   /** {@code base} with the image size, dropout and BatchNorm epsilon given on the command line. */
   CganConfig applyTo(CganConfig base) {
@@ -52,7 +92,9 @@ final class TrainNetwork {
           Map.entry("classNames", "--class-names"),
           Map.entry("dropoutRate", "--dropout"),
           Map.entry("batchNormEps", "--bn-eps"),
-          Map.entry("network", "--img-size/--dropout/--bn-eps"),
+          Map.entry("network", "--arch/--img-size/--dropout/--bn-eps"),
+          Map.entry("arch", "--arch"),
+          Map.entry("width", "--width"),
           Map.entry("twoStep", "--two-step"),
           Map.entry("emaDecay", "--ema"),
           Map.entry("resultLabels", "--digits"),

@@ -15,6 +15,8 @@ import dev.cgan.InvalidSettingException;
  * @param batchNormMomentum weight of the new batch statistic in the running mean/variance
  * @param dropoutRate fraction of units dropped in the discriminator's middle layers (0 disables)
  * @param leakySlope negative slope of every LeakyReLU
+ * @param arch which networks: the reference {@link Architecture#MLP} or {@link Architecture#CONV}
+ * @param width the conv networks' base channels ({@link ConvPlan}); 0 for the MLP, which has none
  */
 public record CganConfig(
     int numClasses,
@@ -24,7 +26,9 @@ public record CganConfig(
     float batchNormEps,
     float batchNormMomentum,
     float dropoutRate,
-    float leakySlope) {
+    float leakySlope,
+    Architecture arch,
+    int width) {
 
   /**
    * The most classes: labels come from IDX files of unsigned bytes, and the sample grid has a
@@ -40,6 +44,12 @@ public record CganConfig(
    * slots and a gradient 16 bytes each; at 256 that is already 1 GiB.
    */
   public static final int MAX_IMAGE_SIZE = 256;
+
+  /** The widest conv network: G's second block alone then has 4·1024² weights per stage. */
+  public static final int MAX_WIDTH = 1024;
+
+  /** The conv networks' base channels when none are given, measured on 2-core CPUs. */
+  public static final int DEFAULT_WIDTH = 32;
 
   public CganConfig {
     require(
@@ -77,11 +87,57 @@ public record CganConfig(
         "dropoutRate",
         "must be in [0, 1), got " + dropoutRate);
     require(Float.isFinite(leakySlope), "leakySlope", "must be a finite number, got " + leakySlope);
+    require(arch != null, "arch", "must be mlp or conv, got null");
+    if (arch == Architecture.MLP) {
+      require(width == 0, "width", "applies to the conv network only, got " + width);
+    } else {
+      require(
+          width >= 1 && width <= MAX_WIDTH,
+          "width",
+          "must be 1 to " + MAX_WIDTH + " base channels, got " + width);
+      require(
+          dropoutRate == 0,
+          "dropoutRate",
+          "must be 0: the conv discriminator has no dropout, got " + dropoutRate);
+      ConvPlan.requireSize(imageSize);
+    }
+  }
+
+  /** The reference network's shape: {@link Architecture#MLP}, no width. */
+  public CganConfig(
+      int numClasses,
+      int latentDim,
+      int imageSize,
+      int channels,
+      float batchNormEps,
+      float batchNormMomentum,
+      float dropoutRate,
+      float leakySlope) {
+    this(
+        numClasses,
+        latentDim,
+        imageSize,
+        channels,
+        batchNormEps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope,
+        Architecture.MLP,
+        0);
   }
 
   /** The reference network for MNIST. */
   public static CganConfig reference() {
     return new CganConfig(10, 100, 32, 1, 0.8f, 0.1f, 0.4f, 0.2f);
+  }
+
+  /**
+   * The conv networks with {@code width} base channels for the reference's data: 10 classes,
+   * 100-dim noise, 32×32×1, BatchNorm eps 10⁻⁵ and momentum 0.1 (PyTorch's defaults; the
+   * reference's 0.8 is its {@code cgan.py}'s), no dropout, LeakyReLU slope 0.2.
+   */
+  public static CganConfig conv(int width) {
+    return new CganConfig(10, 100, 32, 1, 1e-5f, 0.1f, 0f, 0.2f, Architecture.CONV, width);
   }
 
   /** Values per image: channels × imageSize × imageSize. */
@@ -98,7 +154,9 @@ public record CganConfig(
         batchNormEps,
         batchNormMomentum,
         dropoutRate,
-        leakySlope);
+        leakySlope,
+        arch,
+        width);
   }
 
   /** This shape with {@code c} image channels: 1 (grey) or 3 (RGB). */
@@ -123,7 +181,9 @@ public record CganConfig(
         batchNormEps,
         batchNormMomentum,
         dropoutRate,
-        leakySlope);
+        leakySlope,
+        arch,
+        width);
   }
 
   public CganConfig withBatchNormEps(float eps) {
@@ -135,7 +195,9 @@ public record CganConfig(
         eps,
         batchNormMomentum,
         dropoutRate,
-        leakySlope);
+        leakySlope,
+        arch,
+        width);
   }
 
   public CganConfig withDropoutRate(float rate) {
@@ -147,7 +209,9 @@ public record CganConfig(
         batchNormEps,
         batchNormMomentum,
         rate,
-        leakySlope);
+        leakySlope,
+        arch,
+        width);
   }
 
   private static void require(boolean ok, String field, String problem) {

@@ -25,7 +25,7 @@ import org.tensorflow.types.TInt64;
  *
  * <p>Variables are named {@code D_…}; every call of {@link #apply} shares them.
  */
-public final class Discriminator {
+public final class Discriminator implements DiscriminatorNetwork {
   /** Width of D's hidden Linear layers. */
   public static final int WIDTH = 512;
 

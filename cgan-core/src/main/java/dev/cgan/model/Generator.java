@@ -27,7 +27,7 @@ import org.tensorflow.types.TInt32;
  * averaged copy); {@link #apply} may be called several times, in training or inference mode, and
  * every call shares them.
  */
-public final class Generator {
+public final class Generator implements GeneratorNetwork {
   private static final int[] WIDTHS = {128, 256, 512, 1024};
 
   /**

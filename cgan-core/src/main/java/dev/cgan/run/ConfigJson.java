@@ -1,6 +1,10 @@
 package dev.cgan.run;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 import dev.cgan.internal.JsonFields;
+import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
 import java.util.List;
 
@@ -20,8 +24,49 @@ public final class ConfigJson {
     return c;
   }
 
-  /** The network's shape from its JSON object (the record's own field names). */
+  /**
+   * The JSON object of {@code c}: the record's own field names, in its order; {@code arch} and
+   * {@code width} only for a conv network, so that the reference's files are what they were.
+   */
+  public static JsonObject write(CganConfig c) {
+    JsonObject o = new JsonObject();
+    o.addProperty("numClasses", c.numClasses());
+    o.addProperty("latentDim", c.latentDim());
+    o.addProperty("imageSize", c.imageSize());
+    o.addProperty("channels", c.channels());
+    o.addProperty("batchNormEps", c.batchNormEps());
+    o.addProperty("batchNormMomentum", c.batchNormMomentum());
+    o.addProperty("dropoutRate", c.dropoutRate());
+    o.addProperty("leakySlope", c.leakySlope());
+    if (c.arch() != Architecture.MLP) {
+      o.addProperty("arch", c.arch().id());
+      o.addProperty("width", c.width());
+    }
+    return o;
+  }
+
+  /** Writes a {@link CganConfig} for Gson as {@link #write} does. */
+  public static final JsonSerializer<CganConfig> SERIALIZER = (c, type, context) -> write(c);
+
+  /**
+   * The network's shape from its JSON object (the record's own field names). Files written before
+   * the conv network have no {@code arch}: they are the reference, {@code mlp}.
+   */
   public static CganConfig read(JsonFields m) {
+    String archName = m.optionalString("arch");
+    Architecture arch;
+    try {
+      arch = archName == null ? Architecture.MLP : Architecture.of(archName);
+    } catch (IllegalArgumentException e) {
+      throw m.wrong("arch", "\"mlp\" or \"conv\"", new JsonPrimitive(archName));
+    }
+    int width =
+        arch == Architecture.MLP
+            ? 0
+            : m.integer("width", 1, CganConfig.MAX_WIDTH, "1 to " + CganConfig.MAX_WIDTH);
+    if (arch == Architecture.MLP && m.has("width")) {
+      throw m.refuse("width", "applies to the conv network only");
+    }
     return new CganConfig(
         m.integer("numClasses", 2, CganConfig.MAX_CLASSES),
         m.integer("latentDim", 1, CganConfig.MAX_LATENT_DIM),
@@ -30,7 +75,9 @@ public final class ConfigJson {
         m.decimal("batchNormEps", v -> v > 0, "a number above 0"),
         m.decimal("batchNormMomentum", v -> v > 0 && v <= 1, "a number above 0, at most 1"),
         m.decimal("dropoutRate", v -> v >= 0 && v < 1, "a number from 0 to below 1"),
-        m.decimal("leakySlope", v -> true, "a number"));
+        m.decimal("leakySlope", v -> true, "a number"),
+        arch,
+        width);
   }
 
   /**

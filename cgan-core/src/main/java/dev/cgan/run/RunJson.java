@@ -32,7 +32,7 @@ final class RunJson {
   /** The file's bytes for {@code s}, which must be resolved (iterations and classes set). */
   static byte[] write(RunSettings s) {
     JsonObject spec = new JsonObject();
-    spec.add("model", GSON.toJsonTree(s.network()));
+    spec.add("model", ConfigJson.write(s.network()));
     spec.addProperty("batchSize", s.batchSize());
     spec.addProperty("seed", s.seed());
     spec.addProperty("iterations", s.iterations());

@@ -1,7 +1,8 @@
 package dev.cgan.serve;
 
 import dev.cgan.model.CganConfig;
-import dev.cgan.model.Generator;
+import dev.cgan.model.GeneratorNetwork;
+import dev.cgan.model.Networks;
 import dev.cgan.model.Weights;
 import dev.cgan.model.layers.Sampling;
 import org.tensorflow.Graph;
@@ -72,7 +73,7 @@ public final class GeneratorGraph {
 
   public GeneratorGraph(Graph graph, CganConfig config, Weights weights) {
     Ops tf = Ops.create(graph);
-    Generator g = new Generator(tf, config, 0L, weights);
+    GeneratorNetwork g = Networks.generator(tf, config, 0L, weights);
     labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
     noise =
         tf.withName("noise")

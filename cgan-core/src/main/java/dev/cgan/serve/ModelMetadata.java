@@ -40,7 +40,11 @@ public record ModelMetadata(
 
   public static final String FORMAT = "cgan-java/saved-model/1";
   public static final String FILE = "assets.extra/cgan.json";
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final Gson GSON =
+      new GsonBuilder()
+          .setPrettyPrinting()
+          .registerTypeAdapter(CganConfig.class, ConfigJson.SERIALIZER)
+          .create();
 
   /** The exported weights; raw for exports made before the average existed. */
   public Weights exportedWeights() {

@@ -8,10 +8,12 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
- * PyTorch's {@code BatchNorm1d} on [batch, features]: batch statistics while training (and an
- * update of the running statistics), running statistics at inference.
+ * PyTorch's {@code BatchNorm1d} on [batch, features] (and {@code BatchNorm2d} on [batch, H, W, C]):
+ * batch statistics while training (and an update of the running statistics), running statistics at
+ * inference.
  *
  * <p>Built from mean and squared difference rather than FusedBatchNorm so that the forward and
  * backward pass are those of PyTorch to the letter: normalise with the biased batch variance, track
@@ -25,6 +27,9 @@ public final class BatchNorm {
   private final Variable<TFloat32> runningMean;
   private final Variable<TFloat32> runningVar;
   private final List<Op> updates = new ArrayList<>();
+
+  /** The axes a [batch, H, W, C] input is reduced over: one statistic per channel. */
+  private static final int[] SPATIAL = {0, 1, 2};
 
   public BatchNorm(Ops tf, String name, int features, float eps, float momentum) {
     this.eps = eps;
@@ -45,22 +50,33 @@ public final class BatchNorm {
   }
 
   /**
-   * x [batch, features] → normalised x of the same shape. In training mode this also records the
-   * assignments to the running statistics, which the caller must run (see {@link #updates()}).
+   * x [batch, features] → normalised x of the same shape; or x [batch, H, W, features], with
+   * statistics over batch, height and width, as PyTorch's {@code BatchNorm2d}. In training mode
+   * this also records the assignments to the running statistics, which the caller must run (see
+   * {@link #updates()}).
    */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, boolean training) {
     if (!training) {
       return normalise(tf, x, runningMean, runningVar);
     }
-    Operand<TFloat32> mean = tf.math.mean(x, tf.constant(0));
-    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), tf.constant(0));
+    Operand<TFloat32> mean = tf.math.mean(x, axes(tf, x));
+    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), axes(tf, x));
     Operand<TFloat32> n =
-        tf.dtypes.cast(tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)), TFloat32.class);
+        tf.dtypes.cast(
+            x.shape().numDimensions() == 4
+                ? tf.reduceProd(tf.gather(tf.shape(x), axes(tf, x), tf.constant(0)), tf.constant(0))
+                : tf.gather(tf.shape(x), tf.constant(0), tf.constant(0)),
+            TFloat32.class);
     Operand<TFloat32> unbiased =
         tf.math.mul(variance, tf.math.div(n, tf.math.sub(n, tf.constant(1f))));
     updates.add(tf.assign(runningMean, movingAverage(tf, runningMean, tf.stopGradient(mean))));
     updates.add(tf.assign(runningVar, movingAverage(tf, runningVar, tf.stopGradient(unbiased))));
     return normalise(tf, x, mean, variance);
+  }
+
+  /** The axes statistics are taken over: the batch, and height and width of feature maps. */
+  private static Operand<TInt32> axes(Ops tf, Operand<TFloat32> x) {
+    return x.shape().numDimensions() == 4 ? tf.constant(SPATIAL) : tf.constant(0);
   }
 
   /** The running-statistics assignments added by every training-mode {@link #apply}. */

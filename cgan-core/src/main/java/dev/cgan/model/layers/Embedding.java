@@ -12,11 +12,16 @@ public final class Embedding {
   private final Variable<TFloat32> table;
 
   public Embedding(Ops tf, String name, int classes, int dim, long seed) {
+    this(tf, name, classes, dim, seed, 1.0);
+  }
+
+  /** A table initialised N(0, stddev²). */
+  public Embedding(Ops tf, String name, int classes, int dim, long seed, double stddev) {
     Ops init = tf.withInitScope();
     table =
         tf.withName(name)
             .variable(
-                new RandomNormal<TFloat32>(0.0, 1.0, seed)
+                new RandomNormal<TFloat32>(0.0, stddev, seed)
                     .call(init, init.constant(new long[] {classes, dim}), TFloat32.class));
   }
 

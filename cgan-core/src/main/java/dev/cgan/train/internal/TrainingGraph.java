@@ -3,8 +3,9 @@ package dev.cgan.train.internal;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.Adam;
 import dev.cgan.internal.Seeds;
-import dev.cgan.model.Discriminator;
-import dev.cgan.model.Generator;
+import dev.cgan.model.DiscriminatorNetwork;
+import dev.cgan.model.GeneratorNetwork;
+import dev.cgan.model.Networks;
 import dev.cgan.model.Weights;
 import dev.cgan.model.layers.Preprocessing;
 import dev.cgan.model.layers.Sampling;
@@ -67,11 +68,11 @@ public final class TrainingGraph {
    */
   public static final int AVERAGE_EVERY = 4;
 
-  public final Generator generator;
-  public final Discriminator discriminator;
+  public final GeneratorNetwork generator;
+  public final DiscriminatorNetwork discriminator;
 
   /** The exponential moving average of {@link #generator}'s weights, or null for a spec without. */
-  public final Generator averaged;
+  public final GeneratorNetwork averaged;
 
   /**
    * Sets {@link #averaged}'s BatchNorm running statistics to those of its own activations on {@link
@@ -146,9 +147,10 @@ public final class TrainingGraph {
     iterationsPerEpoch = data.count() / batch;
 
     // Variables are created in a fixed order so that checkpoints of equal specs line up.
-    generator = new Generator(tf, spec.network(), spec.seed());
-    discriminator = new Discriminator(tf, spec.network(), spec.seed());
-    averaged = spec.averaged() ? new Generator(tf, spec.network(), spec.seed(), Weights.EMA) : null;
+    generator = Networks.generator(tf, spec.network(), spec.seed(), Weights.RAW);
+    discriminator = Networks.discriminator(tf, spec.network(), spec.seed());
+    averaged =
+        spec.averaged() ? Networks.generator(tf, spec.network(), spec.seed(), Weights.EMA) : null;
     Ops init = tf.withInitScope();
     step = tf.withName("global_step").variable(init.constant(0L));
     epochOrder =

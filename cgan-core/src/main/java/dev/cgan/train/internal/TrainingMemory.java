@@ -1,7 +1,9 @@
 package dev.cgan.train.internal;
 
 import dev.cgan.data.DataSource.DataShape;
+import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.ConvPlan;
 import dev.cgan.model.Discriminator;
 import dev.cgan.model.Generator;
 
@@ -50,7 +52,10 @@ public record TrainingMemory(
     long dataBytes = DATA_COPIES * (data.pixelBytes() + 4 * n) + 16 * n;
 
     long g = generatorVariables(network), d = discriminatorVariables(network);
-    long bnStatistics = 2L * (G_WIDTHS[1] + G_WIDTHS[2] + G_WIDTHS[3]);
+    long bnStatistics =
+        network.arch() == Architecture.CONV
+            ? ConvPlan.of(network).generatorStatistics()
+            : 2L * (G_WIDTHS[1] + G_WIDTHS[2] + G_WIDTHS[3]);
     long ema = averaged ? g + bnStatistics : 0;
     // Held: each weight with Adam's m and v, BatchNorm's running statistics, the average.
     // At once with them: the gradients of G and D, or a restore's new values of everything.
@@ -82,8 +87,14 @@ public record TrainingMemory(
     return networkBytes + activationBytes + RUNTIME_BYTES;
   }
 
-  /** Label table, then Linear (c + latent → 128 → 256 → 512 → 1024 → pixels) and 3 BatchNorms. */
+  /**
+   * Label table, then Linear (c + latent → 128 → 256 → 512 → 1024 → pixels) and 3 BatchNorms; the
+   * conv network's from its {@link ConvPlan}.
+   */
   public static long generatorVariables(CganConfig m) {
+    if (m.arch() == Architecture.CONV) {
+      return ConvPlan.of(m).generatorVariables();
+    }
     long c = m.numClasses();
     long in = c + m.latentDim();
     long total = c * c;
@@ -94,8 +105,13 @@ public record TrainingMemory(
     return total + in * m.imagePixels() + m.imagePixels();
   }
 
-  /** Label table, then Linear (pixels + c → 512 → 512 → 512 → 1). */
+  /**
+   * Label table, then Linear (pixels + c → 512 → 512 → 512 → 1); the conv network's by its plan.
+   */
   public static long discriminatorVariables(CganConfig m) {
+    if (m.arch() == Architecture.CONV) {
+      return ConvPlan.of(m).discriminatorVariables();
+    }
     long c = m.numClasses();
     return c * c
         + (m.imagePixels() + c) * D_WIDTH
@@ -111,6 +127,9 @@ public record TrainingMemory(
    * the last Linear and its tanh.
    */
   static long generatorActivations(CganConfig m) {
+    if (m.arch() == Architecture.CONV) {
+      return ConvPlan.of(m).generatorActivations();
+    }
     long c = m.numClasses();
     long total = 2 * c + m.latentDim() + 2L * G_WIDTHS[0];
     for (int i = 1; i < G_WIDTHS.length; i++) {
@@ -125,6 +144,9 @@ public record TrainingMemory(
    * activation.
    */
   static long discriminatorActivations(CganConfig m) {
+    if (m.arch() == Architecture.CONV) {
+      return ConvPlan.of(m).discriminatorActivations();
+    }
     return m.imagePixels() + m.numClasses() + 2L * D_WIDTH + 2 * 5L * D_WIDTH + 1;
   }
 }
