@@ -504,8 +504,8 @@ class BadInputTest {
       },
       {
         "\"channels\": 1",
-        "\"channels\": 3",
-        "spec.model.channels must be 1 (only grey images are supported), found 3"
+        "\"channels\": 2",
+        "spec.model.channels must be 1 (grey) or 3 (RGB), found 2"
       },
       {
         "\"iterations\": 2",

@@ -169,7 +169,9 @@ public record CganConfig(
         batchNormEps,
         batchNormMomentum,
         dropoutRate,
-        leakySlope);
+        leakySlope,
+        arch,
+        width);
   }
 
   public CganConfig withImageSize(int size) {
