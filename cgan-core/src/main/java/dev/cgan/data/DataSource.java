@@ -189,17 +189,7 @@ public sealed interface DataSource {
     try {
       if (this instanceof ImageFolder f) {
         LabeledImages data = ImageFolderReader.read(f.dir(), f.options(), decoding).images();
-        if (numClasses > 0 && numClasses != data.numClasses()) {
-          throw new InvalidDataException(
-              f.dir().toString(),
-              "has "
-                  + data.numClasses()
-                  + " class folders "
-                  + data.classNames()
-                  + ", but "
-                  + numClasses
-                  + " classes were asked for");
-        }
+        ImageFolderReader.requireClasses(f.dir(), data, numClasses);
         return data;
       }
       return loadData(numClasses, progress);

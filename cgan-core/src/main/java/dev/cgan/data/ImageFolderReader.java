@@ -377,4 +377,24 @@ public final class ImageFolderReader {
       return new ImagePlan(options.size(), w, h, channels, options.resize(), options.background());
     }
   }
+
+  /**
+   * Refuses a folder whose class folders are not the {@code numClasses} asked for (0: any).
+   *
+   * @throws InvalidDataException naming the folder, its classes and the count asked for
+   */
+  public static void requireClasses(Path dir, LabeledImages data, int numClasses)
+      throws InvalidDataException {
+    if (numClasses > 0 && numClasses != data.numClasses()) {
+      throw new InvalidDataException(
+          dir.toString(),
+          "has "
+              + data.numClasses()
+              + " class folders "
+              + data.classNames()
+              + ", but "
+              + numClasses
+              + " classes were asked for");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.cgan.model;
 
 import dev.cgan.InvalidSettingException;
+import java.util.function.Consumer;
 
 /**
  * Shape and regularisation of one conditional GAN. The defaults are the reference network
@@ -146,79 +147,76 @@ public record CganConfig(
   }
 
   public CganConfig withNumClasses(int n) {
-    return new CganConfig(
-        n,
-        latentDim,
-        imageSize,
-        channels,
-        batchNormEps,
-        batchNormMomentum,
-        dropoutRate,
-        leakySlope,
-        arch,
-        width);
+    return edit(b -> b.numClasses = n);
   }
 
   /** This shape with {@code c} image channels: 1 (grey) or 3 (RGB). */
   public CganConfig withChannels(int c) {
-    return new CganConfig(
-        numClasses,
-        latentDim,
-        imageSize,
-        c,
-        batchNormEps,
-        batchNormMomentum,
-        dropoutRate,
-        leakySlope,
-        arch,
-        width);
+    return edit(b -> b.channels = c);
   }
 
   public CganConfig withImageSize(int size) {
-    return new CganConfig(
-        numClasses,
-        latentDim,
-        size,
-        channels,
-        batchNormEps,
-        batchNormMomentum,
-        dropoutRate,
-        leakySlope,
-        arch,
-        width);
+    return edit(b -> b.imageSize = size);
   }
 
   public CganConfig withBatchNormEps(float eps) {
-    return new CganConfig(
-        numClasses,
-        latentDim,
-        imageSize,
-        channels,
-        eps,
-        batchNormMomentum,
-        dropoutRate,
-        leakySlope,
-        arch,
-        width);
+    return edit(b -> b.batchNormEps = eps);
   }
 
   public CganConfig withDropoutRate(float rate) {
-    return new CganConfig(
-        numClasses,
-        latentDim,
-        imageSize,
-        channels,
-        batchNormEps,
-        batchNormMomentum,
-        rate,
-        leakySlope,
-        arch,
-        width);
+    return edit(b -> b.dropoutRate = rate);
   }
 
   private static void require(boolean ok, String field, String problem) {
     if (!ok) {
       throw new InvalidSettingException(field, problem);
+    }
+  }
+
+  private CganConfig edit(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** A mutable copy: each with-method changes one field, and the record checks them all. */
+  private static final class Copy {
+    int numClasses;
+    int latentDim;
+    int imageSize;
+    int channels;
+    float batchNormEps;
+    float batchNormMomentum;
+    float dropoutRate;
+    float leakySlope;
+    Architecture arch;
+    int width;
+
+    Copy(CganConfig c) {
+      numClasses = c.numClasses;
+      latentDim = c.latentDim;
+      imageSize = c.imageSize;
+      channels = c.channels;
+      batchNormEps = c.batchNormEps;
+      batchNormMomentum = c.batchNormMomentum;
+      dropoutRate = c.dropoutRate;
+      leakySlope = c.leakySlope;
+      arch = c.arch;
+      width = c.width;
+    }
+
+    CganConfig build() {
+      return new CganConfig(
+          numClasses,
+          latentDim,
+          imageSize,
+          channels,
+          batchNormEps,
+          batchNormMomentum,
+          dropoutRate,
+          leakySlope,
+          arch,
+          width);
     }
   }
 }

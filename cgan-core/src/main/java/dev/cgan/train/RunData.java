@@ -34,17 +34,7 @@ record RunData(LabeledImages images, FolderListing listing, DataReport report) {
     }
     ImageFolderReader.Result r = ImageFolderReader.read(f.dir(), f.options(), decoding);
     LabeledImages data = r.images();
-    if (numClasses > 0 && numClasses != data.numClasses()) {
-      throw new InvalidDataException(
-          f.dir().toString(),
-          "has "
-              + data.numClasses()
-              + " class folders "
-              + data.classNames()
-              + ", but "
-              + numClasses
-              + " classes were asked for");
-    }
+    ImageFolderReader.requireClasses(f.dir(), data, numClasses);
     return new RunData(data, r.listing(), new DataReport(r.skipped(), r.fromCache(), r.notes()));
   }
 
