@@ -49,6 +49,10 @@ def args(description):
     p.add_argument("--warmup", type=int, default=20, help="untimed iterations (compilation included)")
     p.add_argument("--iterations", type=int, default=200, help="timed iterations")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--serve", action="store_true", help="take BATCH ITERATIONS requests on stdin")
+    p.add_argument("--max-seconds", type=float, default=30.0,
+                   help="stop timing after this long (at least 10 iterations): a peer that a busy"
+                        " machine slows to a crawl still finishes")
     return p.parse_args()
 
 
@@ -101,29 +105,46 @@ class Batches:
         return self.order[k * self.batch : (k + 1) * self.batch]
 
 
-def run(name, a, step, sync):
-    """Runs warm-up then timed iterations of step(i); sync() waits for pending work."""
+def _measure(a, batch, warmup, iterations, step, sync):
     t0 = time.perf_counter()
-    for i in range(a.warmup):
-        step(i)
+    for _ in range(warmup):
+        step(batch)
     sync()
     t1 = time.perf_counter()
-    for i in range(a.warmup, a.warmup + a.iterations):
-        step(i)
+    done = 0
+    while done < iterations:
+        step(batch)
+        done += 1
+        if done >= 10 and done % 10 == 0 and time.perf_counter() - t1 > a.max_seconds:
+            break
     sync()
     t2 = time.perf_counter()
-    ips = a.iterations * a.batch / (t2 - t1)
-    print(
-        "RESULT "
-        + json.dumps(
-            {
-                "peer": name,
-                "batch": a.batch,
-                "images_per_sec": round(ips, 1),
-                "iterations": a.iterations,
-                "warmup_sec": round(t1 - t0, 2),
-            }
-        ),
-        flush=True,
-    )
-    return ips
+    return done * batch / (t2 - t1), done, t1 - t0
+
+
+def run(name, a, step, sync):
+    """Times step(batch) (one training iteration) and prints one RESULT line per measurement.
+
+    Without --serve: --warmup untimed iterations, then up to --iterations timed ones, at --batch.
+    With --serve: the process stays up and reads "BATCH ITERATIONS" lines from stdin, answering
+    each with a RESULT line; a batch size's first request is preceded by --warmup iterations
+    (compilation). compare.py keeps one such process per peer, so start-up is paid once and the
+    rounds of a busy machine interleave cheaply.
+    """
+    def report(batch, ips, done, warm):
+        print("RESULT " + json.dumps({"peer": name, "batch": batch, "images_per_sec": round(ips, 1),
+                                      "iterations": done, "warmup_sec": round(warm, 2)}), flush=True)
+
+    if not a.serve:
+        ips, done, warm = _measure(a, a.batch, a.warmup, a.iterations, step, sync)
+        report(a.batch, ips, done, warm)
+        return
+    warmed = set()
+    print("READY", flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        batch, iterations = (int(x) for x in line.split())
+        ips, done, warm = _measure(a, batch, 0 if batch in warmed else a.warmup, iterations, step, sync)
+        warmed.add(batch)
+        report(batch, ips, done, warm)

@@ -128,11 +128,15 @@ def main():
     zeros = lambda p: jax.tree_util.tree_map(jnp.zeros_like, p)
     state = [(g, d, bn, zeros(g), zeros(g), zeros(d), zeros(d))]
     out = [None]
-    step = make_step(a.batch, images, labels)
-    batches = common.Batches(len(y), a.batch, a.seed)
+    steps, batches, count = {}, {}, [0]
 
-    def one(i):
-        state[0], out[0] = step(state[0], jnp.asarray(batches.next()), jnp.int32(i))
+    def one(batch):
+        if batch not in steps:
+            steps[batch] = make_step(batch, images, labels)
+            batches[batch] = common.Batches(len(y), batch, a.seed)
+        idx = jnp.asarray(batches[batch].next())
+        state[0], out[0] = steps[batch](state[0], idx, jnp.int32(count[0]))
+        count[0] += 1
 
     common.run("JAX jit", a, one, lambda: jax.block_until_ready(out[0]))
 

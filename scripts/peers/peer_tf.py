@@ -114,10 +114,9 @@ def main():
     images, labels = tf.constant(x), tf.constant(y)
     G, D = Generator(a.seed), Discriminator(a.seed)
     adam_g, adam_d = Adam(G.vars), Adam(D.vars)
-    batch = a.batch
-
     @tf.function(jit_compile=XLA)
     def step(idx, t):
+        batch = idx.shape[0]
         seed = tf.stack([tf.constant(a.seed, tf.int64), tf.cast(t, tf.int64)])
         z = tf.random.stateless_normal([batch, LATENT], seed + [1, 0])
         y2 = tf.random.stateless_uniform([batch], seed + [2, 0], 0, CLASSES, tf.int32)
@@ -134,11 +133,13 @@ def main():
         adam_d.apply(grad_d)
         return tf.stack([ld, lg])
 
-    batches = common.Batches(len(y), batch, a.seed)
-    out = [None]
+    batches, out, count = {}, [None], [0]
 
-    def one(i):
-        out[0] = step(tf.constant(batches.next()), tf.constant(i, tf.int32))
+    def one(batch):
+        if batch not in batches:
+            batches[batch] = common.Batches(len(y), batch, a.seed)
+        out[0] = step(tf.constant(batches[batch].next()), tf.constant(count[0], tf.int32))
+        count[0] += 1
 
     common.run("TensorFlow " + ("jit_compile=True (XLA)" if XLA else "tf.function"), a, one,
                lambda: out[0].numpy())

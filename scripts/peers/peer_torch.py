@@ -71,12 +71,12 @@ def main():
     g_update, d_update = opt_g.step, opt_d.step
     if COMPILE:
         g_fwd, d_fwd = torch.compile(G), torch.compile(D)
-    batch = a.batch
-    batches = common.Batches(len(y), batch, a.seed)
-    out = [None]
+    batches, out = {}, [None]
 
-    def one(i):
-        idx = torch.from_numpy(batches.next()).long()
+    def one(batch):
+        if batch not in batches:
+            batches[batch] = common.Batches(len(y), batch, a.seed)
+        idx = torch.from_numpy(batches[batch].next()).long()
         real, y1 = images[idx], labels[idx]
         z = torch.randn(batch, LATENT)
         y2 = torch.randint(0, CLASSES, (batch,))
