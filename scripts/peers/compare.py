@@ -191,6 +191,7 @@ def main():
           flush=True)
 
     samples = {}  # (variant, name, batch) -> [images/s]
+    by_round = {}  # (variant, name, batch, round) -> images/s
     try:
         for r in range(1, a.rounds + 1):
             for batch in batches:
@@ -204,6 +205,7 @@ def main():
                             print(f"  {name} [{v}]: failed: {server.error}", flush=True)
                             continue
                         samples.setdefault((v, name, batch), []).append(res["images_per_sec"])
+                        by_round[(v, name, batch, r)] = res["images_per_sec"]
                         print(f"round {r} batch {batch:4d} [{v}] {name:36s}"
                               f" {res['images_per_sec']:8.0f} img/s", flush=True)
                     if (not a.no_train and v in a.train_variants.split(",")
@@ -214,6 +216,7 @@ def main():
                         long = train_seconds(a.jar, batch, a.warmup + extra, env, a.timeout)
                         ips = extra * batch / (long - short) if long > short else float("nan")
                         samples.setdefault((v, OURS[1], batch), []).append(round(ips, 1))
+                        by_round[(v, OURS[1], batch, r)] = ips
                         print(f"round {r} batch {batch:4d} [{v}] {OURS[1]:36s} {ips:8.0f} img/s"
                               f" ({long:.1f} s - {short:.1f} s)", flush=True)
     finally:
@@ -228,8 +231,9 @@ def main():
         rows, best = [], {}
         print()
         print(f"[{v}] {' '.join(f'{k}={x}' for k, x in VARIANTS[v].items()) or 'no caps'}")
-        print(f"images/s, median of {a.rounds} interleaved rounds (min-max); ratio = median / best peer's median")
-        print(f"{'':36s}" + "".join(f"{'batch ' + str(b):>29s}" for b in batches))
+        print(f"images/s, median of {a.rounds} interleaved rounds (min-max); ratio = median / best peer's"
+              f" median; [per-round: median over rounds of images/s / that round's best peer]")
+        print(f"{'':36s}" + "".join(f"{'batch ' + str(b):>38s}" for b in batches))
         for b in batches:
             m = [statistics.median(samples[(v, n, b)]) for n, _ in PEERS if (v, n, b) in samples]
             best[b] = max(m) if m else float("nan")
@@ -241,9 +245,17 @@ def main():
                     cells += f"{'-':>29s}"
                     continue
                 m = statistics.median(s)
+                per_round = []
+                for r in range(1, a.rounds + 1):
+                    peers_r = [by_round[(v, pn, b, r)] for pn, _ in PEERS if (v, pn, b, r) in by_round]
+                    if (v, n, b, r) in by_round and peers_r:
+                        per_round.append(by_round[(v, n, b, r)] / max(peers_r))
+                pr = statistics.median(per_round) if per_round else float("nan")
                 rows.append({"name": n, "batch": b, "median": m, "min": min(s), "max": max(s),
-                             "samples": s, "ratio_to_best_peer": m / best[b]})
-                cells += f"{m:9.0f} ({min(s):6.0f}-{max(s):6.0f}) {m / best[b]:5.2f}x"
+                             "samples": s, "ratio_to_best_peer": m / best[b],
+                             "per_round_ratio_to_best_peer": per_round,
+                             "median_per_round_ratio": pr})
+                cells += f"{m:9.0f} ({min(s):6.0f}-{max(s):6.0f}) {m / best[b]:5.2f}x [{pr:5.2f}x]"
             print(f"{n:36s}{cells}")
         left_out = {n: s.error for (sv, n), s in servers.items() if sv == v and s.error}
         for n, why in left_out.items():

@@ -70,6 +70,9 @@ def main():
     g_fwd, d_fwd = G, D
     g_update, d_update = opt_g.step, opt_d.step
     if COMPILE:
+        # Both losses are differentiated from one forward pass (retain_graph=True), which
+        # compiled backward functions with donated buffers refuse.
+        torch._functorch.config.donated_buffer = False
         g_fwd, d_fwd = torch.compile(G), torch.compile(D)
     batches, out = {}, [None]
 
