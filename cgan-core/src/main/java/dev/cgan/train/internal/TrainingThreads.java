@@ -36,6 +36,25 @@ public final class TrainingThreads {
         .build();
   }
 
+  /**
+   * Why {@link #config(int)} is what it is, for reports ({@code bench}). The intra-op count is
+   * fixed by the core count, not tuned: splitting one op across more threads changes how oneDNN and
+   * Eigen partition sums, and with it the last bits of the weights (measured: two sessions at 1 and
+   * 2 intra-op threads trained different weights from the same start; at 1, 2 and 3 inter-op
+   * threads they stayed bit-identical). Only the inter-op count could be tuned without changing
+   * results, and 1, 2 and 3 measured level with each other (docs/performance.md).
+   */
+  public static String rule(int cores) {
+    ConfigProto c = config(cores);
+    return c.getIntraOpParallelismThreads()
+        + " intra-op / "
+        + c.getInterOpParallelismThreads()
+        + " inter-op threads on "
+        + cores
+        + " cores, by rule (half the cores per op, two ops side by side); not tuned: the intra-op"
+        + " count changes float rounding, and the inter-op count, which does not, measured level";
+  }
+
   /** Whether this process's sessions each get their own intra-op pool. */
   public static boolean perSessionPools() {
     String v = System.getenv(PER_SESSION_POOLS);
