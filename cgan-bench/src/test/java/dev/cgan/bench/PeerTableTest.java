@@ -30,7 +30,7 @@ class PeerTableTest {
     String t = PeerTable.render(f);
     assertTrue(t.contains("CPU Some CPU, 2 CPUs; ONEDNN_MAX_CPU_ISA=AVX2; XLA_FLAGS=unset"), t);
     assertTrue(t.contains("measured on another CPU"), t);
-    assertTrue(t.matches("(?s).*JAX jit +2000 \\(1\\.00×\\) +- .*"), t);
+    assertTrue(t.matches("(?s).*JAX jit +2000 \\(1\\.00×\\) +-\n.*"), t);
     assertTrue(t.matches("(?s).*cgan-java step +2600 \\(1\\.30×\\) +4000 \\(1\\.10×\\).*"), t);
     assertTrue(t.contains("left out: PyTorch eager: No module named torch"), t);
   }
