@@ -132,6 +132,12 @@ public final class Benchmark {
                 + " for training",
             CpuInfo.current().describe());
 
+    if (options.sessionConfig() == null) {
+      notes.add(
+          "training configuration: "
+              + TrainingThreads.rule(Runtime.getRuntime().availableProcessors())
+              + "; oneDNN on (TensorFlow's default), XLA JIT off (changes rounding; measured slower)");
+    }
     if (!TrainingThreads.perSessionPools()) {
       notes.add(
           TrainingThreads.PER_SESSION_POOLS

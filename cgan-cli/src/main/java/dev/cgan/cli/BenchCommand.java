@@ -3,6 +3,7 @@ package dev.cgan.cli;
 import dev.cgan.bench.BenchReport;
 import dev.cgan.bench.Benchmark;
 import dev.cgan.bench.ColdStart;
+import dev.cgan.bench.PeerTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  java -jar cgan-cli.jar bench",
-      "  java -jar cgan-cli.jar bench --quick --json > bench.json"
+      "  java -jar cgan-cli.jar bench --quick --json > bench.json",
+      "  java -jar cgan-cli.jar bench --peers peers.json   # after scripts/peers/compare.py --out"
+          + " peers.json"
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -81,8 +84,21 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON instead of a table.")
   boolean json;
 
+  @Option(
+      names = "--peers",
+      paramLabel = "FILE",
+      description =
+          "Print the side-by-side table that scripts/peers/compare.py --out FILE wrote (cgan-java"
+              + " against JAX, TensorFlow and PyTorch, ratios to the fastest peer) and exit.")
+  Path peers;
+
   @Override
   public Integer call() throws IOException {
+    if (peers != null) {
+      spec.commandLine().getOut().print(PeerTable.render(peers));
+      spec.commandLine().getOut().flush();
+      return Main.OK;
+    }
     Benchmark.Options base = quick ? Benchmark.Options.quick() : Benchmark.Options.standard();
     Benchmark.Options options =
         new Benchmark.Options(

@@ -1,0 +1,134 @@
+package dev.cgan.bench;
+
+import dev.cgan.data.DataSource;
+import dev.cgan.data.EmbeddedMnist;
+import dev.cgan.data.LabeledImages;
+import dev.cgan.run.RunSettings;
+import dev.cgan.train.internal.TrainingGraph;
+import dev.cgan.train.internal.TrainingStep;
+import dev.cgan.train.internal.TrainingThreads;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * cgan-java's training step timed the way {@code scripts/peers/} time theirs: warm-up iterations,
+ * then one timed stretch, one {@code RESULT {json}} line; with {@code --serve}, one line per "BATCH
+ * ITERATIONS" request read from standard input, each batch size's graph and session kept between
+ * requests. The step is the trainer's own ({@link TrainingStep} on a {@link TrainingGraph}, the
+ * trainer's threads), on the reference network without the averaged generator unless {@code --ema}
+ * is given.
+ *
+ * <pre>
+ * java -cp cgan-cli.jar dev.cgan.bench.PeerStep --batch 64 [--warmup 20] [--iterations 200] [--ema] [--serve]
+ * </pre>
+ */
+public final class PeerStep implements AutoCloseable {
+  private final LabeledImages data;
+  private final boolean ema;
+  private final int warmup;
+  private final Map<Integer, Graph> graphs = new HashMap<>();
+  private final Map<Integer, Session> sessions = new HashMap<>();
+  private final Map<Integer, TrainingStep> steps = new HashMap<>();
+
+  private PeerStep(LabeledImages data, boolean ema, int warmup) {
+    this.data = data;
+    this.ema = ema;
+    this.warmup = warmup;
+  }
+
+  public static void main(String[] args) throws IOException {
+    int batch = 64;
+    int warmup = 20;
+    int iterations = 200;
+    double maxSeconds = 30;
+    boolean ema = false;
+    boolean serve = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+        case "--max-seconds" -> maxSeconds = Double.parseDouble(args[++i]);
+        case "--ema" -> ema = true;
+        case "--serve" -> serve = true;
+        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+      }
+    }
+    try (PeerStep p = new PeerStep(EmbeddedMnist.load(), ema, warmup)) {
+      if (!serve) {
+        p.measure(batch, iterations, maxSeconds);
+        return;
+      }
+      System.out.println("READY");
+      System.out.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length == 2) {
+          p.measure(Integer.parseInt(f[0]), Integer.parseInt(f[1]), maxSeconds);
+        }
+      }
+    }
+  }
+
+  private void measure(int batch, int iterations, double maxSeconds) {
+    double warm = 0;
+    TrainingStep step = steps.get(batch);
+    if (step == null) {
+      long t0 = System.nanoTime();
+      RunSettings spec =
+          RunSettings.builder(DataSource.embedded())
+              .classes(data.numClasses())
+              .batchSize(batch)
+              .iterations(0)
+              .emaDecay(ema ? RunSettings.DEFAULT_EMA_DECAY : 0f)
+              .build();
+      Graph g = new Graph();
+      graphs.put(batch, g);
+      TrainingGraph tg = new TrainingGraph(g, spec, data);
+      Session s = new Session(g, TrainingThreads.config());
+      sessions.put(batch, s);
+      s.initialize();
+      step = new TrainingStep(s, tg, false, 0);
+      steps.put(batch, step);
+      for (int i = 0; i < warmup; i++) {
+        step.run(false);
+      }
+      warm = (System.nanoTime() - t0) / 1e9;
+    }
+    long t1 = System.nanoTime();
+    int done = 0;
+    while (done < iterations) {
+      step.run(false);
+      done++;
+      if (done >= 10 && done % 10 == 0 && (System.nanoTime() - t1) / 1e9 > maxSeconds) {
+        break;
+      }
+    }
+    double ips = done * (double) batch / ((System.nanoTime() - t1) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT {\"peer\": \"cgan-java step%s\", \"batch\": %d, \"images_per_sec\": %.1f,"
+            + " \"iterations\": %d, \"warmup_sec\": %.2f}%n",
+        ema ? " +ema" : "",
+        batch,
+        ips,
+        done,
+        warm);
+    System.out.flush();
+  }
+
+  @Override
+  public void close() {
+    sessions.values().forEach(Session::close);
+    graphs.values().forEach(Graph::close);
+  }
+}
