@@ -91,7 +91,7 @@ final class EvaluateCommand implements Callable<Integer> {
       try (evaluator) {
         EvaluationReport report =
             evaluator.evaluate(g, samples, seed.value).withModel(model.dir.toString());
-        out.print(json ? report.toJson() + "\n" : report.toTable());
+        out.print(json ? report.toJson() + "\n" : report.toTable(g.classNames()));
         out.flush();
       }
     }

@@ -103,6 +103,21 @@ public record EvaluationReport(
 
   /** A plain-text table: the summary against real digits, then one row per class. */
   public String toTable() {
+    return toTable(null);
+  }
+
+  /**
+   * {@link #toTable()} with each class row named by {@code classNames} (in label order; null, or a
+   * list that does not name every class, for the labels' numbers).
+   */
+  public String toTable(List<String> classNames) {
+    boolean named = classNames != null && classNames.size() >= classes.size();
+    int width = 5;
+    for (int i = 0; named && i < classNames.size(); i++) {
+      width = Math.max(width, classNames.get(i).length());
+    }
+    // Numbers right-aligned as before; names left-aligned, as words read.
+    String column = named ? "%-" + width + "s" : "%5s";
     StringBuilder s = new StringBuilder();
     s.append("Evaluation of ").append(model == null ? "generated images" : model);
     if (iterations != null) {
@@ -146,13 +161,18 @@ public record EvaluationReport(
     s.append('\n');
     s.append(
         f(
-            "%5s %8s %10s %11s %11s %7s%n",
-            "class", "samples", "accuracy", "diversity", "real div.", "ratio"));
+            column + " %8s %10s %11s %11s %7s%n",
+            "class",
+            "samples",
+            "accuracy",
+            "diversity",
+            "real div.",
+            "ratio"));
     for (ClassStats c : classes) {
       s.append(
           f(
-              "%5d %8d %8.2f %% %11.3f %11.3f %7.2f%n",
-              c.label(),
+              column + " %8d %8.2f %% %11.3f %11.3f %7.2f%n",
+              named ? classNames.get(c.label()) : Integer.toString(c.label()),
               c.samples(),
               100 * c.accuracy(),
               c.diversity(),

@@ -13,6 +13,7 @@ import dev.cgan.serve.CganGenerator;
 import dev.cgan.train.TinyData;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +154,18 @@ class EvaluatorTest {
       assertTrue(table.contains(row), row);
     }
     assertEquals(1 + 10, table.lines().dropWhile(l -> !l.startsWith("class ")).count(), table);
+    assertTrue(table.lines().anyMatch(l -> l.startsWith("    7 ")), table);
+    // Named classes name their rows, left-aligned to the longest name; the rest is the same.
+    List<String> names =
+        List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
+    String named = r.toTable(names);
+    List<String> rows = named.lines().dropWhile(l -> !l.startsWith("class ")).toList();
+    assertEquals(1 + 10, rows.size(), named);
+    assertTrue(rows.get(8).startsWith("seven "), named);
+    assertEquals(
+        table.lines().takeWhile(l -> !l.startsWith("class ")).toList(),
+        named.lines().takeWhile(l -> !l.startsWith("class ")).toList());
+    assertEquals(table, r.toTable(List.of("too", "few")));
     assertEquals(r, new Gson().fromJson(r.toJson(), EvaluationReport.class));
   }
 
