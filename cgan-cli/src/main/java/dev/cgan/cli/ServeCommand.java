@@ -173,30 +173,18 @@ final class ServeCommand implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.log." + CganServer.VERSIONS_LOGGER, "info");
       Signals.serveUntilStopped(
           () -> CganServer.start(base, settings),
-          server -> {
-            out.println(
-                "serving "
-                    + base.dir()
-                    + " (versions "
-                    + base.policy()
-                    + ": "
-                    + states(server)
-                    + (base.poll().isZero() ? "" : "; polled every " + pollSeconds() + " s")
-                    + ") as '"
-                    + name
-                    + "' at "
-                    + server.uri()
-                    + "  (REST: "
-                    + server.uri()
-                    + "v1/models/"
-                    + name
-                    + ")");
-            out.flush();
-          },
-          () -> {
-            out.println("stopped: the port is closed and the requests in flight were answered");
-            out.flush();
-          });
+          server ->
+              serving(
+                  out,
+                  base.dir()
+                      + " (versions "
+                      + base.policy()
+                      + ": "
+                      + states(server)
+                      + (base.poll().isZero() ? "" : "; polled every " + pollSeconds() + " s")
+                      + ")",
+                  server),
+          () -> stopped(out));
       return Main.OK;
     }
     Path modelDir = this.modelDir;
@@ -210,29 +198,32 @@ final class ServeCommand implements Callable<Integer> {
               throw new IOException(modelDir + ": " + e.getMessage(), e);
             }
           },
-          server -> {
-            out.println(
-                "serving "
-                    + modelDir
-                    + " ("
-                    + g.weights().id()
-                    + " weights) as '"
-                    + name
-                    + "' at "
-                    + server.uri()
-                    + "  (REST: "
-                    + server.uri()
-                    + "v1/models/"
-                    + name
-                    + ")");
-            out.flush();
-          },
-          () -> {
-            out.println("stopped: the port is closed and the requests in flight were answered");
-            out.flush();
-          });
+          server -> serving(out, modelDir + " (" + g.weights().id() + " weights)", server),
+          () -> stopped(out));
     }
     return Main.OK;
+  }
+
+  /** The line that says what is served where, once the port is open. */
+  private void serving(PrintWriter out, String what, CganServer server) {
+    out.println(
+        "serving "
+            + what
+            + " as '"
+            + name
+            + "' at "
+            + server.uri()
+            + "  (REST: "
+            + server.uri()
+            + "v1/models/"
+            + name
+            + ")");
+    out.flush();
+  }
+
+  private static void stopped(PrintWriter out) {
+    out.println("stopped: the port is closed and the requests in flight were answered");
+    out.flush();
   }
 
   /** {@code --model-base-path} with its policy and poll interval; null for {@code --model}. */
