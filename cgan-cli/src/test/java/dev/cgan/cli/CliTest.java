@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.metadata.IIOMetadataNode;
@@ -32,23 +34,34 @@ class CliTest {
 
   /** {@code tmp/run}: 2 iterations at batch 32 on 64 digits in {@code tmp/data}, by the CLI. */
   static Path tinyRun(Path tmp) throws IOException {
-    Path data = CrashResumeTest.writeDigits(tmp.resolve("data"), 64);
+    return tinyRun(tmp, 64, 2);
+  }
+
+  /**
+   * {@code tmp/run}: {@code iterations} at batch 32 on {@code digits} digits written to {@code
+   * tmp/data}, samples and metrics every 2 iterations, {@code more} options after, by the CLI.
+   */
+  static Path tinyRun(Path tmp, int digits, int iterations, String... more) throws IOException {
+    Path data = CrashResumeTest.writeDigits(tmp.resolve("data"), digits);
     Path run = tmp.resolve("run");
-    Outcome o =
-        cgan(
-            "train",
-            "--data",
-            data.toString(),
-            "--out",
-            run.toString(),
-            "--iterations",
-            "2",
-            "--batch",
-            "32",
-            "--sample-interval",
-            "2",
-            "--log-interval",
-            "2");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--data",
+                data.toString(),
+                "--out",
+                run.toString(),
+                "--iterations",
+                Integer.toString(iterations),
+                "--batch",
+                "32",
+                "--sample-interval",
+                "2",
+                "--log-interval",
+                "2"));
+    args.addAll(List.of(more));
+    Outcome o = cgan(args.toArray(String[]::new));
     assertEquals(0, o.code(), o.err());
     return run;
   }
@@ -61,26 +74,8 @@ class CliTest {
 
   @BeforeAll
   static void trainATinyRun() throws Exception {
-    data = CrashResumeTest.writeDigits(tmp.resolve("data"), 256);
-    run = tmp.resolve("run");
-    Outcome o =
-        cgan(
-            "train",
-            "--data",
-            data.toString(),
-            "--out",
-            run.toString(),
-            "--iterations",
-            "4",
-            "--batch",
-            "32",
-            "--sample-interval",
-            "2",
-            "--log-interval",
-            "2",
-            "--digits",
-            "2026112701");
-    assertEquals(0, o.code(), o.err());
+    run = tinyRun(tmp, 256, 4, "--digits", "2026112701");
+    data = tmp.resolve("data");
   }
 
   @Test
