@@ -553,6 +553,7 @@ public final class CganServer implements AutoCloseable {
 
     @Override
     public CompletableFuture<Void> shutdown() {
+      inFlight.stopping(IDLE_AT_STOP.toMillis());
       CompletableFuture<Void> done = super.shutdown();
       for (EndPoint endPoint : getConnectedEndPoints()) {
         if (!inFlight.contains(endPoint)) {

@@ -51,15 +51,34 @@ final class Routes extends Handler.Abstract {
   /** The connections with a request in flight (HTTP/1.1: one each), for a stop to leave open. */
   static final class InFlight {
     private final Set<EndPoint> endPoints = ConcurrentHashMap.newKeySet();
+    private volatile long idleAtStopMillis = -1;
 
     boolean contains(EndPoint endPoint) {
       return endPoints.contains(endPoint);
     }
 
+    /**
+     * From now on a connection whose request completes gets {@code idleMillis} as its idle timeout.
+     * Jetty completes a request a moment after its response has been written, so a stop that looks
+     * at the connections once can find one still "in flight" whose client has its answer and has
+     * gone idle; set before looking, one of the two always shortens it.
+     */
+    void stopping(long idleMillis) {
+      idleAtStopMillis = idleMillis;
+    }
+
     void track(Request request) {
       EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
       endPoints.add(endPoint);
-      Request.addCompletionListener(request, failure -> endPoints.remove(endPoint));
+      Request.addCompletionListener(
+          request,
+          failure -> {
+            endPoints.remove(endPoint);
+            long idle = idleAtStopMillis;
+            if (idle >= 0) {
+              endPoint.setIdleTimeout(idle);
+            }
+          });
     }
   }
 
