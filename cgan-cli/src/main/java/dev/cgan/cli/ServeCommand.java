@@ -141,15 +141,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--batching",
       description =
-          "Merge concurrent predicts of the same signature with the same inputs into one"
-              + " generator call (TF Serving's --enable_batching; requests with other inputs are"
-              + " not merged, as that would change their images in the last bits).")
+          "Run the rows of concurrent predicts together, padded to --max-batch-size rows (TF"
+              + " Serving's --enable_batching with one allowed batch size): each answer is what"
+              + " the request gets alone from a batching server, bit for bit; it may differ from"
+              + " the unbatched answer in the last bits.")
   boolean batching;
 
   @Option(
       names = "--max-batch-size",
       paramLabel = "N",
-      description = "With --batching: the most items sharing one call (default: 1000).")
+      description =
+          "With --batching: the rows of every merged run, 1 to 1024 (default: 16); checked at"
+              + " start to keep rows independent of each other on this machine.")
   Integer maxBatchSize;
 
   @Option(
@@ -313,9 +316,9 @@ final class ServeCommand implements Callable<Integer> {
     if (batching) {
       int size = maxBatchSize == null ? settings.maxBatchSize() : maxBatchSize;
       long micros = batchTimeoutMicros == null ? settings.batchTimeoutMicros() : batchTimeoutMicros;
-      if (size < 1 || size > 1 << 20) {
+      if (size < 1 || size > 1024) {
         throw new ParameterException(
-            spec.commandLine(), "--max-batch-size must be 1 to " + (1 << 20) + ", got " + size);
+            spec.commandLine(), "--max-batch-size must be 1 to 1024, got " + size);
       }
       if (micros < 0 || micros > 1_000_000) {
         throw new ParameterException(

@@ -98,7 +98,7 @@ class ServeCommandTest {
       {"--max-batch-size is for --batching", "--model", m, "--max-batch-size", "8"},
       {"--batch-timeout-micros is for --batching", "--model", m, "--batch-timeout-micros", "8"},
       {
-        "--max-batch-size must be 1 to 1048576, got 0",
+        "--max-batch-size must be 1 to 1024, got 0",
         "--model",
         m,
         "--batching",

@@ -34,13 +34,16 @@ final class Batcher {
    * @param timeoutMicros how long the first request of a group waits for others, in microseconds
    */
   record Parameters(int maxBatchSize, long timeoutMicros) {
+    /** The largest batch: merged runs are padded to it, so it is kept small. */
+    static final int MAX_SIZE = 1024;
+
     /** The longest batch timeout: a second. */
     static final long MAX_TIMEOUT_MICROS = 1_000_000;
 
     Parameters {
-      if (maxBatchSize < 1 || maxBatchSize > 1 << 20) {
+      if (maxBatchSize < 1 || maxBatchSize > MAX_SIZE) {
         throw new IllegalArgumentException(
-            "max batch size must be 1 to " + (1 << 20) + ", got " + maxBatchSize);
+            "max batch size must be 1 to " + MAX_SIZE + ", got " + maxBatchSize);
       }
       if (timeoutMicros < 0 || timeoutMicros > MAX_TIMEOUT_MICROS) {
         throw new IllegalArgumentException(

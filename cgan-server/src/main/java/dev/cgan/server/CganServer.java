@@ -82,10 +82,11 @@ public final class CganServer implements AutoCloseable {
    * @param metrics whether {@code /monitoring/prometheus/metrics} answers (Prometheus text format)
    * @param accessLog whether each request is logged, one line, to the SLF4J logger {@value
    *     AccessLog#LOGGER} at INFO
-   * @param batching whether concurrent predicts of one version with the same signature and the same
-   *     inputs share one generator call (TF Serving's {@code enable_batching}, limited to what
-   *     cannot change an answer: see {@link #withBatching})
-   * @param maxBatchSize the most items of the requests sharing one call ({@code max_batch_size})
+   * @param batching whether concurrent predicts of one version share generator calls (TF Serving's
+   *     {@code enable_batching}, limited to what keeps each answer independent of the others: see
+   *     {@link #withBatching})
+   * @param maxBatchSize the rows of every merged run ({@code max_batch_size}, and the one {@code
+   *     allowed_batch_sizes}), 1 to 1024
    * @param batchTimeoutMicros how long the first request of a batch waits for others, in
    *     microseconds ({@code batch_timeout_micros})
    */
@@ -144,8 +145,8 @@ public final class CganServer implements AutoCloseable {
      * 127.0.0.1:8501, model {@code cgan}; bodies up to 1 MiB arriving within 30 s, 256 items per
      * predict, 64 digits per strip, 60 frames and 640 tiles per interpolation, 16 threads, 30 s to
      * finish on close; loopback Host names only; expensive requests two at a time (or half the
-     * processors, when more); no drain time; metrics on; no access log; no batching (when on: at
-     * most 1000 items a batch, no wait, TF Serving's defaults).
+     * processors, when more); no drain time; metrics on; no access log; no batching (when on: runs
+     * of 16 rows, no wait).
      */
     public static Settings defaults() {
       return new Settings(
@@ -166,7 +167,7 @@ public final class CganServer implements AutoCloseable {
           true,
           false,
           false,
-          1000,
+          16,
           0);
     }
 
@@ -207,11 +208,14 @@ public final class CganServer implements AutoCloseable {
     }
 
     /**
-     * Batching on: concurrent predicts of one version whose signature and inputs are equal bit for
-     * bit share one generator call, up to {@code maxBatchSize} items, the first waiting up to
-     * {@code timeoutMicros} for the others. Requests with different inputs are not merged: rows
-     * computed within a larger batch differ from rows computed alone in the last bits (the
-     * generator's matrix products), and each answer stays what it is unbatched.
+     * Batching on: the rows of concurrent {@code generate}, {@code serving_default} and {@code
+     * generate_mixed} predicts of one version run together through {@code generate_mixed}, padded
+     * to exactly {@code maxBatchSize} rows, the first request waiting up to {@code timeoutMicros}
+     * for others; concurrent {@code generate_styled} predicts share a call when their inputs are
+     * equal bit for bit. Each answer is what the same request gets alone from a batching server,
+     * bit for bit, which each version checks when it loads (a row's bits must not depend on its
+     * position in a run of that size on this machine). It may differ in the last bits from the
+     * answer without batching, which runs at the request's own batch size.
      */
     public Settings withBatching(int maxBatchSize, long timeoutMicros) {
       return edit(

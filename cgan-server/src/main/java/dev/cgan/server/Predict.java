@@ -38,19 +38,23 @@ final class Predict {
   private final Expensive expensive;
   private final LongConsumer onBatch;
   private final Batcher batcher;
+  private final PaddedBatcher padded;
 
   /**
    * @param onBatch told the batch size of each generator call
    * @param batcher merges identical concurrent requests into one run; null for none
+   * @param padded merges the rows of concurrent requests of the signatures it takes; null for none
    */
   Predict(
       CganGenerator generator,
       int maxBatch,
       Expensive expensive,
       LongConsumer onBatch,
-      Batcher batcher) {
+      Batcher batcher,
+      PaddedBatcher padded) {
     this.onBatch = onBatch;
     this.batcher = batcher;
+    this.padded = padded;
     this.generator = generator;
     this.signatures = generator.signatures();
     this.maxBatch = maxBatch;
@@ -89,6 +93,10 @@ final class Predict {
    */
   Map<String, TensorJson.Dense> infer(String key, Map<String, TensorJson.Dense> inputs) {
     long batch = check(key, signatures.get(key), inputs);
+    if (padded != null && PaddedBatcher.merges(key)) {
+      return expensive.run(
+          "a predict of " + batch + " items", batch, () -> padded.infer(key, inputs, (int) batch));
+    }
     return batcher == null
         ? call(key, inputs, batch)
         : batcher.run(key, inputs, batch, () -> call(key, inputs, batch));

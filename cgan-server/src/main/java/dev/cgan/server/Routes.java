@@ -113,7 +113,8 @@ final class Routes extends Handler.Abstract {
                 ? new Batcher(
                     new Batcher.Parameters(settings.maxBatchSize(), settings.batchTimeoutMicros()),
                     onBatchRequests)
-                : null);
+                : null,
+            settings.batching() ? padded(generator, settings, onBatch, onBatchRequests) : null);
     this.openInference = new OpenInference(generator, settings.model(), version, predict);
     this.page = page.getBytes(StandardCharsets.UTF_8);
     this.limits =
@@ -126,6 +127,31 @@ final class Routes extends Handler.Abstract {
     inFlight.track(request);
     reply(request, response, callback, () -> route(request, response, callback));
     return true;
+  }
+
+  /**
+   * The batcher that merges requests that differ, checked on this machine; null when the model
+   * lacks the signatures it needs (an older export), which then merges identical requests only.
+   *
+   * @throws IllegalArgumentException when rows are not independent at the batch size here
+   */
+  private static PaddedBatcher padded(
+      CganGenerator generator,
+      CganServer.Settings settings,
+      LongConsumer onBatch,
+      LongConsumer onBatchRequests) {
+    if (!PaddedBatcher.possible(generator)) {
+      return null;
+    }
+    PaddedBatcher b =
+        new PaddedBatcher(
+            generator,
+            settings.maxBatchSize(),
+            settings.batchTimeoutMicros(),
+            onBatch,
+            onBatchRequests);
+    b.check();
+    return b;
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.cgan.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -18,23 +21,31 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --batching}: identical concurrent predicts share one generator call, and every answer,
- * merged or not, is bit for bit the answer of the server without batching.
+ * {@code --batching}: concurrent predicts that differ share padded runs, and every answer, merged
+ * or not, is bit for bit what the same request gets alone from a batching server; {@code
+ * generate_styled} requests are merged only when identical, keeping the unbatched answer.
  */
 class BatchingTest {
   static CganServer batching;
+  static CganServer aloneServer;
 
   @BeforeAll
   static void start() {
-    // A batch fills at 16 requests of 2 items; the first waits up to a second for them.
+    // A run fills at 16 rows; the first request waits up to a second for them. 16 rows keeps rows
+    // independent of each other here with AVX-512 and with AVX2 (8 and 32 do not with AVX2).
     batching =
         TinyModel.start(
-            CganServer.Settings.defaults().withPort(0).withThreads(24).withBatching(32, 1_000_000));
+            CganServer.Settings.defaults().withPort(0).withThreads(24).withBatching(16, 1_000_000));
+    // The same run size without waiting: a request sent alone runs alone, padded.
+    aloneServer =
+        TinyModel.start(
+            CganServer.Settings.defaults().withPort(0).withThreads(24).withBatching(16, 0));
   }
 
   @AfterAll
   static void stop() {
     batching.close();
+    aloneServer.close();
   }
 
   static String body(int seed) {
@@ -95,9 +106,65 @@ class BatchingTest {
     return out;
   }
 
+  static String styled(int seed) {
+    return "{\"signature_name\":\"generate_styled\",\"inputs\":{\"labels\":[3,1],\"seed\":"
+        + seed
+        + ",\"same_style\":true,\"truncation\":0.5}}";
+  }
+
+  /** 16 requests that differ: three signatures, 1 to 3 rows each, 33 rows in all. */
+  static List<String> differentBodies() {
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      String labels = List.of("[4]", "[0,9]", "[2,7,5]").get(i % 3);
+      bodies.add(
+          switch (i % 4) {
+            case 0 -> "{\"inputs\":{\"labels\":[" + (i % 10) + "],\"noise\":[" + noise(i) + "]}}";
+            case 1 ->
+                "{\"signature_name\":\"generate_mixed\",\"inputs\":{\"noise\":["
+                    + noise(i)
+                    + "],\"label_weights\":[[0,0,0,0.25,0,0,0,0.75,0,0]]}}";
+            default ->
+                "{\"signature_name\":\"generate\",\"inputs\":{\"labels\":"
+                    + labels
+                    + ",\"seed\":"
+                    + i
+                    + "}}";
+          });
+    }
+    return bodies;
+  }
+
+  /** One latent row of 100 values drawn from {@code k}. */
+  static String noise(int k) {
+    java.util.Random r = new java.util.Random(k);
+    StringBuilder s = new StringBuilder("[");
+    for (int j = 0; j < 100; j++) {
+      s.append(j == 0 ? "" : ",").append((float) r.nextGaussian());
+    }
+    return s.append(']').toString();
+  }
+
   @Test
-  void identicalRequestsShareOneCallAndGetTheUnbatchedAnswer() throws Exception {
-    String alone = predict(TinyModel.server(), body(7)).body();
+  void differentRequestsShareRunsAndEachGetsItsAloneAnswer() throws Exception {
+    List<String> bodies = differentBodies();
+    long[] before = runsAndRequests();
+    List<String> answers = together(bodies);
+    long[] after = runsAndRequests();
+    for (int i = 0; i < bodies.size(); i++) {
+      HttpResponse<String> alone = predict(aloneServer, bodies.get(i));
+      assertEquals(200, alone.statusCode(), alone.body());
+      assertEquals(alone.body(), answers.get(i), "request " + i + ": " + bodies.get(i));
+    }
+    // 33 rows need three runs of 16; merging none would take 16 (one a request).
+    long runs = after[0] - before[0];
+    assertTrue(runs < 16, "16 requests took " + runs + " runs");
+    assertTrue(after[1] - before[1] > runs, "no run answered more than one request");
+  }
+
+  @Test
+  void identicalRequestsShareRunsAndGetTheirAloneAnswer() throws Exception {
+    String alone = predict(aloneServer, body(7)).body();
     long[] before = runsAndRequests();
     List<String> answers = together(java.util.Collections.nCopies(16, body(7)));
     long[] after = runsAndRequests();
@@ -108,15 +175,57 @@ class BatchingTest {
   }
 
   @Test
-  void differentRequestsAreNotMergedAndEachGetsItsOwnAnswer() throws Exception {
+  void generateMergedDrawsTheSeedsNoise() throws Exception {
+    // The answers of both servers come from the same noise; only the batch size differs (16 here,
+    // 2 unbatched), so the floats differ at most in their last bits and the pixels by a level.
+    for (int seed : new int[] {0, 7, 123456789}) {
+      JsonObject batched = outputs(predict(aloneServer, body(seed)).body());
+      JsonObject unbatched = outputs(predict(TinyModel.server(), body(seed)).body());
+      float[] a = flat(batched.get("images")), b = flat(unbatched.get("images"));
+      float[] pa = flat(batched.get("pixels")), pb = flat(unbatched.get("pixels"));
+      assertEquals(b.length, a.length);
+      for (int k = 0; k < a.length; k++) {
+        assertTrue(Math.abs(a[k] - b[k]) <= 1e-5f, "seed " + seed + " value " + k);
+        assertTrue(Math.abs(pa[k] - pb[k]) <= 1f, "seed " + seed + " pixel " + k);
+      }
+    }
+  }
+
+  @Test
+  void styledRequestsAreMergedOnlyWhenIdenticalAndKeepTheUnbatchedAnswer() throws Exception {
     List<String> bodies = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
-      bodies.add(body(i % 4));
+      bodies.add(styled(i % 2));
     }
     List<String> answers = together(bodies);
     for (int i = 0; i < 16; i++) {
       assertEquals(predict(TinyModel.server(), bodies.get(i)).body(), answers.get(i), "seed " + i);
     }
+  }
+
+  static JsonObject outputs(String body) {
+    return JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("outputs");
+  }
+
+  static float[] flat(JsonElement e) {
+    List<Float> out = new ArrayList<>();
+    java.util.ArrayDeque<JsonElement> todo = new java.util.ArrayDeque<>(List.of(e));
+    while (!todo.isEmpty()) {
+      JsonElement x = todo.pollFirst();
+      if (x.isJsonArray()) {
+        List<JsonElement> items = x.getAsJsonArray().asList();
+        for (int i = items.size() - 1; i >= 0; i--) {
+          todo.addFirst(items.get(i));
+        }
+      } else {
+        out.add(x.getAsFloat());
+      }
+    }
+    float[] f = new float[out.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = out.get(i);
+    }
+    return f;
   }
 
   @Test
