@@ -2,10 +2,13 @@ package dev.cgan.bench;
 
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,34 +25,52 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * Load benchmark of {@code cgan serve} (not a test): N concurrent loopback clients POST the {@code
- * generate} request (columnar, batch 1 and 10) for a fixed time; requests/s, p50/p99 latency,
- * errors, resident memory before and after; next to the same requests answered by the library
- * directly ({@link CganGenerator#call}, no HTTP, no JSON).
+ * Load benchmark of {@code cgan serve} (not a test): for each number of concurrent clients, the
+ * {@code generate} request (columnar, batch 1, a new seed each time) answered by the library
+ * directly ({@link CganGenerator#call}, no HTTP, no JSON), then over loopback HTTP by a server
+ * without batching and by one with {@code --batching}, interleaved in one run: requests/s, p50/p99
+ * latency, errors, resident memory before and after.
  *
  * <pre>
- * java -cp cgan-cli/target/cgan-cli.jar dev.cgan.bench.ServeLoad MODEL [CLIENTS] [SECONDS] [batching]
+ * java -cp cgan-cli/target/cgan-cli.jar dev.cgan.bench.ServeLoad MODEL [CLIENTS] [SECONDS] [BATCHING] [BATCH]
  * </pre>
  *
- * <p>{@code batching}: the server with {@code --batching} (its defaults: 1000 items, no wait).
+ * <p>CLIENTS: a number or a list, {@code 1,8,32} (default 8); SECONDS per row (default 10);
+ * BATCHING {@code off}, {@code on} ({@code batching} as before) or {@code both} (default); BATCH
+ * items per request (default 1). The clients run in this JVM but cost little: each is one
+ * keep-alive socket writing a prepared request and reading the answer's bytes without decoding them
+ * (the JDK's HttpClient, decoding every answer to a String, took a large share of the CPU the
+ * server needs).
  */
 public final class ServeLoad {
   private ServeLoad() {}
 
-  /** One phase's figures. */
-  record Figures(String what, int batch, long requests, long errors, double seconds, double[] ms) {
+  /** One row's figures. */
+  record Figures(
+      int clients,
+      String what,
+      int batch,
+      long requests,
+      long errors,
+      double seconds,
+      double[] ms) {
     String row() {
       double[] s = ms.clone();
       Arrays.sort(s);
       return String.format(
           Locale.ROOT,
-          "| %s | %d | %,.0f | %.1f | %.1f | %d |",
+          "| %d | %s | %d | %,.0f | %.1f | %.1f | %d |",
+          clients,
           what,
           batch,
           requests / seconds,
           pct(s, 0.50),
           pct(s, 0.99),
           errors);
+    }
+
+    double rate() {
+      return requests / seconds;
     }
 
     private static double pct(double[] sorted, double p) {
@@ -62,45 +83,194 @@ public final class ServeLoad {
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println(
-          "usage: ServeLoad MODEL [CLIENTS, default 8] [SECONDS per phase, default 10]");
+          "usage: ServeLoad MODEL [CLIENTS, default 8, or a list: 1,8,32] [SECONDS per row,"
+              + " default 10] [off|on|both, default both] [BATCH, default 1]");
       System.exit(2);
     }
     Path model = Path.of(args[0]);
-    int clients = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+    int[] clientCounts =
+        Arrays.stream((args.length > 1 ? args[1] : "8").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     double seconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
-    boolean batching = args.length > 3 && args[3].equals("batching");
-    CganServer.Settings settings = CganServer.Settings.defaults().withPort(0);
-    if (batching) {
-      settings = settings.withBatching(settings.maxBatchSize(), settings.batchTimeoutMicros());
+    String mode = args.length > 3 ? args[3] : "both";
+    boolean off = mode.equals("off") || mode.equals("both");
+    boolean on = mode.equals("on") || mode.equals("batching") || mode.equals("both");
+    if (!off && !on) {
+      System.err.println("batching must be off, on or both, got " + mode);
+      System.exit(2);
     }
+    int batch = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+    int threads = Arrays.stream(clientCounts).max().orElse(8) + 8;
+    CganServer.Settings plain = CganServer.Settings.defaults().withPort(0).withThreads(threads);
+    CganServer.Settings batched = plain.withBatching(plain.maxBatchSize(), 0);
     try (CganGenerator g = CganGenerator.load(model);
-        CganServer server = CganServer.start(g, settings)) {
-      URI predict = server.uri().resolve("v1/models/cgan:predict");
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      // Warm-up: TensorFlow's first runs, the JIT, the connection pool.
-      run("warm-up", 1, clients, 2, () -> direct(g, 1), () -> viaHttp(http, predict, 1));
+        CganServer unbatchedServer = off ? CganServer.start(g, plain) : null;
+        CganServer batchingServer = on ? CganServer.start(g, batched) : null) {
+      // Warm-up: TensorFlow's first runs, the JIT.
+      for (int c : clientCounts) {
+        run(c, "warm-up", batch, 1, () -> direct(g, batch));
+        if (off) {
+          run(c, "warm-up", batch, 1, http(unbatchedServer, batch));
+        }
+        if (on) {
+          run(c, "warm-up", batch, 1, http(batchingServer, batch));
+        }
+      }
       System.gc();
       double before = rssMiB();
       List<Figures> rows = new ArrayList<>();
-      for (int batch : new int[] {1, 10}) {
-        rows.add(run("library", batch, clients, seconds, () -> direct(g, batch), null));
-        rows.add(run("HTTP", batch, clients, seconds, null, () -> viaHttp(http, predict, batch)));
+      for (int c : clientCounts) {
+        rows.add(run(c, "library", batch, seconds, () -> direct(g, batch)));
+        if (off) {
+          rows.add(run(c, "HTTP", batch, seconds, http(unbatchedServer, batch)));
+        }
+        if (on) {
+          rows.add(run(c, "HTTP batching", batch, seconds, http(batchingServer, batch)));
+        }
       }
       System.gc();
       double after = rssMiB();
       System.out.printf(
           Locale.ROOT,
-          "%d clients, %.0f s per row, model %s, batching %s, %d cores%n%n",
-          clients,
+          "%s clients, %.0f s per row, model %s, batching %s (runs of %d rows), %d cores%n%n",
+          Arrays.toString(clientCounts),
           seconds,
           model,
-          batching ? "on" : "off",
+          mode,
+          batched.maxBatchSize(),
           Runtime.getRuntime().availableProcessors());
-      System.out.println("| path | batch | requests/s | p50 ms | p99 ms | errors |");
-      System.out.println("|---|---:|---:|---:|---:|---:|");
-      rows.forEach(r -> System.out.println(r.row()));
+      System.out.println(
+          "| clients | path | batch | requests/s | p50 ms | p99 ms | errors | HTTP/library |");
+      System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|");
+      double library = 0;
+      for (Figures r : rows) {
+        if (r.what().equals("library")) {
+          library = r.rate();
+        }
+        System.out.println(
+            r.row()
+                + (r.what().equals("library")
+                    ? " |"
+                    : String.format(Locale.ROOT, " %.0f %% |", 100 * r.rate() / library)));
+      }
       System.out.printf(
           Locale.ROOT, "%nresident memory: %.0f MiB before, %.0f MiB after%n", before, after);
+    }
+  }
+
+  /** A request over one keep-alive connection per client thread. */
+  private static Callable<Boolean> http(CganServer server, int batch) {
+    ThreadLocal<RawHttp> connection =
+        ThreadLocal.withInitial(() -> new RawHttp(server.uri().getPort()));
+    return () -> connection.get().generate(batch);
+  }
+
+  /**
+   * HTTP/1.1 over one socket, as cheap as a client gets: the request written from bytes, the answer
+   * read by its length and checked by its status and first bytes, never decoded.
+   */
+  static final class RawHttp {
+    private static final byte[] EXPECTED =
+        "{\"outputs\":{\"images\":".getBytes(StandardCharsets.US_ASCII);
+    private final int port;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private byte[] body = new byte[1 << 16];
+
+    RawHttp(int port) {
+      this.port = port;
+    }
+
+    boolean generate(int batch) throws IOException {
+      long k = System.nanoTime();
+      String labels = Arrays.toString(labels(batch, k)).replace(" ", "");
+      byte[] json =
+          ("{\"signature_name\":\"generate\",\"inputs\":{\"labels\":"
+                  + labels
+                  + ",\"seed\":"
+                  + k
+                  + "}}")
+              .getBytes(StandardCharsets.US_ASCII);
+      byte[] head =
+          ("POST /v1/models/cgan:predict HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Content-Type: application/json\r\nContent-Length: "
+                  + json.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII);
+      try {
+        if (socket == null) {
+          socket = new Socket(InetAddress.getLoopbackAddress(), port);
+          socket.setTcpNoDelay(true);
+          in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+          out = socket.getOutputStream();
+        }
+        byte[] request = Arrays.copyOf(head, head.length + json.length);
+        System.arraycopy(json, 0, request, head.length, json.length);
+        out.write(request);
+        return read();
+      } catch (IOException e) {
+        close();
+        throw e;
+      }
+    }
+
+    /** One answer: true for a 200 whose body starts as a generate answer does. */
+    private boolean read() throws IOException {
+      String status = line();
+      long length = -1;
+      boolean close = false;
+      for (String h = line(); !h.isEmpty(); h = line()) {
+        String lower = h.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(lower.substring(15).trim());
+        } else if (lower.startsWith("connection:") && lower.contains("close")) {
+          close = true;
+        } else if (lower.startsWith("transfer-encoding:")) {
+          throw new IOException("chunked answers are not read here: " + h);
+        }
+      }
+      if (length < 0) {
+        throw new IOException("an answer without Content-Length: " + status);
+      }
+      if (body.length < length) {
+        body = new byte[(int) length];
+      }
+      int n = in.readNBytes(body, 0, (int) length);
+      if (n < length) {
+        throw new IOException("the answer ended after " + n + " of " + length + " bytes");
+      }
+      if (close) {
+        close();
+      }
+      return status.startsWith("HTTP/1.1 200 ")
+          && n >= EXPECTED.length
+          && Arrays.equals(body, 0, EXPECTED.length, EXPECTED, 0, EXPECTED.length);
+    }
+
+    private String line() throws IOException {
+      StringBuilder s = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("the connection closed");
+        }
+        if (c != '\r') {
+          s.append((char) c);
+        }
+      }
+      return s.toString();
+    }
+
+    private void close() {
+      try {
+        if (socket != null) {
+          socket.close();
+        }
+      } catch (IOException ignored) {
+        // Closing a broken socket: nothing left to do.
+      }
+      socket = null;
     }
   }
 
@@ -126,31 +296,9 @@ public final class ServeLoad {
     }
   }
 
-  private static boolean viaHttp(HttpClient http, URI predict, int batch) throws Exception {
-    long k = System.nanoTime();
-    String labels = Arrays.toString(labels(batch, k)).replace(" ", "");
-    String body =
-        "{\"signature_name\":\"generate\",\"inputs\":{\"labels\":"
-            + labels
-            + ",\"seed\":"
-            + k
-            + "}}";
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(predict).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 && r.body().startsWith("{\"outputs\":{\"images\":");
-  }
-
   private static Figures run(
-      String what,
-      int batch,
-      int clients,
-      double seconds,
-      Callable<Boolean> direct,
-      Callable<Boolean> http)
+      int clients, String what, int batch, double seconds, Callable<Boolean> call)
       throws Exception {
-    Callable<Boolean> call = direct != null ? direct : http;
     long end = System.nanoTime() + (long) (seconds * 1e9);
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
@@ -191,6 +339,7 @@ public final class ServeLoad {
       }
       double took = Math.max(seconds, (System.nanoTime() - start) / 1e9);
       return new Figures(
+          clients,
           what,
           batch,
           all.size(),

@@ -335,8 +335,98 @@ final class TensorJson {
     return s;
   }
 
-  /** C's {@code printf("%.<p>g", (double) v)} for a finite float. */
+  private static final long[] POW10 = new long[19];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
+  }
+
+  /**
+   * C's {@code printf("%.<p>g", (double) v)} for a finite float, {@code precision} 1 to 17. A float
+   * is m·2^−k exactly, so its digits are m·10^p / 2^k rounded half to even, computed in 128 bits;
+   * outside what those hold (subnormals, beyond 10^precision) {@link #formatGExact} answers. The
+   * BigDecimal route took most of an answer's time.
+   */
   static String formatG(float v, int precision) {
+    if (v == 0) {
+      return (Float.floatToRawIntBits(v) < 0) ? "-0" : "0";
+    }
+    int bits = Float.floatToRawIntBits(v);
+    int biased = (bits >>> 23) & 0xff;
+    if (biased == 0 || precision > 17) {
+      return formatGExact(v, precision);
+    }
+    long m = (bits & 0x7fffff) | 0x800000;
+    int k = 150 - biased; // |v| = m · 2^−k
+    int x = (int) Math.floor(Math.log10(Math.abs((double) v))); // may be one off; fixed below
+    for (int tries = 0; tries < 3; tries++) {
+      int p = precision - 1 - x;
+      if (p < 0 || p >= POW10.length || k < 0 || k > 127) {
+        return formatGExact(v, precision);
+      }
+      long digits = roundedQuotient(m, POW10[p], k);
+      if (digits >= POW10[precision]) {
+        x++;
+      } else if (digits < POW10[precision - 1]) {
+        x--;
+      } else {
+        return (v < 0 ? "-" : "") + layout(Long.toString(digits), x, precision);
+      }
+    }
+    return formatGExact(v, precision);
+  }
+
+  /** round(m·f / 2^k), half to even, for m < 2^24, f < 2^63, 0 ≤ k < 128. */
+  private static long roundedQuotient(long m, long f, int k) {
+    long hi = Math.multiplyHigh(m, f);
+    long lo = m * f;
+    long q, remHi, remLo, halfHi, halfLo;
+    if (k == 0) {
+      return lo;
+    } else if (k < 64) {
+      q = (hi << (64 - k)) | (lo >>> k);
+      remHi = 0;
+      remLo = lo & ((1L << k) - 1);
+      halfHi = 0;
+      halfLo = 1L << (k - 1);
+    } else {
+      q = k == 64 ? hi : hi >>> (k - 64);
+      remHi = k == 64 ? 0 : hi & ((1L << (k - 64)) - 1);
+      remLo = lo;
+      halfHi = k == 64 ? 0 : 1L << (k - 65);
+      halfLo = k == 64 ? Long.MIN_VALUE : 0;
+    }
+    int c =
+        remHi != halfHi ? Long.compareUnsigned(remHi, halfHi) : Long.compareUnsigned(remLo, halfLo);
+    return c > 0 || (c == 0 && (q & 1) == 1) ? q + 1 : q;
+  }
+
+  /** {@code %g}'s layout of {@code precision} digits with decimal exponent {@code x}. */
+  private static String layout(String digits, int x, int precision) {
+    int end = digits.length();
+    while (end > 1 && digits.charAt(end - 1) == '0') {
+      end--;
+    }
+    String d = digits.substring(0, end);
+    if (x >= -4 && x < precision) {
+      if (x < 0) {
+        return "0." + "0".repeat(-x - 1) + d;
+      }
+      if (d.length() <= x + 1) {
+        return d + "0".repeat(x + 1 - d.length());
+      }
+      return d.substring(0, x + 1) + "." + d.substring(x + 1);
+    }
+    String mantissa = d.length() == 1 ? d : d.charAt(0) + "." + d.substring(1);
+    int e = Math.abs(x);
+    return mantissa + "e" + (x < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
+  }
+
+  /** {@link #formatG} by BigDecimal, for every finite float. */
+  static String formatGExact(float v, int precision) {
     if (v == 0) {
       return (Float.floatToRawIntBits(v) < 0) ? "-0" : "0";
     }

@@ -28,4 +28,36 @@ class TensorJsonTest {
       assertEquals(f, Float.parseFloat(TensorJson.decimal(f)), "round trip " + f);
     }
   }
+
+  @Test
+  void theFastFormatWritesWhatBigDecimalWrites() {
+    java.util.List<Float> floats = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 300_000; i++) {
+      floats.add(Float.intBitsToFloat(random.nextInt())); // every exponent, subnormals, NaNs
+      floats.add(random.nextFloat() * 2 - 1); // what a generator answers
+    }
+    for (int e = -45; e <= 38; e++) {
+      float p = Float.parseFloat("1e" + e);
+      for (float f : new float[] {p, Math.nextUp(p), Math.nextDown(p), 9.999995f * p, 5e-7f * p}) {
+        floats.add(f);
+        floats.add(-f);
+      }
+    }
+    // Exact ties at six digits: the half-even rule decides (0.5 ulp of a 6-digit decimal).
+    for (float f : new float[] {1234565f, 1234575f, 2.5f, 0.125f, 16777216f}) {
+      floats.add(f);
+    }
+    for (float f : floats) {
+      if (Float.isNaN(f) || Float.isInfinite(f)) {
+        continue;
+      }
+      for (int precision : new int[] {6, 9}) {
+        assertEquals(
+            TensorJson.formatGExact(f, precision),
+            TensorJson.formatG(f, precision),
+            "bits " + Integer.toHexString(Float.floatToRawIntBits(f)) + " at " + precision);
+      }
+    }
+  }
 }
