@@ -9,17 +9,12 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * Request batching ({@code serve --batching}), limited to what cannot change an answer: concurrent
- * predicts of one version with the same signature and the same inputs, bit for bit, share one
- * {@code Session.run}, and each gets its whole output.
- *
- * <p>Why no more: merging different requests' rows into one batch changes their images. The
- * generator's matrix products are not computed row by row alike at every batch size (on an AMD
- * EPYC, 281 of 283 rows drawn alone differed in the last bits of {@code images} from the same rows
- * drawn within a batch of 2 to 32: {@code dev.cgan.bench.BatchInvariance}); and {@code generate}
- * draws one batch's noise from one seed, so two requests with their own seeds cannot share its
- * noise op at all. TF Serving's batching accepts such differences; this server's answers are bit
- * for bit what the library gives, batched or not.
+ * The part of {@code serve --batching} that {@link PaddedBatcher} cannot take: concurrent predicts
+ * of one version with the same signature and the same inputs, bit for bit, share one {@code
+ * Session.run}, and each gets its whole output. It serves {@code generate_styled} (whose noise
+ * depends on {@code same_style} and {@code truncation}, so its rows are not drawn per request) and
+ * every signature of a model exported without {@code generate_mixed}; the answers are the unbatched
+ * ones.
  *
  * <p>As TF Serving: the first request of a group waits up to the batch timeout for others to join
  * (none when 0), and a group holds at most {@code maxBatchSize} rows (items), counting each
