@@ -305,7 +305,7 @@ final class TensorJson {
 
   private static void value(Dense d, int i, StringBuilder out) {
     switch (d.dtype()) {
-      case DT_FLOAT -> out.append(decimal(((float[]) d.values())[i]));
+      case DT_FLOAT -> decimal(((float[]) d.values())[i], out);
       case DT_UINT8 -> out.append(((byte[]) d.values())[i] & 0xff);
       case DT_INT32 -> out.append(((int[]) d.values())[i]);
       case DT_INT64 -> out.append(((long[]) d.values())[i]);
@@ -319,15 +319,27 @@ final class TensorJson {
    * %.9g} when six do not give the same float back; ".0" after a whole number without exponent.
    */
   static String decimal(float v) {
+    StringBuilder out = new StringBuilder(16);
+    decimal(v, out);
+    return out.toString();
+  }
+
+  /** {@link #decimal(float)}, appended to {@code out}. */
+  static void decimal(float v, StringBuilder out) {
     if (Float.isNaN(v)) {
-      return "NaN";
+      out.append("NaN");
+    } else if (Float.isInfinite(v)) {
+      out.append(v > 0 ? "Infinity" : "-Infinity");
+    } else if (!fastDecimal(v, out)) {
+      out.append(decimalExact(v));
     }
-    if (Float.isInfinite(v)) {
-      return v > 0 ? "Infinity" : "-Infinity";
-    }
-    String s = formatG(v, 6);
+  }
+
+  /** {@link #decimal(float)} by BigDecimal and a parse back, for every float. */
+  static String decimalExact(float v) {
+    String s = formatGExact(v, 6);
     if (Float.parseFloat(s) != v) {
-      s = formatG(v, 9);
+      s = formatGExact(v, 9);
     }
     if (s.indexOf('.') < 0 && s.indexOf('e') < 0) {
       s += ".0";
@@ -345,84 +357,176 @@ final class TensorJson {
   }
 
   /**
-   * C's {@code printf("%.<p>g", (double) v)} for a finite float, {@code precision} 1 to 17. A float
-   * is m·2^−k exactly, so its digits are m·10^p / 2^k rounded half to even, computed in 128 bits;
-   * outside what those hold (subnormals, beyond 10^precision) {@link #formatGExact} answers. The
-   * BigDecimal route took most of an answer's time.
+   * The digits of a float by integer arithmetic: a normal float is m·2^−k exactly, so its {@code
+   * %g} digits are m·10^p / 2^k rounded half to even, and whether six digits give the float back is
+   * whether they lie within half its spacing, both computed in 128 bits. False, writing nothing,
+   * where those do not hold the numbers (zero, subnormals, beyond 10^12): {@link #decimalExact}
+   * answers. The BigDecimal route and the parse back took most of an answer's time.
    */
-  static String formatG(float v, int precision) {
-    if (v == 0) {
-      return (Float.floatToRawIntBits(v) < 0) ? "-0" : "0";
-    }
+  private static boolean fastDecimal(float v, StringBuilder out) {
     int bits = Float.floatToRawIntBits(v);
     int biased = (bits >>> 23) & 0xff;
-    if (biased == 0 || precision > 17) {
-      return formatGExact(v, precision);
+    if (v == 0 || biased == 0) {
+      return false;
     }
     long m = (bits & 0x7fffff) | 0x800000;
     int k = 150 - biased; // |v| = m · 2^−k
-    int x = (int) Math.floor(Math.log10(Math.abs((double) v))); // may be one off; fixed below
+    int x = exponent10(v);
+    Digits six = digits(m, k, x, 6);
+    if (six == null) {
+      return false;
+    }
+    if (!six.roundTrips(m)) {
+      Digits nine = digits(m, k, x, 9);
+      if (nine == null) {
+        return false;
+      }
+      six = nine;
+    }
+    if (v < 0) {
+      out.append('-');
+    }
+    six.append(out, true);
+    return true;
+  }
+
+  /** floor(log10(|v|)), possibly one off, which {@link #digits} corrects. */
+  private static int exponent10(float v) {
+    return (int) Math.floor(Math.log10(Math.abs((double) v)));
+  }
+
+  /**
+   * {@code precision} digits of m·2^−k, with their decimal exponent and the rounding error in units
+   * of 2^−k·10^−p: |digits·2^k − m·10^p| = (errHi, errLo), below when the digits are below.
+   */
+  private record Digits(
+      long digits, int x, int precision, int p, long errHi, long errLo, boolean below) {
+    /** Whether the digits read back as the float: within half its spacing (ties to even m). */
+    boolean roundTrips(long m) {
+      if (errHi != 0 || errLo < 0) {
+        return false;
+      }
+      // Below a power of two the next float down is half as far.
+      int factor = m == 0x800000 && below ? 4 : 2;
+      if (errLo > Long.MAX_VALUE / 4) {
+        return false;
+      }
+      long twice = errLo * factor;
+      return twice < POW10[p] || (twice == POW10[p] && (m & 1) == 0);
+    }
+
+    /** C's {@code %g} layout, with ".0" after a whole number when {@code pointZero}. */
+    void append(StringBuilder out, boolean pointZero) {
+      char[] d = new char[precision];
+      long n = digits;
+      for (int i = precision - 1; i >= 0; i--) {
+        d[i] = (char) ('0' + n % 10);
+        n /= 10;
+      }
+      int end = precision;
+      while (end > 1 && d[end - 1] == '0') {
+        end--;
+      }
+      if (x >= -4 && x < precision) {
+        if (x < 0) {
+          out.append("0.");
+          for (int i = 0; i < -x - 1; i++) {
+            out.append('0');
+          }
+          out.append(d, 0, end);
+        } else if (end <= x + 1) {
+          out.append(d, 0, end);
+          for (int i = end; i < x + 1; i++) {
+            out.append('0');
+          }
+          if (pointZero) {
+            out.append(".0");
+          }
+        } else {
+          out.append(d, 0, x + 1).append('.').append(d, x + 1, end - x - 1);
+        }
+        return;
+      }
+      out.append(d[0]);
+      if (end > 1) {
+        out.append('.').append(d, 1, end - 1);
+      }
+      int e = Math.abs(x);
+      out.append('e').append(x < 0 ? '-' : '+');
+      if (e < 10) {
+        out.append('0');
+      }
+      out.append(e);
+    }
+  }
+
+  /** The digits, or null where 128 bits do not hold the numbers. */
+  private static Digits digits(long m, int k, int x, int precision) {
     for (int tries = 0; tries < 3; tries++) {
       int p = precision - 1 - x;
       if (p < 0 || p >= POW10.length || k < 0 || k > 127) {
-        return formatGExact(v, precision);
+        return null;
       }
-      long digits = roundedQuotient(m, POW10[p], k);
+      long f = POW10[p];
+      long hi = Math.multiplyHigh(m, f);
+      long lo = m * f;
+      // q = floor(m·f / 2^k), rem = m·f − q·2^k, half = 2^(k−1)
+      long q, remHi, remLo, halfHi, halfLo;
+      if (k == 0) {
+        q = lo;
+        remHi = remLo = halfHi = halfLo = 0;
+      } else if (k < 64) {
+        q = (hi << (64 - k)) | (lo >>> k);
+        remHi = 0;
+        remLo = lo & ((1L << k) - 1);
+        halfHi = 0;
+        halfLo = 1L << (k - 1);
+      } else {
+        q = k == 64 ? hi : hi >>> (k - 64);
+        remHi = k == 64 ? 0 : hi & ((1L << (k - 64)) - 1);
+        remLo = lo;
+        halfHi = k == 64 ? 0 : 1L << (k - 65);
+        halfLo = k == 64 ? Long.MIN_VALUE : 0;
+      }
+      int c =
+          remHi != halfHi
+              ? Long.compareUnsigned(remHi, halfHi)
+              : Long.compareUnsigned(remLo, halfLo);
+      boolean up = k > 0 && (c > 0 || (c == 0 && (q & 1) == 1));
+      long digits = up ? q + 1 : q;
       if (digits >= POW10[precision]) {
         x++;
       } else if (digits < POW10[precision - 1]) {
         x--;
+      } else if (!up) {
+        return new Digits(digits, x, precision, p, remHi, remLo, remHi != 0 || remLo != 0);
       } else {
-        return (v < 0 ? "-" : "") + layout(Long.toString(digits), x, precision);
+        // 2^k − rem
+        long eLo = -remLo;
+        long eHi = (k >= 64 ? (k == 64 ? 1L : 1L << (k - 64)) : 0) - remHi - (remLo != 0 ? 1 : 0);
+        if (k < 64) {
+          eLo = (1L << k) - remLo;
+          eHi = 0;
+        }
+        return new Digits(digits, x, precision, p, eHi, eLo, false);
+      }
+    }
+    return null;
+  }
+
+  /** C's {@code printf("%.<p>g", (double) v)} for a finite float, {@code precision} 1 to 17. */
+  static String formatG(float v, int precision) {
+    int bits = Float.floatToRawIntBits(v);
+    int biased = (bits >>> 23) & 0xff;
+    if (v != 0 && biased != 0 && precision <= 17) {
+      Digits d = digits((bits & 0x7fffff) | 0x800000, 150 - biased, exponent10(v), precision);
+      if (d != null) {
+        StringBuilder out = new StringBuilder(v < 0 ? "-" : "");
+        d.append(out, false);
+        return out.toString();
       }
     }
     return formatGExact(v, precision);
-  }
-
-  /** round(m·f / 2^k), half to even, for m < 2^24, f < 2^63, 0 ≤ k < 128. */
-  private static long roundedQuotient(long m, long f, int k) {
-    long hi = Math.multiplyHigh(m, f);
-    long lo = m * f;
-    long q, remHi, remLo, halfHi, halfLo;
-    if (k == 0) {
-      return lo;
-    } else if (k < 64) {
-      q = (hi << (64 - k)) | (lo >>> k);
-      remHi = 0;
-      remLo = lo & ((1L << k) - 1);
-      halfHi = 0;
-      halfLo = 1L << (k - 1);
-    } else {
-      q = k == 64 ? hi : hi >>> (k - 64);
-      remHi = k == 64 ? 0 : hi & ((1L << (k - 64)) - 1);
-      remLo = lo;
-      halfHi = k == 64 ? 0 : 1L << (k - 65);
-      halfLo = k == 64 ? Long.MIN_VALUE : 0;
-    }
-    int c =
-        remHi != halfHi ? Long.compareUnsigned(remHi, halfHi) : Long.compareUnsigned(remLo, halfLo);
-    return c > 0 || (c == 0 && (q & 1) == 1) ? q + 1 : q;
-  }
-
-  /** {@code %g}'s layout of {@code precision} digits with decimal exponent {@code x}. */
-  private static String layout(String digits, int x, int precision) {
-    int end = digits.length();
-    while (end > 1 && digits.charAt(end - 1) == '0') {
-      end--;
-    }
-    String d = digits.substring(0, end);
-    if (x >= -4 && x < precision) {
-      if (x < 0) {
-        return "0." + "0".repeat(-x - 1) + d;
-      }
-      if (d.length() <= x + 1) {
-        return d + "0".repeat(x + 1 - d.length());
-      }
-      return d.substring(0, x + 1) + "." + d.substring(x + 1);
-    }
-    String mantissa = d.length() == 1 ? d : d.charAt(0) + "." + d.substring(1);
-    int e = Math.abs(x);
-    return mantissa + "e" + (x < 0 ? "-" : "+") + (e < 10 ? "0" : "") + e;
   }
 
   /** {@link #formatG} by BigDecimal, for every finite float. */

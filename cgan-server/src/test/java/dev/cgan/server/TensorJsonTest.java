@@ -30,7 +30,7 @@ class TensorJsonTest {
   }
 
   @Test
-  void theFastFormatWritesWhatBigDecimalWrites() {
+  void theFastFormatWritesWhatBigDecimalAndAParseBackWrite() {
     java.util.List<Float> floats = new java.util.ArrayList<>();
     java.util.Random random = new java.util.Random(3);
     for (int i = 0; i < 300_000; i++) {
@@ -44,6 +44,19 @@ class TensorJsonTest {
         floats.add(-f);
       }
     }
+    // Powers of two: the next float down is half as far as the next one up.
+    for (int e = -126; e <= 127; e++) {
+      float p = Math.scalb(1f, e);
+      floats.add(p);
+      floats.add(Math.nextDown(p));
+      floats.add(Math.nextUp(p));
+    }
+    // 1.23452e9 = 64 · 19289375 lies halfway between two floats 128 apart: its six digits read
+    // back as the one with the even mantissa only.
+    for (double mid : new double[] {1234520000.0, 9.87652e9, 3.21012e10}) {
+      floats.add((float) (mid - Math.ulp((float) mid) / 2));
+      floats.add((float) (mid + Math.ulp((float) mid) / 2));
+    }
     // Exact ties at six digits: the half-even rule decides (0.5 ulp of a 6-digit decimal).
     for (float f : new float[] {1234565f, 1234575f, 2.5f, 0.125f, 16777216f}) {
       floats.add(f);
@@ -52,6 +65,10 @@ class TensorJsonTest {
       if (Float.isNaN(f) || Float.isInfinite(f)) {
         continue;
       }
+      assertEquals(
+          TensorJson.decimalExact(f),
+          TensorJson.decimal(f),
+          "bits " + Integer.toHexString(Float.floatToRawIntBits(f)));
       for (int precision : new int[] {6, 9}) {
         assertEquals(
             TensorJson.formatGExact(f, precision),
