@@ -35,15 +35,18 @@ import org.tensorflow.types.TInt64;
  * java -cp cgan-cli/target/cgan-cli.jar dev.cgan.bench.ServeLoad MODEL [CLIENTS] [SECONDS] [BATCHING] [BATCH]
  * </pre>
  *
- * <p>CLIENTS: a number or a list, {@code 1,8,32} (default 8); SECONDS per row (default 10);
- * BATCHING {@code off}, {@code on} ({@code batching} as before) or {@code both} (default); BATCH
- * items per request (default 1). The clients run in this JVM but cost little: each is one
- * keep-alive socket writing a prepared request and reading the answer's bytes without decoding them
- * (the JDK's HttpClient, decoding every answer to a String, took a large share of the CPU the
- * server needs).
+ * <p>CLIENTS: a number or a list, {@code 1,8,32} (default 8); SECONDS per row (default 10), run as
+ * three turns interleaved with the other rows'; BATCHING {@code off}, {@code on} ({@code batching}
+ * as before) or {@code both} (default); BATCH items per request (default 1). The clients run in
+ * this JVM but cost little: each is one keep-alive socket writing a prepared request and reading
+ * the answer's bytes without decoding them (the JDK's HttpClient, decoding every answer to a
+ * String, took a large share of the CPU the server needs).
  */
 public final class ServeLoad {
   private ServeLoad() {}
+
+  /** Each row's time is split in this many turns, interleaved with the other rows'. */
+  static final int ROUNDS = 3;
 
   /** One row's figures. */
   record Figures(
@@ -67,6 +70,20 @@ public final class ServeLoad {
           pct(s, 0.50),
           pct(s, 0.99),
           errors);
+    }
+
+    /** Both rounds' figures as one row. */
+    Figures plus(Figures o) {
+      double[] both = Arrays.copyOf(ms, ms.length + o.ms.length);
+      System.arraycopy(o.ms, 0, both, ms.length, o.ms.length);
+      return new Figures(
+          clients,
+          what,
+          batch,
+          requests + o.requests,
+          errors + o.errors,
+          seconds + o.seconds,
+          both);
     }
 
     double rate() {
@@ -121,13 +138,28 @@ public final class ServeLoad {
       double before = rssMiB();
       List<Figures> rows = new ArrayList<>();
       for (int c : clientCounts) {
-        rows.add(run(c, "library", batch, seconds, () -> direct(g, batch)));
-        if (off) {
-          rows.add(run(c, "HTTP", batch, seconds, http(unbatchedServer, batch)));
+        // Three rounds of the rows in turn, pooled: a shared machine's load drifts within seconds,
+        // and the ratios should compare rows that saw the same load.
+        List<Figures> pooled = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+          List<Figures> these = new ArrayList<>();
+          these.add(run(c, "library", batch, seconds / ROUNDS, () -> direct(g, batch)));
+          if (off) {
+            these.add(run(c, "HTTP", batch, seconds / ROUNDS, http(unbatchedServer, batch)));
+          }
+          if (on) {
+            these.add(
+                run(c, "HTTP batching", batch, seconds / ROUNDS, http(batchingServer, batch)));
+          }
+          for (int i = 0; i < these.size(); i++) {
+            if (i < pooled.size()) {
+              pooled.set(i, pooled.get(i).plus(these.get(i)));
+            } else {
+              pooled.add(these.get(i));
+            }
+          }
         }
-        if (on) {
-          rows.add(run(c, "HTTP batching", batch, seconds, http(batchingServer, batch)));
-        }
+        rows.addAll(pooled);
       }
       System.gc();
       double after = rssMiB();
