@@ -175,6 +175,38 @@ class BatchingTest {
   }
 
   @Test
+  void aRequestSpanningRunsMatchesItsPrefixRunAlone() throws Exception {
+    // 40 rows take three runs of 16 (rows 16-19 lead the second run, beside rows 20-31); 20 rows
+    // of the same seed take two (rows 16-19 alone in the second, beside padding). A seed's first
+    // rows are the same noise whatever the count, so the shared rows must be equal bit for bit.
+    StringBuilder labels = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      labels.append(i == 0 ? "" : ",").append(i % 10);
+    }
+    String all = labels.toString();
+    String first20 = all.substring(0, all.indexOf(',', 38)); // the first 20 labels
+    JsonObject forty = outputs(predict(aloneServer, generate(all, 11)).body());
+    JsonObject twenty = outputs(predict(aloneServer, generate(first20, 11)).body());
+    for (String output : List.of("images", "pixels")) {
+      var many = forty.getAsJsonArray(output);
+      var few = twenty.getAsJsonArray(output);
+      assertEquals(40, many.size());
+      assertEquals(20, few.size());
+      for (int i = 0; i < 20; i++) {
+        assertEquals(few.get(i).toString(), many.get(i).toString(), output + " row " + i);
+      }
+    }
+  }
+
+  static String generate(String labels, int seed) {
+    return "{\"signature_name\":\"generate\",\"inputs\":{\"labels\":["
+        + labels
+        + "],\"seed\":"
+        + seed
+        + "}}";
+  }
+
+  @Test
   void generateMergedDrawsTheSeedsNoise() throws Exception {
     // The answers of both servers come from the same noise; only the batch size differs (16 here,
     // 2 unbatched), so the floats differ at most in their last bits and the pixels by a level.
