@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.exceptions.TensorFlowException;
 
 /**
@@ -131,9 +132,10 @@ final class Routes extends Handler.Abstract {
 
   /**
    * The batcher that merges requests that differ, checked on this machine; null when the model
-   * lacks the signatures it needs (an older export), which then merges identical requests only.
-   *
-   * @throws IllegalArgumentException when rows are not independent at the batch size here
+   * lacks the signatures it needs (an older export) or when this machine's kernels treat the rows
+   * of a run unalike at this size: then identical requests only are merged, and a warning says why.
+   * A server that refused to start there would crash-loop on some nodes of a cluster and not on
+   * others; one that merged anyway would change answers by where a request sat in a run.
    */
   private static PaddedBatcher padded(
       CganGenerator generator,
@@ -150,7 +152,13 @@ final class Routes extends Handler.Abstract {
             settings.batchTimeoutMicros(),
             onBatch,
             onBatchRequests);
-    b.check();
+    try {
+      b.check();
+    } catch (IllegalArgumentException e) {
+      LoggerFactory.getLogger(ModelVersions.LOGGER)
+          .warn("{}; merging identical requests only", e.getMessage());
+      return null;
+    }
     return b;
   }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +32,15 @@ class BatchingTest {
 
   @BeforeAll
   static void start() {
-    // A run fills at 16 rows; the first request waits up to a second for them. 16 rows keeps rows
-    // independent of each other here with AVX-512 and with AVX2 (8 and 32 do not with AVX2).
+    // Whether rows are independent at a size is the CPU's kernels' doing (16 holds here with
+    // AVX-512 and with oneDNN capped at AVX2, 8 and 32 do not with AVX2); where it does not hold,
+    // the server merges identical requests only, and these tests have nothing to check.
+    try {
+      new PaddedBatcher(TinyModel.generator(), 16, 0, n -> {}, n -> {}).check();
+    } catch (IllegalArgumentException e) {
+      Assumptions.abort("rows are not independent at 16 on this machine: " + e.getMessage());
+    }
+    // A run fills at 16 rows; the first request waits up to a second for them.
     batching =
         TinyModel.start(
             CganServer.Settings.defaults().withPort(0).withThreads(24).withBatching(16, 1_000_000));
@@ -44,8 +52,11 @@ class BatchingTest {
 
   @AfterAll
   static void stop() {
-    batching.close();
-    aloneServer.close();
+    for (CganServer s : new CganServer[] {batching, aloneServer}) {
+      if (s != null) {
+        s.close();
+      }
+    }
   }
 
   static String body(int seed) {
