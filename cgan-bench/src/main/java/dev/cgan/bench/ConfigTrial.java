@@ -54,6 +54,12 @@ public final class ConfigTrial {
         args.length > 3
             ? Arrays.asList(args).subList(3, args.length)
             : List.of("1/2", "2/1", "1/1", "2/2", "1/3");
+    try {
+      names.forEach(ConfigTrial::config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ConfigTrial: " + e.getMessage());
+      System.exit(2);
+    }
     System.out.println("cpu: " + CpuInfo.current().describe());
     System.out.println("per-session pools: " + TrainingThreads.perSessionPools());
     if (names.stream().anyMatch(n -> n.startsWith("xla"))) {
@@ -135,20 +141,36 @@ public final class ConfigTrial {
     }
   }
 
+  /**
+   * Session options of a configuration named "intra/inter", "xla:intra/inter" or
+   * "xla2:intra/inter".
+   *
+   * @throws IllegalArgumentException naming {@code name} if it is none of these
+   */
   static ConfigProto config(String name) {
-    boolean xla = name.startsWith("xla:") || name.startsWith("xla2:");
-    String[] t = (xla ? name.substring(name.indexOf(':') + 1) : name).split("/");
+    String level = name.contains(":") ? name.substring(0, name.indexOf(':')) : "";
+    String[] t = name.substring(name.indexOf(':') + 1).split("/", -1);
+    if (!(level.isEmpty() || level.equals("xla") || level.equals("xla2"))
+        || t.length != 2
+        || !t[0].matches("[1-9][0-9]{0,3}")
+        || !t[1].matches("[1-9][0-9]{0,3}")) {
+      throw new IllegalArgumentException(
+          "a configuration is intra/inter, xla:intra/inter or xla2:intra/inter with positive"
+              + " thread counts, got '"
+              + name
+              + "'");
+    }
     ConfigProto.Builder b =
         ConfigProto.newBuilder()
             .setIntraOpParallelismThreads(Integer.parseInt(t[0]))
             .setInterOpParallelismThreads(Integer.parseInt(t[1]));
-    if (xla) {
+    if (!level.isEmpty()) {
       b.setGraphOptions(
           GraphOptions.newBuilder()
               .setOptimizerOptions(
                   OptimizerOptions.newBuilder()
                       .setGlobalJitLevel(
-                          name.startsWith("xla2:")
+                          level.equals("xla2")
                               ? OptimizerOptions.GlobalJitLevel.ON_2
                               : OptimizerOptions.GlobalJitLevel.ON_1)));
     }
