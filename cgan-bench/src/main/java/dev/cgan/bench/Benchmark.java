@@ -136,7 +136,8 @@ public final class Benchmark {
       notes.add(
           "training configuration: "
               + TrainingThreads.rule(Runtime.getRuntime().availableProcessors())
-              + "; oneDNN on (TensorFlow's default), XLA JIT off (changes rounding; measured slower)");
+              + "; oneDNN on (TensorFlow's default), XLA JIT off (changes rounding; measured"
+              + " 0.43-0.99x of this step, docs/performance.md)");
     }
     if (!TrainingThreads.perSessionPools()) {
       notes.add(

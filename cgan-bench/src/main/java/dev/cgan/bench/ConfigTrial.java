@@ -16,6 +16,7 @@ import java.util.Locale;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
@@ -27,14 +28,20 @@ import org.tensorflow.types.TFloat32;
  * own graph and session (its own thread pools, with {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1}), all
  * open at once, and the rounds take turns, so a busy spell of a shared machine hits them alike. At
  * the end every session has run the same iterations from the same initial weights, and their
- * weights are compared bit for bit with the first configuration's.
+ * weights are compared bit for bit with the first configuration's, and a hash of each is printed
+ * (two sessions of one configuration with equal hashes show that it is deterministic).
  *
  * <pre>
- * java -cp cgan-cli.jar dev.cgan.bench.ConfigTrial [batch] [rounds] [iterations] [intra/inter|xla:intra/inter ...]
+ * java -cp cgan-cli.jar dev.cgan.bench.ConfigTrial [batch] [rounds] [iterations] [intra/inter|xla:intra/inter|xla2:intra/inter ...]
  * </pre>
  *
- * "xla:" turns on TensorFlow's XLA JIT for that session ({@code global_jit_level} ON_1; on the CPU
- * it also needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit} in the environment).
+ * <p>"xla:" and "xla2:" turn on TensorFlow's XLA JIT for that session ({@code global_jit_level}
+ * ON_1 or ON_2); the trial then sets XLA's process-wide CPU flag ({@code TF_SetTfXlaCpuGlobalJit},
+ * what {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit} does), without which XLA clusters nothing on
+ * the CPU. What XLA clusters is process-wide too: everything it can compile (the default; the 74
+ * matmuls of the step among them, run by XLA's own code instead of oneDNN) or, with {@code
+ * TF_XLA_FLAGS=--tf_xla_ops_to_cluster=FUSIBLE}, only the elementwise ops and reductions between
+ * the matmuls. docs/performance.md has what both measured.
  */
 public final class ConfigTrial {
   private ConfigTrial() {}
@@ -47,8 +54,20 @@ public final class ConfigTrial {
         args.length > 3
             ? Arrays.asList(args).subList(3, args.length)
             : List.of("1/2", "2/1", "1/1", "2/2", "1/3");
+    try {
+      names.forEach(ConfigTrial::config);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ConfigTrial: " + e.getMessage());
+      System.exit(2);
+    }
     System.out.println("cpu: " + CpuInfo.current().describe());
     System.out.println("per-session pools: " + TrainingThreads.perSessionPools());
+    if (names.stream().anyMatch(n -> n.startsWith("xla"))) {
+      // XLA leaves the CPU out of auto-clustering unless this process-wide flag is set (as
+      // TF_XLA_FLAGS=--tf_xla_cpu_global_jit would); sessions that do not ask for XLA stay as
+      // they are.
+      tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
+    }
     LabeledImages data = EmbeddedMnist.load();
     RunSettings spec =
         RunSettings.builder(DataSource.embedded())
@@ -100,11 +119,12 @@ public final class ConfigTrial {
         for (int r = 0; r < rounds; r++) {
           ratio[r] = ips[c][r] / ips[0][r];
         }
-        boolean same = Arrays.deepEquals(reference, weights(sessions.get(c), tgs.get(c)));
+        float[][] w = weights(sessions.get(c), tgs.get(c));
+        boolean same = Arrays.deepEquals(reference, w);
         System.out.printf(
             Locale.ROOT,
             "  %-12s %6.0f img/s (%.0f-%.0f)  ratio to %s: median of per-round ratios %.3f,"
-                + " of medians %.3f; weights %s%n",
+                + " of medians %.3f; weights %s (hash %08x)%n",
             names.get(c),
             st.median(),
             st.min(),
@@ -112,7 +132,8 @@ public final class ConfigTrial {
             names.get(0),
             Stats.of(ratio).median(),
             st.median() / base,
-            same ? "bit-identical" : "DIFFER");
+            same ? "bit-identical" : "DIFFER",
+            Arrays.deepHashCode(w));
       }
     } finally {
       sessions.forEach(Session::close);
@@ -120,19 +141,38 @@ public final class ConfigTrial {
     }
   }
 
+  /**
+   * Session options of a configuration named "intra/inter", "xla:intra/inter" or
+   * "xla2:intra/inter".
+   *
+   * @throws IllegalArgumentException naming {@code name} if it is none of these
+   */
   static ConfigProto config(String name) {
-    boolean xla = name.startsWith("xla:");
-    String[] t = (xla ? name.substring(4) : name).split("/");
+    String level = name.contains(":") ? name.substring(0, name.indexOf(':')) : "";
+    String[] t = name.substring(name.indexOf(':') + 1).split("/", -1);
+    if (!(level.isEmpty() || level.equals("xla") || level.equals("xla2"))
+        || t.length != 2
+        || !t[0].matches("[1-9][0-9]{0,3}")
+        || !t[1].matches("[1-9][0-9]{0,3}")) {
+      throw new IllegalArgumentException(
+          "a configuration is intra/inter, xla:intra/inter or xla2:intra/inter with positive"
+              + " thread counts, got '"
+              + name
+              + "'");
+    }
     ConfigProto.Builder b =
         ConfigProto.newBuilder()
             .setIntraOpParallelismThreads(Integer.parseInt(t[0]))
             .setInterOpParallelismThreads(Integer.parseInt(t[1]));
-    if (xla) {
+    if (!level.isEmpty()) {
       b.setGraphOptions(
           GraphOptions.newBuilder()
               .setOptimizerOptions(
                   OptimizerOptions.newBuilder()
-                      .setGlobalJitLevel(OptimizerOptions.GlobalJitLevel.ON_1)));
+                      .setGlobalJitLevel(
+                          level.equals("xla2")
+                              ? OptimizerOptions.GlobalJitLevel.ON_2
+                              : OptimizerOptions.GlobalJitLevel.ON_1)));
     }
     return b.build();
   }
