@@ -100,6 +100,20 @@ class ConvOptionsTest {
     }
   }
 
+  @Test
+  void benchRefusesTheSameValuesBeforeMeasuringAnything() {
+    assertFailure(
+        CliTest.cgan("bench", "--arch", "foo"),
+        Main.USAGE,
+        "--arch must be mlp or conv, got 'foo'");
+    assertFailure(
+        CliTest.cgan("bench", "--width", "8"), Main.USAGE, "--width applies to --arch conv only");
+    assertFailure(
+        CliTest.cgan("bench", "--arch", "conv", "--width", "0"),
+        Main.USAGE,
+        "--width must be 1 to 1024 base channels, got 0");
+  }
+
   /**
    * {@code train --out parent/new} with {@code options} fails with usage exit code and {@code
    * message}, and {@code parent} (holding a file of its own) is as it was.
