@@ -62,6 +62,7 @@ CONV_PEERS = [
     ("PyTorch conv eager channels_last", ["peer_torch_conv.py", "--channels-last"]),
 ]
 OURS = ("cgan-java step", "cgan-java train")
+BF16 = "cgan-java step --precision bf16"
 
 
 def cpu_line():
@@ -172,6 +173,9 @@ def main():
                     help="conv: the conv network (train --arch conv) against its PyTorch peer,"
                          " peer_torch_conv.py, instead of the reference against every peer")
     ap.add_argument("--width", type=int, default=32, help="the conv network's base channels")
+    ap.add_argument("--bf16", action="store_true",
+                    help="also time cgan-java's step with --precision bf16 (other numerics; needs"
+                         " AVX-512-BF16 or AMX, so the plain variant only)")
     a = ap.parse_args()
     global PEERS
     network = ()
@@ -201,6 +205,10 @@ def main():
             servers[(v, OURS[0])] = Server(OURS[0], ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
                                                      "--warmup", str(a.warmup), "--max-seconds",
                                                      str(a.max_seconds), *network], env)
+        if a.bf16 and v == "plain":
+            servers[(v, BF16)] = Server(BF16, ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
+                                               "--warmup", str(a.warmup), "--max-seconds",
+                                               str(a.max_seconds), "--bf16", *network], env)
     print("started: " + ", ".join(f"{n} [{v}]" for (v, n), s in servers.items() if not s.error),
           flush=True)
 
@@ -241,7 +249,7 @@ def main():
             except Exception:
                 s.p.kill()
 
-    names = [n for n, _ in PEERS] + list(OURS)
+    names = [n for n, _ in PEERS] + list(OURS) + ([BF16] if a.bf16 else [])
     for v in variants:
         rows, best = [], {}
         print()
