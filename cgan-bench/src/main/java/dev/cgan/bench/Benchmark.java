@@ -107,21 +107,6 @@ public final class Benchmark {
       java.util.Objects.requireNonNull(network, "network");
     }
 
-    /** These options on {@code n}. */
-    public Options withNetwork(CganConfig n) {
-      return new Options(
-          repeats,
-          iterations,
-          warmupIterations,
-          coldStartRuns,
-          modelIterations,
-          model,
-          jar,
-          intraOpThreads,
-          interOpThreads,
-          n);
-    }
-
     /** The full benchmark: 5 repeats of 50 iterations after 10 warm-up ones, 3 cold starts. */
     public static Options standard() {
       return new Options(5, 50, 10, 3, 20, null, null, 0, 0);
