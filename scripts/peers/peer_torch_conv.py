@@ -46,6 +46,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from common import BETA1, BETA2, CLASSES, EPS, LATENT, LR, SLOPE
+from peer_torch import fused_step
 
 BN_EPS, BN_MOMENTUM = 1e-5, 0.1
 BASE, DOUBLINGS = 4, 3  # 32 = 4 * 2^3
@@ -116,29 +117,7 @@ def main():
     opt_g = torch.optim.Adam(G.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
     opt_d = torch.optim.Adam(D.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
     g_params, d_params = list(G.parameters()), list(D.parameters())
-    batches, out = {}, [None]
-
-    def one(batch):
-        if batch not in batches:
-            batches[batch] = common.Batches(len(y), batch, a.seed)
-        idx = torch.from_numpy(batches[batch].next()).long()
-        real, y1 = images[idx], labels[idx]
-        z = torch.randn(batch, LATENT)
-        y2 = torch.randint(0, CLASSES, (batch,))
-        fake = G(z, y2)
-        fs = D(fake, y2)
-        rs = D(real, y1)
-        lg = torch.mean((fs - 1) ** 2)
-        ld = 0.5 * (torch.mean(fs**2) + torch.mean((rs - 1) ** 2))
-        grad_g = torch.autograd.grad(lg, g_params, retain_graph=True)
-        grad_d = torch.autograd.grad(ld, d_params)
-        for p, g in zip(g_params, grad_g):
-            p.grad = g
-        for p, g in zip(d_params, grad_d):
-            p.grad = g
-        opt_g.step()
-        opt_d.step()
-        out[0] = torch.stack([ld.detach(), lg.detach()])
+    one, out = fused_step(G, D, g_params, d_params, opt_g.step, opt_d.step, images, labels, a.seed)
 
     name = f"PyTorch conv w{WIDTH} eager" + (" channels_last" if CHANNELS_LAST else "")
     common.run(name, a, one, lambda: out[0].tolist())
