@@ -5,7 +5,8 @@ tf.saved_model.load, the same requests, pixels compared bit for bit.
     python scripts/interop_serve.py SAVED_MODEL http://127.0.0.1:8501/v1/models/cgan
 
 Needs tensorflow (e.g. tensorflow-cpu 2.21.0) and numpy; talks to the server with urllib only.
-Exit code 0 when every check holds; 1 with the first difference otherwise.
+Exit code 0 when every check holds; 1 with the first difference otherwise. A pixel one grey level
+apart where both floats sit at a rounding tie is counted and reported, not failed (see same_pixels).
 """
 import json
 import sys
@@ -37,6 +38,29 @@ def fail(message):
     sys.exit(1)
 
 
+TIES = [0]  # pixels that differ by one grey level at a rounding tie
+
+
+def same_pixels(what, serve_pixels, tf_pixels, serve_images, tf_images):
+    """Pixels equal, except one grey level where both builds' floats sit within 1e-5 of a rounding
+    tie, round((x + 1) * 127.5) with (x + 1) * 127.5 near k + 0.5: TensorFlow 2.18's and this
+    build's convolutions may add in another order (oneDNN capped at AVX2 does), and one ulp there
+    moves the pixel. Any other difference fails."""
+    if serve_pixels.shape != tf_pixels.shape:
+        fail(f"{what}: pixel shapes {serve_pixels.shape} and {tf_pixels.shape}")
+    differ = serve_pixels != tf_pixels
+    if not differ.any():
+        return
+    scaled = (tf_images.astype(np.float64) + 1) * 127.5
+    at_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 127.5 * 1e-5
+    off = np.abs(serve_pixels - tf_pixels)
+    close = np.abs(serve_images - tf_images) <= 1e-5
+    if not (at_tie & close & (off == 1))[differ].all():
+        fail(f"{what}: {int(differ.sum())} pixels differ, not all by one grey level at a rounding"
+             f" tie (largest difference {int(off.max())})")
+    TIES[0] += int(differ.sum())
+
+
 def main(saved_model, url):
     model = tf.saved_model.load(saved_model)
     checks = 0
@@ -64,14 +88,13 @@ def main(saved_model, url):
             fail(f"generate: HTTP {status} {answer}")
         out = model.signatures["generate"](labels=tf.constant(labels, tf.int32),
                                            seed=tf.constant(seed, tf.int64))
-        tf_pixels = out["pixels"].numpy()
+        tf_pixels = out["pixels"].numpy().astype(np.int64)
         serve_pixels = np.array(answer["outputs"]["pixels"], dtype=np.int64)
-        if serve_pixels.shape != tf_pixels.shape or not np.array_equal(serve_pixels, tf_pixels):
-            diff = int(np.sum(serve_pixels != tf_pixels)) if serve_pixels.shape == tf_pixels.shape else "shape"
-            fail(f"generate pixels for seed {seed}: {diff} differ")
         # The floats come from another TensorFlow build (2.18 in Java, this one here), whose
-        # kernels may round differently in the last bits; the pixels above must not differ.
+        # kernels may round differently in the last bits.
         serve_images = np.array(answer["outputs"]["images"], dtype=np.float32)
+        same_pixels(f"generate for seed {seed}", serve_pixels, tf_pixels, serve_images,
+                    out["images"].numpy())
         worst = max(worst, float(np.max(np.abs(serve_images - out["images"].numpy()))))
         checks += 1
 
@@ -98,12 +121,18 @@ def main(saved_model, url):
         out = model.signatures["generate_styled"](
             labels=tf.constant(inputs["labels"], tf.int32), seed=tf.constant(9, tf.int64),
             same_style=tf.constant(True), truncation=tf.constant(0.5, tf.float32))
-        if status != 200 or not np.array_equal(np.array(answer["outputs"]["pixels"]), out["pixels"].numpy()):
-            fail(f"generate_styled pixels differ (HTTP {status})")
+        if status != 200:
+            fail(f"generate_styled: HTTP {status} {answer}")
+        serve_images = np.array(answer["outputs"]["images"], dtype=np.float32)
+        same_pixels("generate_styled", np.array(answer["outputs"]["pixels"], dtype=np.int64),
+                    out["pixels"].numpy().astype(np.int64), serve_images, out["images"].numpy())
+        worst = max(worst, float(np.max(np.abs(serve_images - out["images"].numpy()))))
         checks += 1
 
-    print(f"OK: {checks} checks, serve and TensorFlow {tf.__version__} agree bit for bit on the"
-          f" pixels; float images differ by at most {worst:.3g}")
+    agree = ("agree bit for bit on the pixels" if TIES[0] == 0 else
+             f"agree on the pixels but {TIES[0]} one grey level apart at rounding ties")
+    print(f"OK: {checks} checks, serve and TensorFlow {tf.__version__} {agree}; float images differ"
+          f" by at most {worst:.3g}")
 
 
 if __name__ == "__main__":

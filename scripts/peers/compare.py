@@ -4,6 +4,7 @@ batch size, in turn (interleaved, so that a busy spell of a shared machine hits 
 the table gives each one's median over rounds and its ratio to the fastest peer.
 
   python3 scripts/peers/compare.py [--rounds 3] [--batches 64,256] [--variants plain,avx2] [--out peers.json]
+  python3 scripts/peers/compare.py --arch conv [--width 32] ...   # the conv network against PyTorch
 
 Each peer (and cgan-java's step) is one long-lived process per variant, started once, that takes
 "BATCH ITERATIONS" requests on stdin (--serve): start-up and compilation are paid once, and a round
@@ -56,7 +57,12 @@ PEERS = [
     ("PyTorch eager", ["peer_torch.py"]),
     ("PyTorch torch.compile", ["peer_torch.py", "--compile"]),
 ]
+CONV_PEERS = [
+    ("PyTorch conv eager", ["peer_torch_conv.py"]),
+    ("PyTorch conv eager channels_last", ["peer_torch_conv.py", "--channels-last"]),
+]
 OURS = ("cgan-java step", "cgan-java train")
+BF16 = "cgan-java step --precision bf16"
 
 
 def cpu_line():
@@ -84,12 +90,12 @@ def run(cmd, env, timeout):
     return p, time.perf_counter() - t0
 
 
-def train_seconds(jar, batch, iterations, env, timeout):
+def train_seconds(jar, batch, iterations, env, timeout, network=()):
     out = tempfile.mkdtemp(prefix="cgan-compare-")
     try:
         cmd = ["java", "-jar", str(jar), "train", "--out", out + "/run", "--iterations",
                str(iterations), "--batch", str(batch), "--ema", "0", "--log-interval", "1000000",
-               "--sample-interval", "1000000", "--checkpoint-interval", "1000000"]
+               "--sample-interval", "1000000", "--checkpoint-interval", "1000000", *network]
         p, sec = run(cmd, env, timeout)
         if p.returncode != 0:
             raise RuntimeError("train failed: " + (p.stderr or p.stdout).strip()[-500:])
@@ -163,7 +169,19 @@ def main():
     ap.add_argument("--out", default="", help="write the results as JSON here (one file per variant:"
                                               " NAME.json, NAME-avx2.json)")
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--arch", default="mlp", choices=("mlp", "conv"),
+                    help="conv: the conv network (train --arch conv) against its PyTorch peer,"
+                         " peer_torch_conv.py, instead of the reference against every peer")
+    ap.add_argument("--width", type=int, default=32, help="the conv network's base channels")
+    ap.add_argument("--bf16", action="store_true",
+                    help="also time cgan-java's step with --precision bf16 (other numerics; needs"
+                         " AVX-512-BF16 or AMX, so the plain variant only)")
     a = ap.parse_args()
+    global PEERS
+    network = ()
+    if a.arch == "conv":
+        network = ("--arch", "conv", "--width", str(a.width))
+        PEERS = [(n, s + ["--width", str(a.width)]) for n, s in CONV_PEERS]
 
     base = dict(os.environ)
     base.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -186,7 +204,11 @@ def main():
         if not only or OURS[0] in only:
             servers[(v, OURS[0])] = Server(OURS[0], ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
                                                      "--warmup", str(a.warmup), "--max-seconds",
-                                                     str(a.max_seconds)], env)
+                                                     str(a.max_seconds), *network], env)
+        if a.bf16 and v == "plain":
+            servers[(v, BF16)] = Server(BF16, ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
+                                               "--warmup", str(a.warmup), "--max-seconds",
+                                               str(a.max_seconds), "--bf16", *network], env)
     print("started: " + ", ".join(f"{n} [{v}]" for (v, n), s in servers.items() if not s.error),
           flush=True)
 
@@ -212,8 +234,9 @@ def main():
                             and (not only or OURS[1] in only)):
                         env = dict(base, **VARIANTS[v])
                         extra = max(10, a.train_images // batch)
-                        short = train_seconds(a.jar, batch, a.warmup, env, a.timeout)
-                        long = train_seconds(a.jar, batch, a.warmup + extra, env, a.timeout)
+                        short = train_seconds(a.jar, batch, a.warmup, env, a.timeout, network)
+                        long = train_seconds(a.jar, batch, a.warmup + extra, env, a.timeout,
+                                             network)
                         ips = extra * batch / (long - short) if long > short else float("nan")
                         samples.setdefault((v, OURS[1], batch), []).append(round(ips, 1))
                         by_round[(v, OURS[1], batch, r)] = ips
@@ -226,7 +249,7 @@ def main():
             except Exception:
                 s.p.kill()
 
-    names = [n for n, _ in PEERS] + list(OURS)
+    names = [n for n, _ in PEERS] + list(OURS) + ([BF16] if a.bf16 else [])
     for v in variants:
         rows, best = [], {}
         print()

@@ -58,27 +58,15 @@ class Discriminator(nn.Module):
         return self.model(torch.cat([x.reshape(x.shape[0], -1), self.emb(y)], -1))
 
 
-def main():
-    a = common.args(__doc__)
-    torch.manual_seed(a.seed)
-    x, y = common.mnist()
-    images, labels = torch.from_numpy(x), torch.from_numpy(y).long()
-    G, D = Generator(), Discriminator()
-    opt_g = torch.optim.Adam(G.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
-    opt_d = torch.optim.Adam(D.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
-    g_params, d_params = list(G.parameters()), list(D.parameters())
-    g_fwd, d_fwd = G, D
-    g_update, d_update = opt_g.step, opt_d.step
-    if COMPILE:
-        # Both losses are differentiated from one forward pass (retain_graph=True), which
-        # compiled backward functions with donated buffers refuse.
-        torch._functorch.config.donated_buffer = False
-        g_fwd, d_fwd = torch.compile(G), torch.compile(D)
+def fused_step(g_fwd, d_fwd, g_params, d_params, g_update, d_update, images, labels, seed):
+    """one(batch), cgan-java's fused iteration: D(G(z)) once for both losses, each loss
+    differentiated w.r.t. its own network only, both Adam updates; and out, whose [0] holds the
+    last [L_D, L_G] for the timer's sync. Shared with peer_torch_conv.py."""
     batches, out = {}, [None]
 
     def one(batch):
         if batch not in batches:
-            batches[batch] = common.Batches(len(y), batch, a.seed)
+            batches[batch] = common.Batches(len(labels), batch, seed)
         idx = torch.from_numpy(batches[batch].next()).long()
         real, y1 = images[idx], labels[idx]
         z = torch.randn(batch, LATENT)
@@ -98,6 +86,27 @@ def main():
         d_update()
         out[0] = torch.stack([ld.detach(), lg.detach()])
 
+    return one, out
+
+
+def main():
+    a = common.args(__doc__)
+    torch.manual_seed(a.seed)
+    x, y = common.mnist()
+    images, labels = torch.from_numpy(x), torch.from_numpy(y).long()
+    G, D = Generator(), Discriminator()
+    opt_g = torch.optim.Adam(G.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
+    opt_d = torch.optim.Adam(D.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
+    g_params, d_params = list(G.parameters()), list(D.parameters())
+    g_fwd, d_fwd = G, D
+    g_update, d_update = opt_g.step, opt_d.step
+    if COMPILE:
+        # Both losses are differentiated from one forward pass (retain_graph=True), which
+        # compiled backward functions with donated buffers refuse.
+        torch._functorch.config.donated_buffer = False
+        g_fwd, d_fwd = torch.compile(G), torch.compile(D)
+    one, out = fused_step(g_fwd, d_fwd, g_params, d_params, g_update, d_update, images, labels,
+                          a.seed)
     common.run("PyTorch " + ("torch.compile" if COMPILE else "eager"), a, one, lambda: out[0].tolist())
 
 

@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param coldStart child-process wall times; empty when skipped
  * @param memory peak resident memory while training
  * @param notes anything that limits what the numbers mean
+ * @param network the networks trained: "reference MLP" or "conv, width N"
  */
 public record BenchReport(
     Machine machine,
@@ -31,7 +32,36 @@ public record BenchReport(
     List<GenerationBench.Result> generation,
     List<ColdStart.Result> coldStart,
     Memory memory,
-    List<String> notes) {
+    List<String> notes,
+    String network) {
+
+  /** A report of the reference network. */
+  public BenchReport(
+      Machine machine,
+      int repeats,
+      int warmupIterations,
+      List<MatmulBench.Result> matmul,
+      Flops flops,
+      List<Training> training,
+      String generationModel,
+      List<GenerationBench.Result> generation,
+      List<ColdStart.Result> coldStart,
+      Memory memory,
+      List<String> notes) {
+    this(
+        machine,
+        repeats,
+        warmupIterations,
+        matmul,
+        flops,
+        training,
+        generationModel,
+        generation,
+        coldStart,
+        memory,
+        notes,
+        "reference MLP");
+  }
 
   /**
    * The machine and runtime.
@@ -168,7 +198,13 @@ public record BenchReport(
       line(sb, "  %-18s %s", r.shape(), stats(r.gflops(), 1));
     }
 
-    section(sb, "FLOP per image of one training iteration (dense layers only)");
+    boolean conv = !network.equals("reference MLP");
+    section(
+        sb,
+        "FLOP per image of one training iteration ("
+            + network
+            + (conv ? ": convolutions and dense layers" : ": dense layers only")
+            + ")");
     for (String s : flops.derivation().split("\\R")) {
       line(sb, "  %s", s);
     }
@@ -177,7 +213,9 @@ public record BenchReport(
         sb,
         String.format(
             Locale.ROOT,
-            "Training (reference spec, embedded 10k digits, %d warm-up iterations)",
+            "Training (%s, reference hyperparameters, embedded 10k digits, %d warm-up"
+                + " iterations)",
+            network,
             warmupIterations));
     line(
         sb,

@@ -53,6 +53,8 @@ public final class Benchmark {
    * @param jar the shaded CLI jar for the cold-start children; null skips cold start
    * @param intraOpThreads TensorFlow's intra-op pool size, 0 for its default
    * @param interOpThreads TensorFlow's inter-op pool size, 0 for its default
+   * @param network the networks trained, counted and generated from: the reference, or a conv
+   *     network ({@code bench --arch conv --width N})
    */
   public record Options(
       int repeats,
@@ -63,7 +65,32 @@ public final class Benchmark {
       Path model,
       Path jar,
       int intraOpThreads,
-      int interOpThreads) {
+      int interOpThreads,
+      CganConfig network) {
+
+    /** The options on the reference network. */
+    public Options(
+        int repeats,
+        int iterations,
+        int warmupIterations,
+        int coldStartRuns,
+        int modelIterations,
+        Path model,
+        Path jar,
+        int intraOpThreads,
+        int interOpThreads) {
+      this(
+          repeats,
+          iterations,
+          warmupIterations,
+          coldStartRuns,
+          modelIterations,
+          model,
+          jar,
+          intraOpThreads,
+          interOpThreads,
+          CganConfig.reference());
+    }
 
     public Options {
       if (repeats < 1
@@ -77,6 +104,7 @@ public final class Benchmark {
       if (intraOpThreads < 0 || interOpThreads < 0) {
         throw new IllegalArgumentException("thread counts must not be negative");
       }
+      java.util.Objects.requireNonNull(network, "network");
     }
 
     /** The full benchmark: 5 repeats of 50 iterations after 10 warm-up ones, 3 cold starts. */
@@ -152,7 +180,7 @@ public final class Benchmark {
               + " here and has no bfloat16 matmul below AVX-512");
     }
     List<MatmulBench.Result> matmul = matmul();
-    FlopCount flops = FlopCount.of(CganConfig.reference());
+    FlopCount flops = FlopCount.of(options.network());
     LabeledImages data = EmbeddedMnist.load();
     boolean peakReset = ProcessMemory.resetPeak();
     if (!peakReset) {
@@ -173,7 +201,7 @@ public final class Benchmark {
         ProcessMemory.resetPeak();
         modelDir =
             throwAwayModel(
-                tmp, data, reference().toBuilder().iterations(options.modelIterations()).build());
+                tmp, data, spec().toBuilder().iterations(options.modelIterations()).build());
         trainerPeak = ProcessMemory.read().map(ProcessMemory::peakBytes).orElse(-1L);
       }
       BenchReport.Memory memory =
@@ -225,7 +253,8 @@ public final class Benchmark {
           generation,
           coldStart,
           memory,
-          notes);
+          notes,
+          describe(options.network()));
     } finally {
       AtomicFiles.deleteRecursively(tmp);
     }
@@ -251,14 +280,14 @@ public final class Benchmark {
       LabeledImages data, FlopCount flops, double peakGflops) {
     List<RunSettings> specs = new ArrayList<>();
     for (int batch : TRAIN_BATCHES) {
-      specs.add(TrainingBench.withBatchSize(reference(), batch));
+      specs.add(TrainingBench.withBatchSize(spec(), batch));
       specs.add(
-          TrainingBench.withBatchSize(reference(), batch).toBuilder()
+          TrainingBench.withBatchSize(spec(), batch).toBuilder()
               .emaDecay(RunSettings.DEFAULT_EMA_DECAY)
               .build());
     }
     specs.add(
-        TrainingBench.withBatchSize(reference(), TWO_STEP_BATCH).toBuilder().twoStep(true).build());
+        TrainingBench.withBatchSize(spec(), TWO_STEP_BATCH).toBuilder().twoStep(true).build());
     List<BenchReport.Training> results = new ArrayList<>();
     for (RunSettings spec : specs) {
       results.add(training(spec, Precision.FP32, data, flops, peakGflops));
@@ -268,7 +297,7 @@ public final class Benchmark {
     for (int batch : Precision.MIXED_BF16.supported() ? TRAIN_BATCHES : new int[0]) {
       results.add(
           training(
-              TrainingBench.withBatchSize(reference(), batch),
+              TrainingBench.withBatchSize(spec(), batch),
               Precision.MIXED_BF16,
               data,
               flops,
@@ -353,10 +382,14 @@ public final class Benchmark {
     return results;
   }
 
-  /** The reference hyperparameters with seed 1; the benchmarks change only the batch and mode. */
-  private static RunSettings reference() {
+  /**
+   * The reference hyperparameters with seed 1 on the options' network; the benchmarks change only
+   * the batch and mode.
+   */
+  private RunSettings spec() {
     return RunSettings.builder(DataSource.embedded())
-        .classes(CganConfig.reference().numClasses())
+        .network(options.network())
+        .classes(options.network().numClasses())
         .iterations(0)
         .emaDecay(0f)
         .build();
@@ -385,6 +418,13 @@ public final class Benchmark {
       training.train(List.of(Listeners.checkpoints()));
     }
     return SavedModelExport.export(run, dir.resolve("saved_model"));
+  }
+
+  /** "reference MLP", or "conv, width N" for the report's headings. */
+  static String describe(CganConfig network) {
+    return network.arch() == dev.cgan.model.Architecture.CONV
+        ? "conv, width " + network.width()
+        : "reference MLP";
   }
 
   /** The 1-minute load average from {@code /proc/loadavg}, or NaN off Linux. */

@@ -47,6 +47,12 @@ public final class ConfigTrial {
   private ConfigTrial() {}
 
   public static void main(String[] args) throws Exception {
+    dev.cgan.model.CganConfig network = dev.cgan.model.CganConfig.reference();
+    if (args.length > 0 && args[0].startsWith("conv:")) {
+      // The conv network of that width instead of the reference.
+      network = dev.cgan.model.CganConfig.conv(Integer.parseInt(args[0].substring(5)));
+      args = Arrays.copyOfRange(args, 1, args.length);
+    }
     int batch = args.length > 0 ? Integer.parseInt(args[0]) : 64;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 30;
@@ -71,6 +77,7 @@ public final class ConfigTrial {
     LabeledImages data = EmbeddedMnist.load();
     RunSettings spec =
         RunSettings.builder(DataSource.embedded())
+            .network(network)
             .classes(data.numClasses())
             .batchSize(batch)
             .iterations(0)

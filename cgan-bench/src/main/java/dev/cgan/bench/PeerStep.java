@@ -3,7 +3,10 @@ package dev.cgan.bench;
 import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
+import dev.cgan.model.Architecture;
+import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunSettings;
+import dev.cgan.train.Precision;
 import dev.cgan.train.internal.TrainingGraph;
 import dev.cgan.train.internal.TrainingStep;
 import dev.cgan.train.internal.TrainingThreads;
@@ -22,23 +25,28 @@ import org.tensorflow.Session;
  * then one timed stretch, one {@code RESULT {json}} line; with {@code --serve}, one line per "BATCH
  * ITERATIONS" request read from standard input, each batch size's graph and session kept between
  * requests. The step is the trainer's own ({@link TrainingStep} on a {@link TrainingGraph}, the
- * trainer's threads), on the reference network without the averaged generator unless {@code --ema}
- * is given.
+ * trainer's threads), on the reference network (or with {@code --arch conv} the conv network of
+ * {@code --width} base channels) without the averaged generator unless {@code --ema} is given.
  *
  * <pre>
- * java -cp cgan-cli.jar dev.cgan.bench.PeerStep --batch 64 [--warmup 20] [--iterations 200] [--ema] [--serve]
+ * java -cp cgan-cli.jar dev.cgan.bench.PeerStep --batch 64 [--warmup 20] [--iterations 200] [--ema] [--bf16] [--arch conv [--width 32]] [--serve]
  * </pre>
  */
 public final class PeerStep implements AutoCloseable {
   private final LabeledImages data;
+  private final CganConfig network;
   private final boolean ema;
+  private final Precision precision;
   private final int warmup;
   private final Map<Integer, Graph> graphs = new HashMap<>();
   private final Map<Integer, Session> sessions = new HashMap<>();
   private final Map<Integer, TrainingStep> steps = new HashMap<>();
 
-  private PeerStep(LabeledImages data, boolean ema, int warmup) {
+  private PeerStep(
+      LabeledImages data, CganConfig network, boolean ema, Precision precision, int warmup) {
     this.data = data;
+    this.network = network;
+    this.precision = precision;
     this.ema = ema;
     this.warmup = warmup;
   }
@@ -50,6 +58,9 @@ public final class PeerStep implements AutoCloseable {
     double maxSeconds = 30;
     boolean ema = false;
     boolean serve = false;
+    Precision precision = Precision.FP32;
+    String arch = "mlp";
+    int width = CganConfig.DEFAULT_WIDTH;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--batch" -> batch = Integer.parseInt(args[++i]);
@@ -57,11 +68,18 @@ public final class PeerStep implements AutoCloseable {
         case "--iterations" -> iterations = Integer.parseInt(args[++i]);
         case "--max-seconds" -> maxSeconds = Double.parseDouble(args[++i]);
         case "--ema" -> ema = true;
+        case "--bf16" -> precision = Precision.MIXED_BF16.requireSupported();
+        case "--arch" -> arch = args[++i];
+        case "--width" -> width = Integer.parseInt(args[++i]);
         case "--serve" -> serve = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    try (PeerStep p = new PeerStep(EmbeddedMnist.load(), ema, warmup)) {
+    CganConfig network =
+        Architecture.of(arch) == Architecture.CONV
+            ? CganConfig.conv(width)
+            : CganConfig.reference();
+    try (PeerStep p = new PeerStep(EmbeddedMnist.load(), network, ema, precision, warmup)) {
       if (!serve) {
         p.measure(batch, iterations, maxSeconds);
         return;
@@ -86,6 +104,7 @@ public final class PeerStep implements AutoCloseable {
       long t0 = System.nanoTime();
       RunSettings spec =
           RunSettings.builder(DataSource.embedded())
+              .network(network)
               .classes(data.numClasses())
               .batchSize(batch)
               .iterations(0)
@@ -94,7 +113,7 @@ public final class PeerStep implements AutoCloseable {
       Graph g = new Graph();
       graphs.put(batch, g);
       TrainingGraph tg = new TrainingGraph(g, spec, data);
-      Session s = new Session(g, TrainingThreads.config());
+      Session s = new Session(g, precision.sessionConfig(TrainingThreads.config()));
       sessions.put(batch, s);
       s.initialize();
       step = new TrainingStep(s, tg, false, 0);
@@ -116,9 +135,11 @@ public final class PeerStep implements AutoCloseable {
     double ips = done * (double) batch / ((System.nanoTime() - t1) / 1e9);
     System.out.printf(
         Locale.ROOT,
-        "RESULT {\"peer\": \"cgan-java step%s\", \"batch\": %d, \"images_per_sec\": %.1f,"
+        "RESULT {\"peer\": \"cgan-java step%s%s%s\", \"batch\": %d, \"images_per_sec\": %.1f,"
             + " \"iterations\": %d, \"warmup_sec\": %.2f}%n",
+        network.arch() == Architecture.CONV ? " conv w" + network.width() : "",
         ema ? " +ema" : "",
+        precision == Precision.MIXED_BF16 ? " bf16" : "",
         batch,
         ips,
         done,

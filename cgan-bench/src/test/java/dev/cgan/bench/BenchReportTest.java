@@ -46,6 +46,32 @@ class BenchReportTest {
   }
 
   @Test
+  void theTableNamesTheNetworkItMeasured() {
+    BenchReport mlp = sample();
+    assertTrue(mlp.toTable().contains("Training (reference MLP, reference hyperparameters"));
+    assertTrue(mlp.toTable().contains("(reference MLP: dense layers only)"));
+    BenchReport r = mlp;
+    BenchReport conv =
+        new BenchReport(
+            r.machine(),
+            r.repeats(),
+            r.warmupIterations(),
+            r.matmul(),
+            r.flops(),
+            r.training(),
+            r.generationModel(),
+            r.generation(),
+            r.coldStart(),
+            r.memory(),
+            r.notes(),
+            Benchmark.describe(dev.cgan.model.CganConfig.conv(16)));
+    String table = conv.toTable();
+    assertTrue(table.contains("Training (conv, width 16, reference hyperparameters"), table);
+    assertTrue(table.contains("(conv, width 16: convolutions and dense layers)"), table);
+    assertTrue(conv.toJson().contains("\"network\": \"conv, width 16\""), conv.toJson());
+  }
+
+  @Test
   void tableShowsMediansWithTheirRange() {
     String table = sample().toTable();
     assertTrue(

@@ -1,9 +1,12 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.bench.BenchReport;
 import dev.cgan.bench.Benchmark;
 import dev.cgan.bench.ColdStart;
 import dev.cgan.bench.PeerTable;
+import dev.cgan.model.Architecture;
+import dev.cgan.model.CganConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: matmul peak, training and generation throughput, cold start and memory. */
@@ -28,6 +32,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  java -jar cgan-cli.jar bench",
       "  java -jar cgan-cli.jar bench --quick --json > bench.json",
+      "  java -jar cgan-cli.jar bench --arch conv --width 32",
       "  java -jar cgan-cli.jar bench --peers peers.json   # after scripts/peers/compare.py --out"
           + " peers.json"
     })
@@ -81,6 +86,21 @@ final class BenchCommand implements Callable<Integer> {
               + " matmul, the trainer's (2) for training (default: ${DEFAULT-VALUE}).")
   int interOpThreads;
 
+  @Option(
+      names = "--arch",
+      paramLabel = "A",
+      defaultValue = "mlp",
+      description =
+          "mlp (the reference) or conv: which networks the training, FLOP count, generation and"
+              + " memory sections measure (default: ${DEFAULT-VALUE}).")
+  String arch;
+
+  @Option(
+      names = "--width",
+      paramLabel = "N",
+      description = "Base channels of the conv networks (default: 32; conv only).")
+  Integer width;
+
   @Option(names = "--json", description = "Print the report as JSON instead of a table.")
   boolean json;
 
@@ -110,7 +130,8 @@ final class BenchCommand implements Callable<Integer> {
             model,
             ColdStart.jarOf(Main.class).orElse(null),
             intraOpThreads,
-            interOpThreads);
+            interOpThreads,
+            network());
     PrintWriter err = spec.commandLine().getErr();
     BenchReport report = new Benchmark(options, line -> err.println("bench: " + line)).run();
     spec.commandLine()
@@ -118,5 +139,26 @@ final class BenchCommand implements Callable<Integer> {
         .print(json ? report.toJson() + System.lineSeparator() : report.toTable());
     spec.commandLine().getOut().flush();
     return Main.OK;
+  }
+
+  /** The reference, or the conv networks of {@code --width}; refused naming the option. */
+  private CganConfig network() {
+    Architecture a;
+    try {
+      a = Architecture.of(arch);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--arch " + e.getMessage());
+    }
+    if (a == Architecture.MLP) {
+      if (width != null) {
+        throw new ParameterException(spec.commandLine(), "--width applies to --arch conv only");
+      }
+      return CganConfig.reference();
+    }
+    try {
+      return CganConfig.conv(width == null ? CganConfig.DEFAULT_WIDTH : width);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), e.messageNaming("--width"));
+    }
   }
 }

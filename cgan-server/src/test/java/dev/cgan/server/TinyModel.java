@@ -2,6 +2,7 @@ package dev.cgan.server;
 
 import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
+import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.serve.RunProducts;
@@ -31,29 +32,38 @@ final class TinyModel {
   /** The exported SavedModel of the tiny run. */
   static synchronized Path savedModel() {
     if (savedModel == null) {
-      try {
-        Path root = Files.createTempDirectory("cgan-server-test");
-        Path data = EmbeddedMnist.load().subset(0, 320).writeIdx(root.resolve("data"));
-        Path run = root.resolve("run");
-        RunSettings settings =
-            RunSettings.builder(DataSource.idxFolder(data))
-                .iterations(4)
-                .batchSize(32)
-                .seed(5)
-                .sampleInterval(4)
-                .checkpointInterval(4)
-                .logInterval(2)
-                .build();
-        try (TrainingRun r = TrainingRun.create(run, settings)) {
-          r.train();
-        }
-        RunProducts.write(run);
-        savedModel = run.resolve("saved_model");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      savedModel = export(CganConfig.reference());
     }
     return savedModel;
+  }
+
+  /**
+   * The SavedModel of a tiny run of {@code network} (4 iterations on 320 embedded digits, seed 5),
+   * in a fresh temporary folder.
+   */
+  static Path export(CganConfig network) {
+    try {
+      Path root = Files.createTempDirectory("cgan-server-test");
+      Path data = EmbeddedMnist.load().subset(0, 320).writeIdx(root.resolve("data"));
+      Path run = root.resolve("run");
+      RunSettings settings =
+          RunSettings.builder(DataSource.idxFolder(data))
+              .network(network)
+              .iterations(4)
+              .batchSize(32)
+              .seed(5)
+              .sampleInterval(4)
+              .checkpointInterval(4)
+              .logInterval(2)
+              .build();
+      try (TrainingRun r = TrainingRun.create(run, settings)) {
+        r.train();
+      }
+      RunProducts.write(run);
+      return run.resolve("saved_model");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The generator every server of these tests shares. Closed when the JVM exits. */
