@@ -387,12 +387,7 @@ public final class Benchmark {
    * the batch and mode.
    */
   private RunSettings spec() {
-    return RunSettings.builder(DataSource.embedded())
-        .network(options.network())
-        .classes(options.network().numClasses())
-        .iterations(0)
-        .emaDecay(0f)
-        .build();
+    return TrainingBench.step(options.network(), RunSettings.DEFAULT_BATCH_SIZE, false);
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.cgan.bench;
 
-import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.CpuInfo;
@@ -75,14 +74,7 @@ public final class ConfigTrial {
       tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
     }
     LabeledImages data = EmbeddedMnist.load();
-    RunSettings spec =
-        RunSettings.builder(DataSource.embedded())
-            .network(network)
-            .classes(data.numClasses())
-            .batchSize(batch)
-            .iterations(0)
-            .emaDecay(0f)
-            .build();
+    RunSettings spec = TrainingBench.step(network, batch, false);
     List<Graph> graphs = new ArrayList<>();
     List<Session> sessions = new ArrayList<>();
     List<TrainingGraph> tgs = new ArrayList<>();

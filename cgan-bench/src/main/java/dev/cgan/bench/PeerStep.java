@@ -1,6 +1,5 @@
 package dev.cgan.bench;
 
-import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.Architecture;
@@ -102,14 +101,7 @@ public final class PeerStep implements AutoCloseable {
     TrainingStep step = steps.get(batch);
     if (step == null) {
       long t0 = System.nanoTime();
-      RunSettings spec =
-          RunSettings.builder(DataSource.embedded())
-              .network(network)
-              .classes(data.numClasses())
-              .batchSize(batch)
-              .iterations(0)
-              .emaDecay(ema ? RunSettings.DEFAULT_EMA_DECAY : 0f)
-              .build();
+      RunSettings spec = TrainingBench.step(network, batch, ema);
       Graph g = new Graph();
       graphs.put(batch, g);
       TrainingGraph tg = new TrainingGraph(g, spec, data);

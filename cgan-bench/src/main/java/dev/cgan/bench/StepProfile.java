@@ -1,6 +1,5 @@
 package dev.cgan.bench;
 
-import dev.cgan.data.DataSource;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.model.CganConfig;
@@ -44,14 +43,7 @@ public final class StepProfile {
     int batch = args.length > a ? Integer.parseInt(args[a]) : 64;
     int steps = args.length > a + 1 ? Integer.parseInt(args[a + 1]) : 20;
     LabeledImages data = EmbeddedMnist.load();
-    RunSettings spec =
-        RunSettings.builder(DataSource.embedded())
-            .network(network)
-            .classes(data.numClasses())
-            .batchSize(batch)
-            .iterations(0)
-            .emaDecay(0f)
-            .build();
+    RunSettings spec = TrainingBench.step(network, batch, false);
     Map<String, long[]> byType = new HashMap<>(); // type -> {micros, count}
     Map<String, long[]> byNode = new HashMap<>();
     Map<String, String> labels = new HashMap<>();

@@ -1,6 +1,8 @@
 package dev.cgan.bench;
 
+import dev.cgan.data.DataSource;
 import dev.cgan.data.LabeledImages;
+import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunSettings;
 import dev.cgan.train.internal.TrainingGraph;
 import dev.cgan.train.internal.TrainingStep;
@@ -31,6 +33,20 @@ public final class TrainingBench {
     public String mode() {
       return twoStep ? "two-step" : "fused";
     }
+  }
+
+  /**
+   * The step that every benchmark times: the reference hyperparameters and seed on {@code network}
+   * and the embedded digits at batch {@code batchSize}, with or without the averaged generator.
+   */
+  static RunSettings step(CganConfig network, int batchSize, boolean averaged) {
+    return RunSettings.builder(DataSource.embedded())
+        .network(network)
+        .classes(network.numClasses())
+        .batchSize(batchSize)
+        .iterations(0)
+        .emaDecay(averaged ? RunSettings.DEFAULT_EMA_DECAY : 0f)
+        .build();
   }
 
   /** {@code spec} with another batch size; everything else, including the seed, unchanged. */
