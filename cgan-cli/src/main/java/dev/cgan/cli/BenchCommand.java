@@ -1,12 +1,9 @@
 package dev.cgan.cli;
 
-import dev.cgan.InvalidSettingException;
 import dev.cgan.bench.BenchReport;
 import dev.cgan.bench.Benchmark;
 import dev.cgan.bench.ColdStart;
 import dev.cgan.bench.PeerTable;
-import dev.cgan.model.Architecture;
-import dev.cgan.model.CganConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: matmul peak, training and generation throughput, cold start and memory. */
@@ -131,7 +127,7 @@ final class BenchCommand implements Callable<Integer> {
             ColdStart.jarOf(Main.class).orElse(null),
             intraOpThreads,
             interOpThreads,
-            network());
+            TrainNetwork.architecture(spec, arch, width));
     PrintWriter err = spec.commandLine().getErr();
     BenchReport report = new Benchmark(options, line -> err.println("bench: " + line)).run();
     spec.commandLine()
@@ -139,26 +135,5 @@ final class BenchCommand implements Callable<Integer> {
         .print(json ? report.toJson() + System.lineSeparator() : report.toTable());
     spec.commandLine().getOut().flush();
     return Main.OK;
-  }
-
-  /** The reference, or the conv networks of {@code --width}; refused naming the option. */
-  private CganConfig network() {
-    Architecture a;
-    try {
-      a = Architecture.of(arch);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "--arch " + e.getMessage());
-    }
-    if (a == Architecture.MLP) {
-      if (width != null) {
-        throw new ParameterException(spec.commandLine(), "--width applies to --arch conv only");
-      }
-      return CganConfig.reference();
-    }
-    try {
-      return CganConfig.conv(width == null ? CganConfig.DEFAULT_WIDTH : width);
-    } catch (InvalidSettingException e) {
-      throw new ParameterException(spec.commandLine(), e.messageNaming("--width"));
-    }
   }
 }

@@ -55,20 +55,32 @@ final class TrainNetwork {
    * the image size, dropout and BatchNorm epsilon given on the command line.
    */
   CganConfig network() {
+    return applyTo(architecture(spec, arch, width));
+  }
+
+  /**
+   * The reference for {@code --arch mlp}, or the conv networks of {@code --width} (default {@link
+   * CganConfig#DEFAULT_WIDTH}); a bad value is refused naming its option. {@code train} and {@code
+   * bench} read these two options alike.
+   */
+  static CganConfig architecture(CommandSpec spec, String arch, Integer width) {
     Architecture a;
     try {
       a = Architecture.of(arch);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--arch " + e.getMessage());
     }
-    if (a == Architecture.MLP && width != null) {
-      throw new ParameterException(spec.commandLine(), "--width applies to --arch conv only");
+    if (a == Architecture.MLP) {
+      if (width != null) {
+        throw new ParameterException(spec.commandLine(), "--width applies to --arch conv only");
+      }
+      return CganConfig.reference();
     }
-    CganConfig base =
-        a == Architecture.CONV
-            ? CganConfig.conv(width == null ? CganConfig.DEFAULT_WIDTH : width)
-            : CganConfig.reference();
-    return applyTo(base);
+    try {
+      return CganConfig.conv(width == null ? CganConfig.DEFAULT_WIDTH : width);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), e.messageNaming("--width"));
+    }
   }
 
   /** {@code base} with the image size, dropout and BatchNorm epsilon given on the command line. */
