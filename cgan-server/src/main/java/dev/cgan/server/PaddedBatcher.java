@@ -123,7 +123,8 @@ final class PaddedBatcher {
     Random random = new Random(1);
     float[] row = randomRows(1, random);
     float[] rowWeights = oneHot(new int[] {random.nextInt(classes)});
-    float[][] reference = null;
+    float[] referenceImages = null;
+    byte[] referencePixels = null;
     int positions = Math.min(size, 64);
     for (int k = 0; k < positions * 2; k++) {
       int at = (int) ((long) (k % positions) * (size - 1) / Math.max(positions - 1, 1));
@@ -135,10 +136,14 @@ final class PaddedBatcher {
       float[] weights = oneHot(labels);
       System.arraycopy(row, 0, noise, at * latent, latent);
       System.arraycopy(rowWeights, 0, weights, at * classes, classes);
-      float[][] out = rowOf(noise, weights, at);
-      if (reference == null) {
-        reference = out;
-      } else if (!Arrays.equals(reference[0], out[0]) || !Arrays.equals(reference[1], out[1])) {
+      Outputs out = runMixed(noise, weights);
+      float[] images = Arrays.copyOfRange(out.images(), at * out.per(), (at + 1) * out.per());
+      byte[] pixels = Arrays.copyOfRange(out.pixels(), at * out.per(), (at + 1) * out.per());
+      if (referenceImages == null) {
+        referenceImages = images;
+        referencePixels = pixels;
+      } else if (!Arrays.equals(referenceImages, images)
+          || !Arrays.equals(referencePixels, pixels)) {
         throw new IllegalArgumentException(
             "batching at "
                 + size
@@ -161,23 +166,26 @@ final class PaddedBatcher {
     return z;
   }
 
-  /** Row {@code at} of one run of {@code size} rows: its images, and its pixels as floats. */
-  private float[][] rowOf(float[] noise, float[] weights, int at) {
+  /** Every row's images and pixels of one run, {@code per} values a row, and the images' shape. */
+  private record Outputs(long[] shape, int per, float[] images, byte[] pixels) {}
+
+  /**
+   * One run of {@code size} rows of {@code noise} and {@code weights} through the mixed signature.
+   */
+  private Outputs runMixed(float[] noise, float[] weights) {
     try (TFloat32 z =
             TFloat32.tensorOf(Shape.of(size, latent), DataBuffers.of(noise, true, false));
         TFloat32 w =
             TFloat32.tensorOf(Shape.of(size, classes), DataBuffers.of(weights, true, false));
         Result r = generator.call(MIXED, Map.of("noise", z, "label_weights", w))) {
-      TensorJson.Dense images = TensorJson.fromTensor(r.get("images").get());
-      TensorJson.Dense pixels = TensorJson.fromTensor(r.get("pixels").get());
-      int per = images.size() / size;
-      float[] f = Arrays.copyOfRange((float[]) images.values(), at * per, (at + 1) * per);
-      byte[] p = Arrays.copyOfRange((byte[]) pixels.values(), at * per, (at + 1) * per);
-      float[] pf = new float[p.length];
-      for (int i = 0; i < p.length; i++) {
-        pf[i] = p[i];
-      }
-      return new float[][] {f, pf};
+      TFloat32 images = (TFloat32) r.get("images").get();
+      TUint8 pixels = (TUint8) r.get("pixels").get();
+      int per = (int) (images.shape().size() / size);
+      float[] f = new float[size * per];
+      byte[] b = new byte[size * per];
+      images.copyTo(DataBuffers.of(f, false, false));
+      pixels.copyTo(DataBuffers.of(b, false, false));
+      return new Outputs(images.shape().asArray(), per, f, b);
     }
   }
 
@@ -303,30 +311,18 @@ final class PaddedBatcher {
     Arrays.fill(weightsIn, rows * classes, weightsIn.length, 0f);
     onRun.accept(size);
     requestsPerRun.accept(batch.size());
-    try (TFloat32 z =
-            TFloat32.tensorOf(Shape.of(size, latent), DataBuffers.of(noiseIn, true, false));
-        TFloat32 w =
-            TFloat32.tensorOf(Shape.of(size, classes), DataBuffers.of(weightsIn, true, false));
-        Result r = generator.call(MIXED, Map.of("noise", z, "label_weights", w))) {
-      TFloat32 images = (TFloat32) r.get("images").get();
-      TUint8 pixels = (TUint8) r.get("pixels").get();
-      long[] shape = images.shape().asArray();
-      int per = (int) (images.shape().size() / size);
-      float[] f = new float[size * per];
-      byte[] b = new byte[size * per];
-      images.copyTo(DataBuffers.of(f, false, false));
-      pixels.copyTo(DataBuffers.of(b, false, false));
-      for (Slice s : batch) {
-        Pending p = s.request();
-        if (p.images == null) {
-          p.imageShape = shape.clone();
-          p.imageShape[0] = p.rows;
-          p.images = new float[p.rows * per];
-          p.pixels = new byte[p.rows * per];
-        }
-        System.arraycopy(f, s.at() * per, p.images, s.from() * per, s.count() * per);
-        System.arraycopy(b, s.at() * per, p.pixels, s.from() * per, s.count() * per);
+    Outputs out = runMixed(noiseIn, weightsIn);
+    int per = out.per();
+    for (Slice s : batch) {
+      Pending p = s.request();
+      if (p.images == null) {
+        p.imageShape = out.shape().clone();
+        p.imageShape[0] = p.rows;
+        p.images = new float[p.rows * per];
+        p.pixels = new byte[p.rows * per];
       }
+      System.arraycopy(out.images(), s.at() * per, p.images, s.from() * per, s.count() * per);
+      System.arraycopy(out.pixels(), s.at() * per, p.pixels, s.from() * per, s.count() * per);
     }
   }
 
