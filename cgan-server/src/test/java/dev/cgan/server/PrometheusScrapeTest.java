@@ -113,12 +113,15 @@ class PrometheusScrapeTest {
       assertTrue(
           prometheus.isAlive(), () -> "prometheus exited: " + read(tmp.resolve("prometheus.log")));
       try {
-        JsonArray r = query(api, promql);
-        if (!r.isEmpty()) {
-          return r;
+        // Prometheus opens its port before its storage is ready and answers 503 until then.
+        if (status(api.resolve("/-/ready")) == 200) {
+          JsonArray r = query(api, promql);
+          if (!r.isEmpty()) {
+            return r;
+          }
         }
       } catch (IOException notYetListening) {
-        // Prometheus opens its port after reading its config and storage.
+        // Prometheus opens its port after reading its config.
       }
       assertTrue(
           System.nanoTime() < deadline,
@@ -144,6 +147,12 @@ class PrometheusScrapeTest {
             HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return r.body();
+  }
+
+  private static int status(URI uri) throws Exception {
+    return TinyModel.HTTP
+        .send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static String read(Path p) {
