@@ -63,6 +63,7 @@ CONV_PEERS = [
 ]
 OURS = ("cgan-java step", "cgan-java train")
 BF16 = "cgan-java step --precision bf16"
+BASELINE = "cgan-java step, --baseline-jar"
 
 
 def cpu_line():
@@ -162,6 +163,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--python", default="/tmp/peers-venv/bin/python")
     ap.add_argument("--jar", default=str(ROOT / "cgan-cli/target/cgan-cli.jar"))
+    ap.add_argument("--baseline-jar", default="",
+                    help="also time the step of another build (say, main's before a change) in the"
+                         " same rounds: an A/B of a change, side by side")
     ap.add_argument("--only", default="", help="comma-separated names to run (default: all)")
     ap.add_argument("--no-train", action="store_true", help="skip the two-length `train` runs")
     ap.add_argument("--train-variants", default="plain",
@@ -205,6 +209,11 @@ def main():
             servers[(v, OURS[0])] = Server(OURS[0], ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
                                                      "--warmup", str(a.warmup), "--max-seconds",
                                                      str(a.max_seconds), *network], env)
+        if a.baseline_jar:
+            servers[(v, BASELINE)] = Server(BASELINE, ["java", "-cp", a.baseline_jar,
+                                                       "dev.cgan.bench.PeerStep", "--warmup",
+                                                       str(a.warmup), "--max-seconds",
+                                                       str(a.max_seconds), *network], env)
         if a.bf16 and v == "plain":
             servers[(v, BF16)] = Server(BF16, ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
                                                "--warmup", str(a.warmup), "--max-seconds",
@@ -249,7 +258,8 @@ def main():
             except Exception:
                 s.p.kill()
 
-    names = [n for n, _ in PEERS] + list(OURS) + ([BF16] if a.bf16 else [])
+    names = ([n for n, _ in PEERS] + list(OURS) + ([BASELINE] if a.baseline_jar else [])
+             + ([BF16] if a.bf16 else []))
     for v in variants:
         rows, best = [], {}
         print()

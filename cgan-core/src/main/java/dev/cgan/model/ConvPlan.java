@@ -155,23 +155,22 @@ public final class ConvPlan {
     // Dense, then BatchNorm (normalised, scaled, shifted) and ReLU: five copies of the map.
     layers.add(new Layer("G_fc0", in, map, in * map + map + 2 * g0, 5 * map));
     long k = upsamplingKernel();
-    // A transposed 4×4 stride-2 kernel puts 4 of its 16 taps on each output; a 3×3 all 9.
-    long taps = upsampling == Upsampling.TRANSPOSED ? k * k / 4 : k * k;
-    long resized = upsampling == Upsampling.RESIZE ? 4 : 0;
+    // Both run as a 4×4 stride-2 transpose, which puts 4 of its 16 taps on each output: the
+    // resize's 3×3 kernel is folded into one (Upsample), so no doubled picture is made either.
+    long taps = 4;
     for (int i = 1; i <= doublings; i++) {
       long cin = generatorChannels(i - 1);
       boolean last = i == doublings;
       long cout = last ? config.channels() : generatorChannels(i);
       long side = (long) base << i;
       long values = side * side * cout;
-      long inputMap = side * side / 4 * cin;
       layers.add(
           new Layer(
               last ? "G_out" : "G_up" + i,
               taps * cin,
               values,
               k * k * cin * cout + cout + (last ? 0 : 2 * cout),
-              (last ? 2 : 5) * values + resized * inputMap));
+              (last ? 2 : 5) * values));
     }
     return layers;
   }

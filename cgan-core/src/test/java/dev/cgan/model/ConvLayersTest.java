@@ -55,6 +55,61 @@ class ConvLayersTest {
     assertArrayEquals(expected, run(tf -> new Upsample(tf, "up", Upsample.Mode.RESIZE, 2, 1, 1)));
   }
 
+  /**
+   * The resize mode runs as one transposed convolution with a kernel folded from the 3×3 one: on a
+   * kernel with no symmetry, several channels and a picture that is not square, it equals nearest
+   * ×2 followed by the 3×3 convolution, written out with TensorFlow's own ops.
+   */
+  @Test
+  void resizeModeEqualsNearestDoublingThenTheConvolution() {
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Upsample up = new Upsample(tf, "up", Upsample.Mode.RESIZE, 3, 2, 5);
+      org.tensorflow.op.core.Placeholder<TFloat32> x =
+          tf.placeholder(
+              TFloat32.class,
+              org.tensorflow.op.core.Placeholder.shape(
+                  org.tensorflow.ndarray.Shape.of(2, 3, 5, 3)));
+      Operand<TFloat32> y = up.apply(tf, x);
+      List<Variable<TFloat32>> vars = up.trainableVariables();
+      Operand<TFloat32> expected =
+          tf.nn.biasAdd(
+              tf.nn.conv2d(
+                  tf.image.resizeNearestNeighbor(
+                      x,
+                      tf.constant(new int[] {6, 10}),
+                      new org.tensorflow.op.image.ResizeNearestNeighbor.Options[0]),
+                  vars.get(0),
+                  List.of(1L, 1L, 1L, 1L),
+                  "SAME"),
+              vars.get(1));
+      s.initialize();
+      float[][][][] in = new float[2][3][5][3];
+      java.util.Random random = new java.util.Random(3);
+      for (float[][][] image : in) {
+        for (float[][] row : image) {
+          for (float[] pixel : row) {
+            for (int c = 0; c < pixel.length; c++) {
+              pixel[c] = (float) random.nextGaussian();
+            }
+          }
+        }
+      }
+      try (TFloat32 fed = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(in));
+          Result r = s.runner().feed(x, fed).fetch(y).fetch(expected).run()) {
+        TFloat32 got = (TFloat32) r.get(0);
+        TFloat32 want = (TFloat32) r.get(1);
+        assertEquals(want.shape(), got.shape());
+        float[] a = new float[(int) got.size()];
+        float[] b = new float[a.length];
+        got.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(a, false, false));
+        want.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(b, false, false));
+        assertArrayEquals(b, a, 1e-5f);
+      }
+    }
+  }
+
   @Test
   void stridedConvolutionHalvesTheSide() {
     try (Graph g = new Graph();

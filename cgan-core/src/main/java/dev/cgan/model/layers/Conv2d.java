@@ -63,22 +63,28 @@ public final class Conv2d {
 
   /** x float32 [batch, H, W, in] → float32 [batch, H', W', out], as the class comment says. */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    List<Long> strides = List.of(1L, (long) stride, (long) stride, 1L);
-    Operand<TFloat32> y;
-    if (transposed) {
-      // The output's height and width are static: s times the input's.
-      Operand<TInt32> outShape =
-          tf.concat(
-              List.of(
-                  tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
-                  tf.constant(
-                      new int[] {stride * staticSide(x, 1), stride * staticSide(x, 2), out})),
-              tf.constant(0));
-      y = tf.nn.conv2dBackpropInput(outShape, kernel, x, strides, "SAME");
-    } else {
-      y = tf.nn.conv2d(x, kernel, strides, "SAME");
-    }
+    Operand<TFloat32> y =
+        transposed
+            ? transpose(tf, x, kernel, stride, out)
+            : tf.nn.conv2d(x, kernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
     return tf.nn.biasAdd(y, bias);
+  }
+
+  /**
+   * The "same" transposed convolution of x [batch, H, W, in] with kernel [k, k, out, in]: [batch,
+   * s·H, s·W, out], without a bias.
+   */
+  static Operand<TFloat32> transpose(
+      Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int stride, int out) {
+    // The output's height and width are static: s times the input's.
+    Operand<TInt32> outShape =
+        tf.concat(
+            List.of(
+                tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {1})),
+                tf.constant(new int[] {stride * staticSide(x, 1), stride * staticSide(x, 2), out})),
+            tf.constant(0));
+    return tf.nn.conv2dBackpropInput(
+        outShape, kernel, x, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
   }
 
   /** Dimension {@code axis} of x's static shape; the networks know every feature map's size. */
@@ -93,6 +99,14 @@ public final class Conv2d {
 
   public Variable<TFloat32> kernel() {
     return kernel;
+  }
+
+  Variable<TFloat32> bias() {
+    return bias;
+  }
+
+  int outChannels() {
+    return out;
   }
 
   /** The kernel, then the bias: what Adam updates. */
