@@ -3,32 +3,25 @@ package dev.cgan.bench;
 import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.internal.CpuInfo;
-import dev.cgan.internal.TensorArrays;
 import dev.cgan.run.RunSettings;
-import dev.cgan.train.internal.TrainingGraph;
-import dev.cgan.train.internal.TrainingStep;
+import dev.cgan.train.internal.ThreadTrial;
 import dev.cgan.train.internal.TrainingThreads;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.tensorflow.Graph;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
 import org.tensorflow.internal.c_api.global.tensorflow;
-import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
-import org.tensorflow.types.TFloat32;
 
 /**
  * Session options for the training step, side by side in one process: every configuration gets its
  * own graph and session (its own thread pools, with {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1}), all
- * open at once, and the rounds take turns, so a busy spell of a shared machine hits them alike. At
- * the end every session has run the same iterations from the same initial weights, and their
- * weights are compared bit for bit with the first configuration's, and a hash of each is printed
- * (two sessions of one configuration with equal hashes show that it is deterministic).
+ * open at once ({@link ThreadTrial}), and the rounds take turns, so a busy spell of a shared
+ * machine hits them alike. At the end every session has run the same iterations from the same
+ * initial weights, and their weights are compared bit for bit with the first configuration's, and a
+ * hash of each is printed (two sessions of one configuration with equal hashes show that it is
+ * deterministic).
  *
  * <pre>
  * java -cp cgan-cli.jar dev.cgan.bench.ConfigTrial [batch] [rounds] [iterations] [intra/inter|xla:intra/inter|xla2:intra/inter ...]
@@ -75,68 +68,37 @@ public final class ConfigTrial {
     }
     LabeledImages data = EmbeddedMnist.load();
     RunSettings spec = TrainingBench.step(network, batch, false);
-    List<Graph> graphs = new ArrayList<>();
-    List<Session> sessions = new ArrayList<>();
-    List<TrainingGraph> tgs = new ArrayList<>();
-    List<TrainingStep> steps = new ArrayList<>();
-    double[][] ips = new double[names.size()][rounds];
-    try {
-      for (String name : names) {
-        Graph g = new Graph();
-        graphs.add(g);
-        TrainingGraph tg = new TrainingGraph(g, spec, data);
-        tgs.add(tg);
-        Session s = new Session(g, config(name));
-        sessions.add(s);
-        s.initialize();
-        TrainingStep step = new TrainingStep(s, tg, false, 0);
-        steps.add(step);
-        for (int i = 0; i < 10; i++) {
-          step.run(false);
-        }
-      }
-      for (int r = 0; r < rounds; r++) {
-        StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
-        for (int c = 0; c < names.size(); c++) {
-          TrainingStep step = steps.get(c);
-          long t0 = System.nanoTime();
-          for (int i = 0; i < iterations; i++) {
-            step.run(false);
-          }
-          ips[c][r] = iterations * (double) batch / ((System.nanoTime() - t0) / 1e9);
-          line.append(String.format(Locale.ROOT, "  %s %.0f", names.get(c), ips[c][r]));
-        }
-        System.out.println(line);
-      }
-      double base = Stats.of(ips[0]).median();
-      float[][] reference = weights(sessions.get(0), tgs.get(0));
-      System.out.printf(
-          Locale.ROOT, "batch %d, median of %d rounds of %d:%n", batch, rounds, iterations);
+    List<ThreadTrial.Outcome> outcomes =
+        ThreadTrial.run(
+            spec, data, names.stream().map(ConfigTrial::config).toList(), 10, rounds, iterations);
+    for (int r = 0; r < rounds; r++) {
+      StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
       for (int c = 0; c < names.size(); c++) {
-        Stats st = Stats.of(ips[c]);
-        double[] ratio = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-          ratio[r] = ips[c][r] / ips[0][r];
-        }
-        float[][] w = weights(sessions.get(c), tgs.get(c));
-        boolean same = Arrays.deepEquals(reference, w);
-        System.out.printf(
-            Locale.ROOT,
-            "  %-12s %6.0f img/s (%.0f-%.0f)  ratio to %s: median of per-round ratios %.3f,"
-                + " of medians %.3f; weights %s (hash %08x)%n",
-            names.get(c),
-            st.median(),
-            st.min(),
-            st.max(),
-            names.get(0),
-            Stats.of(ratio).median(),
-            st.median() / base,
-            same ? "bit-identical" : "DIFFER",
-            Arrays.deepHashCode(w));
+        line.append(
+            String.format(
+                Locale.ROOT, "  %s %.0f", names.get(c), outcomes.get(c).imagesPerSecond()[r]));
       }
-    } finally {
-      sessions.forEach(Session::close);
-      graphs.forEach(Graph::close);
+      System.out.println(line);
+    }
+    double base = outcomes.get(0).medianImagesPerSecond();
+    System.out.printf(
+        Locale.ROOT, "batch %d, median of %d rounds of %d:%n", batch, rounds, iterations);
+    for (int c = 0; c < names.size(); c++) {
+      ThreadTrial.Outcome o = outcomes.get(c);
+      Stats st = Stats.of(o.imagesPerSecond());
+      System.out.printf(
+          Locale.ROOT,
+          "  %-12s %6.0f img/s (%.0f-%.0f)  ratio to %s: median of per-round ratios %.3f,"
+              + " of medians %.3f; weights %s (hash %08x)%n",
+          names.get(c),
+          st.median(),
+          st.min(),
+          st.max(),
+          names.get(0),
+          o.medianRatio(),
+          st.median() / base,
+          o.sameWeights() ? "bit-identical" : "DIFFER",
+          o.weightsHash());
     }
   }
 
@@ -174,20 +136,5 @@ public final class ConfigTrial {
                               : OptimizerOptions.GlobalJitLevel.ON_1)));
     }
     return b.build();
-  }
-
-  /** Every trainable variable of G and D, as floats. */
-  static float[][] weights(Session s, TrainingGraph tg) {
-    List<Variable<TFloat32>> vars = new ArrayList<>(tg.generator.trainableVariables());
-    vars.addAll(tg.discriminator.trainableVariables());
-    float[][] out = new float[vars.size()][];
-    Session.Runner r = s.runner();
-    vars.forEach(r::fetch);
-    try (Result res = r.run()) {
-      for (int i = 0; i < out.length; i++) {
-        out[i] = TensorArrays.floats((TFloat32) res.get(i));
-      }
-    }
-    return out;
   }
 }

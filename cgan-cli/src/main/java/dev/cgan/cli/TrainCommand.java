@@ -191,7 +191,12 @@ final class TrainCommand implements Callable<Integer> {
           s.iterations(),
           s.batchSize(),
           s.seed());
-      run.withSessionConfig(precision.sessionConfig());
+      run.withSessionConfig(precision.sessionConfig())
+          .withThreadTuning(
+              line -> {
+                out.println(line);
+                out.flush();
+              });
       TrainingProgress progress = new TrainingProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);

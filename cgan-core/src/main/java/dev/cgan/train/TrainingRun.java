@@ -8,6 +8,7 @@ import dev.cgan.data.MnistDownloader;
 import dev.cgan.run.Checkpoints;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
+import dev.cgan.train.internal.ThreadTuning;
 import dev.cgan.train.internal.TrainingGraph;
 import dev.cgan.train.internal.TrainingStep;
 import dev.cgan.train.internal.TrainingThreads;
@@ -51,6 +52,7 @@ public final class TrainingRun implements AutoCloseable {
   private final DataReport dataReport;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private ConfigProto sessionConfig = TrainingThreads.config();
+  private ThreadTuning threadTuning;
   private Consumer<String> warnings = LoggerFactory.getLogger(TrainingRun.class)::warn;
 
   private TrainingRun(RunFolder.Locked lock, RunData data) {
@@ -216,6 +218,28 @@ public final class TrainingRun implements AutoCloseable {
   }
 
   /**
+   * Chooses the session's thread counts by a short side-by-side trial on this machine, cached in
+   * {@code cacheFile}, instead of the fixed rule (2 inter-op threads of half the cores each), as
+   * cuDNN's autotuner chooses kernels. The trial runs once per CPU, network and batch, only for
+   * runs of at least 2,000 iterations (shorter ones use a cached choice or the rule), and keeps a
+   * candidate only if it trains the rule's weights bit for bit: the results are the rule's either
+   * way. Needs {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1} in the environment (the CLI sets it);
+   * without it the rule stays. {@code report} hears the choice in one line.
+   */
+  public TrainingRun withThreadTuning(Path cacheFile, Consumer<String> report) {
+    this.threadTuning = new ThreadTuning(cacheFile, report, m -> warnings.accept(m));
+    return this;
+  }
+
+  /**
+   * {@link #withThreadTuning(Path, Consumer)} with the choices kept in {@code
+   * $CGAN_CACHE_DIR/threads.json}, else {@code ~/.cache/cgan-java/threads.json}.
+   */
+  public TrainingRun withThreadTuning(Consumer<String> report) {
+    return withThreadTuning(ThreadTuning.defaultCacheFile(), report);
+  }
+
+  /**
    * Where warnings go (a skipped corrupt checkpoint, a stale index); by default the {@code
    * dev.cgan.train.TrainingRun} SLF4J logger, at WARN.
    */
@@ -244,10 +268,13 @@ public final class TrainingRun implements AutoCloseable {
     RunFolder run = lock.run();
     Checkpoints checkpoints = run.checkpoints();
     checkpoints.cleanUp();
+    ConfigProto config =
+        threadTuning == null
+            ? sessionConfig
+            : threadTuning.choose(sessionConfig, run.settings(), data);
     try (Graph graph = new Graph()) {
       TrainingGraph tg = new TrainingGraph(graph, run.settings(), data);
-      try (Session session =
-          sessionConfig == null ? new Session(graph) : new Session(graph, sessionConfig)) {
+      try (Session session = config == null ? new Session(graph) : new Session(graph, config)) {
         Checkpoints.Resolution found =
             checkpoints.restoreNewest(
                 session::restore,

@@ -37,12 +37,12 @@ public final class TrainingThreads {
   }
 
   /**
-   * Why {@link #config(int)} is what it is, for reports ({@code bench}). The intra-op count is
-   * fixed by the core count, not tuned: splitting one op across more threads can change how oneDNN
-   * partitions its sums, and with it the last bits of the weights (measured on an AVX-512 EPYC: 1
-   * and 2 intra-op threads trained different weights from the same start; capped at AVX2 they did
-   * not). The inter-op count never changed a bit (1, 2 and 3 threads), and moved speed by at most 3
-   * % at batch 64 (docs/performance.md), so the rule stays.
+   * Why {@link #config(int)} is what it is, for reports ({@code bench}). It is the default and the
+   * reference: {@code train} measures every core in one op against it once per CPU, network and
+   * batch ({@link ThreadTuning}) and keeps a candidate only if it trains the same weights bit for
+   * bit and is faster. The intra-op count can change how oneDNN partitions its sums, and with it
+   * the last bits of the weights (on an AVX-512 EPYC 1 and 2 intra-op threads trained different
+   * weights from the same start; capped at AVX2 they did not), so no fixed rule can take more.
    */
   public static String rule(int cores) {
     ConfigProto c = config(cores);
@@ -51,9 +51,9 @@ public final class TrainingThreads {
         + c.getInterOpParallelismThreads()
         + " inter-op threads on "
         + cores
-        + " cores, by rule (half the cores per op, two ops side by side); not tuned: the intra-op"
-        + " count can change float rounding, and the inter-op count, which does not, moved speed"
-        + " by at most 3 %";
+        + " cores, by rule (half the cores per op, two ops side by side); train measures every"
+        + " core per op against it once per CPU, network and batch, and keeps what is faster and"
+        + " trains the same weights bit for bit";
   }
 
   /** Whether this process's sessions each get their own intra-op pool. */

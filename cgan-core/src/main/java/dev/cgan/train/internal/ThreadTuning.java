@@ -1,0 +1,286 @@
+package dev.cgan.train.internal;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.cgan.data.LabeledImages;
+import dev.cgan.internal.AtomicFiles;
+import dev.cgan.internal.CpuInfo;
+import dev.cgan.run.RunSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * The training session's thread counts, chosen by a short trial on this machine and cached, as
+ * cuDNN's autotuner and PyTorch's {@code cudnn.benchmark} choose kernels. What wins differs by CPU:
+ * on an AVX-512 EPYC one op per core and two ops side by side is fastest, with oneDNN capped at
+ * AVX2 two threads per op ran up to 1.5 times faster at batch 256 (docs/performance.md).
+ *
+ * <p>It never changes results. The candidates train side by side from the same start ({@link
+ * ThreadTrial}); one is chosen only if its weights equal those of {@link TrainingThreads}' rule bit
+ * for bit after the trial, and it is faster than the rule by {@value #MIN_SPEEDUP}× at least in the
+ * median of the rounds. On a CPU where the thread count changes how oneDNN splits its sums (the
+ * AVX-512 EPYC: different last bits), the rule stays whatever the speed. The choice is cached per
+ * CPU (model, extensions, oneDNN dispatch and cap), core count, network, batch, session options and
+ * TensorFlow version, so the trial runs once.
+ */
+public final class ThreadTuning {
+  /** How much faster than the rule a candidate must be to be chosen. */
+  static final double MIN_SPEEDUP = 1.05;
+
+  /** Rounds of the trial; each candidate runs {@link #roundIterations} iterations per round. */
+  static final int ROUNDS = 5;
+
+  /** Runs shorter than this use the rule or a cached choice, never a trial of their own. */
+  public static final long MIN_ITERATIONS_FOR_TRIAL = 2000;
+
+  private static final int FORMAT = 1;
+
+  /** What a trial measures; a test replaces it. */
+  interface Trial {
+    List<ThreadTrial.Outcome> run(List<ConfigProto> candidates);
+  }
+
+  private final Path cacheFile;
+  private final Consumer<String> report;
+  private final Consumer<String> warnings;
+
+  /**
+   * @param cacheFile the JSON file of past choices (created on first use; a damaged one is
+   *     replaced)
+   * @param report where the choice is said, one line
+   * @param warnings where a cache that cannot be read or written is said
+   */
+  public ThreadTuning(Path cacheFile, Consumer<String> report, Consumer<String> warnings) {
+    this.cacheFile = cacheFile;
+    this.report = report;
+    this.warnings = warnings;
+  }
+
+  /** {@code $CGAN_CACHE_DIR/threads.json}, else {@code ~/.cache/cgan-java/threads.json}. */
+  public static Path defaultCacheFile() {
+    String env = System.getenv("CGAN_CACHE_DIR");
+    Path root =
+        env != null && !env.isBlank()
+            ? Path.of(env)
+            : Path.of(System.getProperty("user.home"), ".cache", "cgan-java");
+    return root.resolve("threads.json");
+  }
+
+  /**
+   * The session options to train {@code spec} with: {@code base} with the thread counts of the
+   * cached choice, or of a trial run now on a slice of {@code data} when the run is long enough to
+   * pay for it, or {@code base} as it is.
+   */
+  public ConfigProto choose(ConfigProto base, RunSettings spec, LabeledImages data) {
+    if (base == null || !TrainingThreads.perSessionPools()) {
+      // Without per-session pools every session shares the first one's threads: no comparison.
+      return base;
+    }
+    int trialImages = Math.min(data.count(), Math.max(2 * spec.batchSize(), 2048));
+    LabeledImages slice = data.subset(0, trialImages);
+    return choose(
+        base,
+        spec,
+        candidates -> {
+          int iterations = roundIterations(spec, slice, candidates.get(0));
+          return ThreadTrial.run(spec, slice, candidates, 3, ROUNDS, iterations);
+        });
+  }
+
+  ConfigProto choose(ConfigProto base, RunSettings spec, Trial trial) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    String key = key(base, spec, cores);
+    JsonObject cache = readCache();
+    boolean ours = cache != null;
+    if (!ours) {
+      cache = new JsonObject();
+    }
+    JsonObject choices = cache.has("choices") ? cache.getAsJsonObject("choices") : new JsonObject();
+    if (choices.has(key)) {
+      try {
+        JsonObject c = choices.getAsJsonObject(key);
+        ConfigProto chosen =
+            withThreads(base, c.get("intra").getAsInt(), c.get("inter").getAsInt());
+        report.accept(
+            "threads: "
+                + threads(chosen)
+                + " intra/inter-op, chosen on this machine "
+                + c.get("measured").getAsString()
+                + " ("
+                + c.get("why").getAsString()
+                + "; "
+                + cacheFile
+                + ")");
+        return chosen;
+      } catch (RuntimeException damaged) {
+        warnings.accept(cacheFile + ": entry unreadable, measuring again");
+      }
+    }
+    if (spec.iterations() < MIN_ITERATIONS_FOR_TRIAL) {
+      return base;
+    }
+    List<ConfigProto> candidates = candidates(base, cores);
+    if (candidates.size() < 2) {
+      return base;
+    }
+    report.accept(
+        "threads: measuring "
+            + candidates.stream().map(ThreadTuning::threads).collect(Collectors.joining(", "))
+            + " side by side (once for this CPU, network and batch)...");
+    List<ThreadTrial.Outcome> outcomes = trial.run(candidates);
+    ThreadTrial.Outcome best = pick(outcomes);
+    String why = why(outcomes, best);
+    JsonObject entry = new JsonObject();
+    entry.addProperty("intra", best.config().getIntraOpParallelismThreads());
+    entry.addProperty("inter", best.config().getInterOpParallelismThreads());
+    entry.addProperty("measured", Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
+    entry.addProperty("why", why);
+    choices.add(key, entry);
+    cache.addProperty("format", FORMAT);
+    cache.add("choices", choices);
+    if (ours) {
+      writeCache(cache);
+    }
+    ConfigProto chosen = withThreads(base, best.config());
+    report.accept("threads: " + threads(chosen) + " intra/inter-op (" + why + ")");
+    return chosen;
+  }
+
+  /**
+   * The fastest outcome whose weights equal the first's (the rule's) and that beats it by {@link
+   * #MIN_SPEEDUP}; else the first.
+   */
+  static ThreadTrial.Outcome pick(List<ThreadTrial.Outcome> outcomes) {
+    ThreadTrial.Outcome best = outcomes.get(0);
+    double bestRatio = MIN_SPEEDUP;
+    for (ThreadTrial.Outcome o : outcomes.subList(1, outcomes.size())) {
+      if (o.sameWeights() && o.medianRatio() >= bestRatio) {
+        best = o;
+        bestRatio = o.medianRatio();
+      }
+    }
+    return best;
+  }
+
+  /** The rule first, then every core in one op with one or two ops side by side. */
+  static List<ConfigProto> candidates(ConfigProto base, int cores) {
+    Set<String> seen = new LinkedHashSet<>();
+    List<ConfigProto> out = new ArrayList<>();
+    ConfigProto rule = TrainingThreads.config(cores);
+    int[][] counts = {
+      {rule.getIntraOpParallelismThreads(), rule.getInterOpParallelismThreads()},
+      {cores, 1},
+      {cores, 2}
+    };
+    for (int[] c : counts) {
+      if (seen.add(c[0] + "/" + c[1])) {
+        out.add(withThreads(base, c[0], c[1]));
+      }
+    }
+    return out;
+  }
+
+  /** What the cache is keyed by: everything that moves the speed or the kernels' choice. */
+  static String key(ConfigProto base, RunSettings spec, int cores) {
+    ConfigProto options =
+        base.toBuilder().clearIntraOpParallelismThreads().clearInterOpParallelismThreads().build();
+    return String.join(
+        " | ",
+        CpuInfo.current().describe(),
+        cores + " cores",
+        spec.network().toString(),
+        "batch " + spec.batchSize(),
+        spec.twoStep() ? "two-step" : "fused",
+        spec.emaDecay() > 0 ? "averaged" : "not averaged",
+        "session " + Integer.toHexString(options.toString().hashCode()),
+        "TensorFlow " + TensorFlow.version());
+  }
+
+  private static String why(List<ThreadTrial.Outcome> outcomes, ThreadTrial.Outcome best) {
+    String measured =
+        outcomes.stream()
+            .map(
+                o ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s %.2fx%s",
+                        o.threads(),
+                        o.medianRatio(),
+                        o == outcomes.get(0) ? "" : o.sameWeights() ? " same" : " other weights"))
+            .collect(Collectors.joining(", "));
+    String verdict =
+        best == outcomes.get(0)
+            ? "the rule " + best.threads() + " kept"
+            : String.format(
+                Locale.ROOT,
+                "%.2fx the rule %s, the same weights bit for bit",
+                best.medianRatio(),
+                outcomes.get(0).threads());
+    return verdict + "; measured " + measured;
+  }
+
+  /** Iterations per round so that one round of one candidate takes about a quarter second. */
+  private static int roundIterations(RunSettings spec, LabeledImages slice, ConfigProto rule) {
+    List<ThreadTrial.Outcome> probe = ThreadTrial.run(spec, slice, List.of(rule), 2, 1, 2);
+    double secondsPerIteration = spec.batchSize() / probe.get(0).medianImagesPerSecond();
+    return (int) Math.max(2, Math.min(200, Math.ceil(0.25 / secondsPerIteration)));
+  }
+
+  /** The cache, empty when absent; null when the file is not one this class wrote. */
+  private JsonObject readCache() {
+    try {
+      JsonObject o =
+          JsonParser.parseString(Files.readString(cacheFile, StandardCharsets.UTF_8))
+              .getAsJsonObject();
+      if (o.has("format") && o.get("format").getAsInt() == FORMAT) {
+        return o;
+      }
+    } catch (NoSuchFileException absent) {
+      return new JsonObject();
+    } catch (IOException | RuntimeException e) {
+      // Not ours to repair: below.
+    }
+    warnings.accept(
+        cacheFile + ": not a threads cache of this version; left as it is, and nothing is cached");
+    return null;
+  }
+
+  private void writeCache(JsonObject cache) {
+    try {
+      Files.createDirectories(cacheFile.getParent());
+      AtomicFiles.write(cacheFile, (cache + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      warnings.accept(cacheFile + ": cannot keep the threads' choice (" + e.getMessage() + ")");
+    }
+  }
+
+  private static ConfigProto withThreads(ConfigProto base, ConfigProto threads) {
+    return withThreads(
+        base, threads.getIntraOpParallelismThreads(), threads.getInterOpParallelismThreads());
+  }
+
+  private static ConfigProto withThreads(ConfigProto base, int intra, int inter) {
+    return base.toBuilder()
+        .setIntraOpParallelismThreads(intra)
+        .setInterOpParallelismThreads(inter)
+        .build();
+  }
+
+  private static String threads(ConfigProto c) {
+    return c.getIntraOpParallelismThreads() + "/" + c.getInterOpParallelismThreads();
+  }
+}
