@@ -17,7 +17,8 @@ not an AVX2-only machine: Eigen kernels compiled in and anything that dispatches
 as they are.
 
 cgan-java is measured twice: "cgan-java step" is the trainer's step timed like the peers (warm-up,
-then a timed stretch, in one process: dev.cgan.bench.PeerStep); "cgan-java train" is the CLI's
+then a timed stretch, in one process: dev.cgan.bench.PeerStep, on the threads `train` chooses on
+this machine, cached in $CGAN_CACHE_DIR/threads.json or measured at start); "cgan-java train" is the CLI's
 `train`, as the difference of two --iterations lengths so that start-up, the final sample,
 checkpoint and export cancel. Both run the reference network without the averaged generator
 (--ema 0), the work the peers do; the default `train` adds the average (about 2 % at batch 64).
@@ -208,7 +209,8 @@ def main():
         if not only or OURS[0] in only:
             servers[(v, OURS[0])] = Server(OURS[0], ["java", "-cp", a.jar, "dev.cgan.bench.PeerStep",
                                                      "--warmup", str(a.warmup), "--max-seconds",
-                                                     str(a.max_seconds), *network], env)
+                                                     str(a.max_seconds), "--tuned-threads",
+                                                     *network], env)
         if a.baseline_jar:
             servers[(v, BASELINE)] = Server(BASELINE, ["java", "-cp", a.baseline_jar,
                                                        "dev.cgan.bench.PeerStep", "--warmup",

@@ -6,6 +6,7 @@ import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
 import dev.cgan.run.RunSettings;
 import dev.cgan.train.Precision;
+import dev.cgan.train.internal.ThreadTuning;
 import dev.cgan.train.internal.TrainingGraph;
 import dev.cgan.train.internal.TrainingStep;
 import dev.cgan.train.internal.TrainingThreads;
@@ -18,17 +19,19 @@ import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.proto.ConfigProto;
 
 /**
  * cgan-java's training step timed the way {@code scripts/peers/} time theirs: warm-up iterations,
  * then one timed stretch, one {@code RESULT {json}} line; with {@code --serve}, one line per "BATCH
  * ITERATIONS" request read from standard input, each batch size's graph and session kept between
  * requests. The step is the trainer's own ({@link TrainingStep} on a {@link TrainingGraph}, the
- * trainer's threads), on the reference network (or with {@code --arch conv} the conv network of
- * {@code --width} base channels) without the averaged generator unless {@code --ema} is given.
+ * trainer's threads, or with {@code --tuned-threads} those {@code train} chooses on this machine,
+ * cached or measured now), on the reference network (or with {@code --arch conv} the conv network
+ * of {@code --width} base channels) without the averaged generator unless {@code --ema} is given.
  *
  * <pre>
- * java -cp cgan-cli.jar dev.cgan.bench.PeerStep --batch 64 [--warmup 20] [--iterations 200] [--ema] [--bf16] [--arch conv [--width 32]] [--serve]
+ * java -cp cgan-cli.jar dev.cgan.bench.PeerStep --batch 64 [--warmup 20] [--iterations 200] [--ema] [--bf16] [--arch conv [--width 32]] [--tuned-threads] [--serve]
  * </pre>
  */
 public final class PeerStep implements AutoCloseable {
@@ -37,13 +40,20 @@ public final class PeerStep implements AutoCloseable {
   private final boolean ema;
   private final Precision precision;
   private final int warmup;
+  private final boolean tunedThreads;
   private final Map<Integer, Graph> graphs = new HashMap<>();
   private final Map<Integer, Session> sessions = new HashMap<>();
   private final Map<Integer, TrainingStep> steps = new HashMap<>();
 
   private PeerStep(
-      LabeledImages data, CganConfig network, boolean ema, Precision precision, int warmup) {
+      LabeledImages data,
+      CganConfig network,
+      boolean ema,
+      Precision precision,
+      int warmup,
+      boolean tunedThreads) {
     this.data = data;
+    this.tunedThreads = tunedThreads;
     this.network = network;
     this.precision = precision;
     this.ema = ema;
@@ -57,6 +67,7 @@ public final class PeerStep implements AutoCloseable {
     double maxSeconds = 30;
     boolean ema = false;
     boolean serve = false;
+    boolean tuned = false;
     Precision precision = Precision.FP32;
     String arch = "mlp";
     int width = CganConfig.DEFAULT_WIDTH;
@@ -71,6 +82,7 @@ public final class PeerStep implements AutoCloseable {
         case "--arch" -> arch = args[++i];
         case "--width" -> width = Integer.parseInt(args[++i]);
         case "--serve" -> serve = true;
+        case "--tuned-threads" -> tuned = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -78,7 +90,7 @@ public final class PeerStep implements AutoCloseable {
         Architecture.of(arch) == Architecture.CONV
             ? CganConfig.conv(width)
             : CganConfig.reference();
-    try (PeerStep p = new PeerStep(EmbeddedMnist.load(), network, ema, precision, warmup)) {
+    try (PeerStep p = new PeerStep(EmbeddedMnist.load(), network, ema, precision, warmup, tuned)) {
       if (!serve) {
         p.measure(batch, iterations, maxSeconds);
         return;
@@ -105,7 +117,18 @@ public final class PeerStep implements AutoCloseable {
       Graph g = new Graph();
       graphs.put(batch, g);
       TrainingGraph tg = new TrainingGraph(g, spec, data);
-      Session s = new Session(g, precision.sessionConfig(TrainingThreads.config()));
+      ConfigProto config = precision.sessionConfig(TrainingThreads.config());
+      if (tunedThreads) {
+        // The threads `train` would choose: the cached choice, or a trial now (a long run's).
+        config =
+            new ThreadTuning(
+                    ThreadTuning.defaultCacheFile(), System.err::println, System.err::println)
+                .choose(
+                    config,
+                    spec.toBuilder().iterations(ThreadTuning.MIN_ITERATIONS_FOR_TRIAL).build(),
+                    data);
+      }
+      Session s = new Session(g, config);
       sessions.put(batch, s);
       s.initialize();
       step = new TrainingStep(s, tg, false, 0);
