@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request), then a stop with a drain (not ready, still live and answering), then the port closed.
  */
 @Timeout(180)
+@ExtendWith(TinyModel.Prepared.class)
 class HealthLifecycleTest {
   @TempDir Path tmp;
 

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code /monitoring/prometheus/metrics}: the counts after known traffic, the format, off. */
 @Timeout(120)
+@ExtendWith(TinyModel.Prepared.class)
 class MetricsTest {
   private static final String GENERATE =
       "{\"signature_name\": \"generate\", \"inputs\": {\"labels\": [1, 2, 3], \"seed\": 7}}";

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped, saying why, without it.
  */
 @Timeout(180)
+@ExtendWith(TinyModel.Prepared.class)
 class PrometheusScrapeTest {
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
