@@ -58,11 +58,7 @@ class BrowserTest {
       metrics.addProperty("deviceScaleFactor", 1);
       metrics.addProperty("mobile", true);
       page.send("Emulation.setDeviceMetricsOverride", metrics);
-      var loaded = page.next("Page.loadEventFired");
-      JsonObject nav = new JsonObject();
-      nav.addProperty("url", TinyModel.server().uri().toString());
-      page.send("Page.navigate", nav);
-      loaded.get(60, TimeUnit.SECONDS);
+      page.navigate(TinyModel.server().uri().toString());
 
       // The page's own style and script run under its Content-Security-Policy (by their hashes).
       assertEquals("768px", page.eval("getComputedStyle(document.body).maxWidth").getAsString());
