@@ -38,6 +38,17 @@ class MnistDownloaderTest {
   private static final String IMAGES = "train-images-idx3-ubyte.gz";
   private static final String LABELS = "train-labels-idx1-ubyte.gz";
 
+  /**
+   * The read timeout of the tests of stalled and slow bodies: what a stall must exceed, and what a
+   * mirror that answers must beat even on a loaded machine.
+   */
+  private static final Duration STALL = Duration.ofSeconds(1);
+
+  /** The slow body's pieces, and the gap before each: a tenth of {@link #STALL}. */
+  private static final int SLOW_PIECES = 24;
+
+  private static final Duration SLOW_GAP = STALL.dividedBy(10);
+
   @TempDir Path cache;
 
   private HttpServer server;
@@ -104,14 +115,15 @@ class MnistDownloaderTest {
     server.createContext(
         "/slow/",
         ex -> {
-          // Ten pieces 80 ms apart: slower in total than the read timeout, but never idle that
-          // long.
+          // SLOW_PIECES pieces SLOW_GAP apart: slower in total than the read timeout, but never
+          // idle for more than a tenth of it (a loaded machine may delay a piece several times
+          // over).
           count(ex);
           ex.sendResponseHeaders(200, images.length);
           try (OutputStream out = ex.getResponseBody()) {
-            int piece = (images.length + 9) / 10;
+            int piece = (images.length + SLOW_PIECES - 1) / SLOW_PIECES;
             for (int off = 0; off < images.length; off += piece) {
-              sleep(80);
+              sleep(SLOW_GAP.toMillis());
               out.write(images, off, Math.min(piece, images.length - off));
               out.flush();
             }
@@ -337,8 +349,7 @@ class MnistDownloaderTest {
 
   @Test
   void stalledBodyIsAbandonedAndNextMirrorTried() throws IOException {
-    Path file =
-        downloader("stall", "good").readTimeout(Duration.ofMillis(300)).build().download(IMAGES);
+    Path file = downloader("stall", "good").readTimeout(STALL).build().download(IMAGES);
     assertArrayEquals(images, Files.readAllBytes(file));
     assertEquals(1, hits("/stall/" + IMAGES));
 
@@ -346,17 +357,21 @@ class MnistDownloaderTest {
     DownloadException e =
         assertThrows(
             DownloadException.class,
-            () -> downloader("stall").readTimeout(Duration.ofMillis(300)).build().download(IMAGES));
-    assertEquals("no data for 300 ms after 10 bytes", e.attempts().get(0).reason());
+            () -> downloader("stall").readTimeout(STALL).build().download(IMAGES));
+    assertEquals("no data for 1 s after 10 bytes", e.attempts().get(0).reason());
     assertEquals(List.of(), cacheListing());
   }
 
   @Test
   void slowButSteadyBodyIsNotCutOff() throws IOException {
+    assertTrue(
+        SLOW_GAP.multipliedBy(SLOW_PIECES).compareTo(STALL.multipliedBy(2)) > 0
+            && images.length >= SLOW_PIECES,
+        "the slow body takes twice the read timeout");
     List<Long> seen = Collections.synchronizedList(new ArrayList<>());
     Path file =
         downloader("slow")
-            .readTimeout(Duration.ofMillis(300))
+            .readTimeout(STALL)
             .progress((name, n, total) -> seen.add(n))
             .build()
             .download(IMAGES);
@@ -377,10 +392,15 @@ class MnistDownloaderTest {
 
   @Test
   void connectionRefusedNamesEveryUrlTried() throws IOException {
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      deadPort = s.getLocalPort();
+    // A port bound and not listening stays refused for as long as it is held; a free port found
+    // and closed could be taken by another process meanwhile.
+    try (Socket holder = new Socket()) {
+      holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      connectionRefusedNamesEveryUrlTried(holder.getLocalPort());
     }
+  }
+
+  private void connectionRefusedNamesEveryUrlTried(int deadPort) throws IOException {
     String dead = "http://127.0.0.1:" + deadPort + "/mnist/";
     DownloadException e =
         assertThrows(

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -46,10 +48,12 @@ class DirectoryExchangeTest {
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger looks = new AtomicInteger();
     List<String> missing = new ArrayList<>();
+    CountDownLatch looking = new CountDownLatch(1);
     Thread reader =
         new Thread(
             () -> {
               while (!done.get()) {
+                looking.countDown();
                 looks.incrementAndGet();
                 if (!Files.isRegularFile(target.resolve("saved_model.pb"))) {
                   synchronized (missing) {
@@ -60,6 +64,8 @@ class DirectoryExchangeTest {
             });
     reader.start();
     try {
+      // The replacements start once the reader looks (it may start late on a loaded machine).
+      assertTrue(looking.await(60, TimeUnit.SECONDS), "the reader did not start");
       for (int i = 1; i <= 40; i++) {
         Path staged = AtomicFiles.tempSibling(target, ".export");
         Files.createDirectories(staged);

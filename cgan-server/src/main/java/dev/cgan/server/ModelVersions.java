@@ -360,6 +360,9 @@ final class ModelVersions implements AutoCloseable {
     e.errorCode = "OK";
     e.errorMessage = "";
     long t0 = System.nanoTime();
+    // The files as they are before the load reads them: a file rewritten while it loads (a fix
+    // copied in place) must count as a change, not as the folder that failed.
+    String files = fingerprint(dir);
     CganGenerator g = null;
     try {
       g = CganGenerator.load(dir, base.weights());
@@ -380,7 +383,7 @@ final class ModelVersions implements AutoCloseable {
       e.state = State.END;
       e.errorCode = "UNKNOWN";
       e.errorMessage = "cannot be served: " + Json.oneLine(x.getMessage());
-      e.failedAt = fingerprint(dir);
+      e.failedAt = files;
       LOG.warn("version {} ({}) {}; retried when its files change", v, dir, e.errorMessage);
       return false;
     }

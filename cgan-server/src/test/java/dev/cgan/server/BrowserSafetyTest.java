@@ -14,12 +14,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The headers every answer carries, and the Host rule that keeps a page on another site from
  * reaching a loopback server through DNS rebinding.
  */
 @Timeout(60)
+@ExtendWith(TinyModel.Prepared.class)
 class BrowserSafetyTest {
   private static String request(String host, String target) {
     return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";

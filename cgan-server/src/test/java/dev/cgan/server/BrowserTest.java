@@ -11,12 +11,14 @@ import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The page in a real headless Chromium (Debian's {@code chromium}; {@code CGAN_CHROMIUM} names
  * another): the default strip on load, digits typed, the strip of the right size, the style
  * toggles. Skipped, saying so, where no Chromium is installed.
  */
+@ExtendWith(TinyModel.Prepared.class)
 class BrowserTest {
   static Path chromium() {
     String env = System.getenv("CGAN_CHROMIUM");
@@ -56,11 +58,7 @@ class BrowserTest {
       metrics.addProperty("deviceScaleFactor", 1);
       metrics.addProperty("mobile", true);
       page.send("Emulation.setDeviceMetricsOverride", metrics);
-      var loaded = page.next("Page.loadEventFired");
-      JsonObject nav = new JsonObject();
-      nav.addProperty("url", TinyModel.server().uri().toString());
-      page.send("Page.navigate", nav);
-      loaded.get(60, TimeUnit.SECONDS);
+      page.navigate(TinyModel.server().uri().toString());
 
       // The page's own style and script run under its Content-Security-Policy (by their hashes).
       assertEquals("768px", page.eval("getComputedStyle(document.body).maxWidth").getAsString());

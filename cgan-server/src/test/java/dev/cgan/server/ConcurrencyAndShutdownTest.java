@@ -19,8 +19,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Many clients at once on one generator; a close that lets the request in flight finish. */
+@ExtendWith(TinyModel.Prepared.class)
 class ConcurrencyAndShutdownTest {
   private static final String GENERATE =
       "{\"signature_name\": \"generate\", \"inputs\": {\"labels\": [%d, 1, 2], \"seed\": %d}}";

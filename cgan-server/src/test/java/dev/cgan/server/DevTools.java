@@ -74,22 +74,7 @@ final class DevTools implements AutoCloseable {
       URI browserWs = URI.create(ws);
       URI list = URI.create("http://" + browserWs.getAuthority() + "/json/list");
       HttpClient http = HttpClient.newHttpClient();
-      String pageWs = null;
-      for (JsonElement t :
-          JsonParser.parseString(
-                  http.send(
-                          HttpRequest.newBuilder(list).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body())
-              .getAsJsonArray()) {
-        if (t.getAsJsonObject().get("type").getAsString().equals("page")) {
-          pageWs = t.getAsJsonObject().get("webSocketDebuggerUrl").getAsString();
-          break;
-        }
-      }
-      if (pageWs == null) {
-        throw new IOException("chromium opened no page");
-      }
+      String pageWs = pageAddress(p, http, list);
       DevTools[] self = new DevTools[1];
       WebSocket socket =
           http.newWebSocketBuilder()
@@ -100,6 +85,31 @@ final class DevTools implements AutoCloseable {
     } catch (Exception e) {
       p.destroyForcibly();
       throw e;
+    }
+  }
+
+  /**
+   * The WebSocket address of the browser's first page. Chromium says it listens for DevTools before
+   * it has opened its first tab: the list is read again until the page is in it.
+   */
+  private static String pageAddress(Process p, HttpClient http, URI list) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      for (JsonElement t :
+          JsonParser.parseString(
+                  http.send(
+                          HttpRequest.newBuilder(list).build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body())
+              .getAsJsonArray()) {
+        if (t.getAsJsonObject().get("type").getAsString().equals("page")) {
+          return t.getAsJsonObject().get("webSocketDebuggerUrl").getAsString();
+        }
+      }
+      if (!p.isAlive() || System.nanoTime() > deadline) {
+        throw new IOException("chromium opened no page");
+      }
+      Thread.sleep(50);
     }
   }
 
@@ -151,6 +161,37 @@ final class DevTools implements AutoCloseable {
         };
     listeners.add(self[0]);
     return f;
+  }
+
+  /**
+   * Navigates to {@code url} and returns once that document has fired its load event. The first
+   * page's own about:blank may still be loading when a test starts: its load event, or a script run
+   * in it, must not be taken for the page asked for.
+   */
+  void navigate(String url) throws Exception {
+    JsonObject nav = new JsonObject();
+    nav.addProperty("url", url);
+    send("Page.navigate", nav);
+    String loaded =
+        """
+        location.href === %s && (document.readyState === 'complete' || new Promise(resolve =>
+            addEventListener('load', () => resolve(true))))
+        """
+            .formatted(Json.string(url));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        if (eval(loaded).getAsBoolean()) {
+          return;
+        }
+      } catch (IOException | AssertionError contextGoneWhileNavigating) {
+        // The script ran in the document being replaced; ask the next one.
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException("the page did not load: " + url);
+      }
+      Thread.sleep(20);
+    }
   }
 
   /** Evaluates {@code js} in the page, awaiting a promise; returns its value as JSON. */

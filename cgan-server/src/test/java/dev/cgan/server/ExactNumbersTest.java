@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link dev.cgan.serve.ImageRequest}'s, the command line's too.
  */
 @Timeout(60)
+@ExtendWith(TinyModel.Prepared.class)
 class ExactNumbersTest {
   private static final String GIF = "/v1/models/cgan:interpolate?digits=1&seeds=1,2";
   private static final String STRIP = "/v1/models/cgan:render?digits=12";

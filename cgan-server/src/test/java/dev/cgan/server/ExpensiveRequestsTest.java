@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Expensive requests run a few at a time; the rest are refused at once with 503 and Retry-After, so
  * status and small predicts stay fast while clients hammer the largest GIF.
  */
+@ExtendWith(TinyModel.Prepared.class)
 class ExpensiveRequestsTest {
   private static final int HAMMERS = 24;
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request), then a stop with a drain (not ready, still live and answering), then the port closed.
  */
 @Timeout(180)
+@ExtendWith(TinyModel.Prepared.class)
 class HealthLifecycleTest {
   @TempDir Path tmp;
 
@@ -67,18 +70,26 @@ class HealthLifecycleTest {
       AtomicInteger predicts = new AtomicInteger();
       AtomicInteger probes = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(5);
+      // Every client has had an answer before version 2 is written (a client thread started late
+      // on a loaded machine would see none of the switch).
+      CountDownLatch answering = new CountDownLatch(5);
       try {
         List<Future<?>> load = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
           load.add(
               pool.submit(
                   () -> {
+                    boolean answered = false;
                     while (!stop.get()) {
                       var r = VersionsTest.predict(s, "v1/models/cgan:predict");
                       if (r.statusCode() != 200) {
                         failures.add("predict " + r.statusCode() + " " + r.body());
                       }
                       predicts.incrementAndGet();
+                      if (!answered) {
+                        answered = true;
+                        answering.countDown();
+                      }
                     }
                     return null;
                   }));
@@ -86,15 +97,21 @@ class HealthLifecycleTest {
         load.add(
             pool.submit(
                 () -> {
+                  boolean answered = false;
                   while (!stop.get()) {
                     RawHttp.Reply r = probe(port, Front.READY);
                     if (r.status() != 200) {
                       failures.add("ready " + r);
                     }
                     probes.incrementAndGet();
+                    if (!answered) {
+                      answered = true;
+                      answering.countDown();
+                    }
                   }
                   return null;
                 }));
+        VersionsTest.awaitAnswering(answering, load);
         VersionsTest.publish(ema, base, 2);
         VersionsTest.awaitStates(
             s,

@@ -12,9 +12,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The Open Inference Protocol's probes across start, serving and the phases of a stop. */
 @Timeout(60)
+@ExtendWith(TinyModel.Prepared.class)
 class HealthTest {
   private static final String STATUS = "GET /v1/models/cgan HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * or a Java class name; Jetty's own refusals included.
  */
 @Timeout(60)
+@ExtendWith(TinyModel.Prepared.class)
 class HostileRequestTest {
   private static final String PREDICT = "/v1/models/cgan:predict";
   private static final String GENERATE =

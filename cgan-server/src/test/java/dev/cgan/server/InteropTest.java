@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code scripts/interop_serve.py}: TensorFlow for Python loads the export and checks the server's
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * Python with tensorflow is at {@code .venv-ci/bin/python} (what {@code .ci/run} installs) or
  * {@code CGAN_TF_PYTHON}; skipped, saying so, elsewhere.
  */
+@ExtendWith(TinyModel.Prepared.class)
 class InteropTest {
   static Path python() {
     String env = System.getenv("CGAN_TF_PYTHON");

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Skipped, saying why, without it.
  */
 @Timeout(180)
+@ExtendWith(TinyModel.Prepared.class)
 class PrometheusScrapeTest {
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
@@ -54,7 +56,6 @@ class PrometheusScrapeTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
       }
-      int port = freePort();
       Path config = tmp.resolve("prometheus.yml");
       Files.writeString(
           config,
@@ -64,22 +65,16 @@ class PrometheusScrapeTest {
               + "    static_configs:\n      - targets: ['127.0.0.1:"
               + serve.port()
               + "']\n");
-      Process prometheus =
-          new ProcessBuilder(
-                  PROMETHEUS.toString(),
-                  "--config.file=" + config,
-                  "--storage.tsdb.path=" + tmp.resolve("data"),
-                  "--web.listen-address=127.0.0.1:" + port)
-              .redirectErrorStream(true)
-              .redirectOutput(tmp.resolve("prometheus.log").toFile())
-              .start();
+      Prometheus prometheus = startPrometheus(config);
       try {
-        URI api = URI.create("http://127.0.0.1:" + port + "/api/v1/");
+        URI api = prometheus.api();
         String count = "sum(:tensorflow:serving:request_count)";
         JsonArray result = awaitResult(api, count, prometheus);
         assertEquals(
             "3", result.get(0).getAsJsonObject().getAsJsonArray("value").get(1).getAsString());
-        JsonArray up = query(api, "up{job=\"serve\"}");
+        // The latest scrape may have timed out on a loaded machine (up 0 for that one); one that
+        // succeeds says 1.
+        JsonArray up = awaitResult(api, "up{job=\"serve\"} == 1", prometheus);
         assertEquals("1", up.get(0).getAsJsonObject().getAsJsonArray("value").get(1).getAsString());
         Set<String> names = new TreeSet<>();
         JsonParser.parseString(get(api.resolve("label/__name__/values")))
@@ -98,26 +93,70 @@ class PrometheusScrapeTest {
           assertTrue(names.contains(want), want + " not among " + names);
         }
       } finally {
-        prometheus.destroy();
-        if (!prometheus.waitFor(30, TimeUnit.SECONDS)) {
-          prometheus.destroyForcibly();
-        }
+        stop(prometheus.process());
       }
     }
   }
 
-  /** Queries until the result is non-empty: the first scrapes come within seconds. */
-  private JsonArray awaitResult(URI api, String promql, Process prometheus) throws Exception {
+  /** A Prometheus that answers on {@code api}, and its log. */
+  private record Prometheus(Process process, URI api, Path log) {
+    String logText() {
+      return read(log);
+    }
+  }
+
+  /**
+   * Starts Prometheus on a free port and waits until it is ready and the process answering is this
+   * one (its {@code --config.file} is {@code config}). The port is found free and closed before
+   * Prometheus binds it: another process may take it meanwhile, and then Prometheus exits; it is
+   * started again on another port.
+   */
+  private Prometheus startPrometheus(Path config) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      Path log = tmp.resolve("prometheus-" + attempt + ".log");
+      Process p =
+          new ProcessBuilder(
+                  PROMETHEUS.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + tmp.resolve("data-" + attempt),
+                  "--web.listen-address=127.0.0.1:" + port)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      Prometheus prometheus =
+          new Prometheus(p, URI.create("http://127.0.0.1:" + port + "/api/v1/"), log);
+      if (awaitOwnReady(prometheus, config)) {
+        return prometheus;
+      }
+      stop(p);
+      assertTrue(attempt < 3, () -> "prometheus could not listen: " + prometheus.logText());
+    }
+  }
+
+  /**
+   * Waits until Prometheus answers {@code /-/ready} (it opens its port before its storage is ready
+   * and answers 503 until then) with this {@code config}; false when it exited because its port was
+   * taken.
+   */
+  private static boolean awaitOwnReady(Prometheus prometheus, Path config) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (true) {
-      assertTrue(
-          prometheus.isAlive(), () -> "prometheus exited: " + read(tmp.resolve("prometheus.log")));
+      if (!prometheus.process().isAlive()) {
+        String log = prometheus.logText();
+        if (log.contains("address already in use")) {
+          return false;
+        }
+        throw new AssertionError("prometheus exited: " + log);
+      }
       try {
-        // Prometheus opens its port before its storage is ready and answers 503 until then.
-        if (status(api.resolve("/-/ready")) == 200) {
-          JsonArray r = query(api, promql);
-          if (!r.isEmpty()) {
-            return r;
+        if (status(prometheus.api().resolve("/-/ready")) == 200) {
+          HttpResponse<String> flags =
+              TinyModel.HTTP.send(
+                  HttpRequest.newBuilder(prometheus.api().resolve("status/flags")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          if (flags.statusCode() == 200 && config.toString().equals(configFile(flags.body()))) {
+            return true;
           }
         }
       } catch (IOException notYetListening) {
@@ -125,8 +164,45 @@ class PrometheusScrapeTest {
       }
       assertTrue(
           System.nanoTime() < deadline,
-          () -> "no scrape within 90 s: " + read(tmp.resolve("prometheus.log")));
+          () -> "prometheus not ready within 90 s: " + prometheus.logText());
       Thread.sleep(200);
+    }
+  }
+
+  /** The {@code config.file} flag in a {@code /api/v1/status/flags} answer, or null. */
+  private static String configFile(String flags) {
+    try {
+      JsonObject data = JsonParser.parseString(flags).getAsJsonObject().getAsJsonObject("data");
+      return data == null || !data.has("config.file")
+          ? null
+          : data.get("config.file").getAsString();
+    } catch (RuntimeException notPrometheus) {
+      return null;
+    }
+  }
+
+  /** Queries until the result is non-empty: the first scrapes come within seconds. */
+  private static JsonArray awaitResult(URI api, String promql, Prometheus prometheus)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (true) {
+      assertTrue(
+          prometheus.process().isAlive(), () -> "prometheus exited: " + prometheus.logText());
+      JsonArray r = query(api, promql);
+      if (!r.isEmpty()) {
+        return r;
+      }
+      assertTrue(
+          System.nanoTime() < deadline,
+          () -> "no result for " + promql + " within 90 s: " + prometheus.logText());
+      Thread.sleep(200);
+    }
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
     }
   }
 

@@ -24,11 +24,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Clients that send their bodies a byte at a time hold connections, not the threads that answer
  * everyone else; and a body has a bounded time to arrive.
  */
+@ExtendWith(TinyModel.Prepared.class)
 class SlowClientsTest {
   private static final int SLOW = 64;
   private static final long BYTE_EVERY_MS = 300;

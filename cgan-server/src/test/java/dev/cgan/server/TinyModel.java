@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One tiny trained run per test JVM (4 iterations on 320 embedded digits, exported), its generator
@@ -28,6 +30,19 @@ final class TinyModel {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private TinyModel() {}
+
+  /**
+   * Trains, exports and loads the tiny model before a test class's first test, so that its cost
+   * (seconds, several times more on a loaded machine) does not count against the {@code @Timeout}
+   * of whichever test happens to run first in the JVM: JUnit applies a class's timeout to its test
+   * methods, not to its {@code @BeforeAll} callbacks.
+   */
+  static final class Prepared implements BeforeAllCallback {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      generator().pixels(new int[] {0}, 0);
+    }
+  }
 
   /** The exported SavedModel of the tiny run. */
   static synchronized Path savedModel() {

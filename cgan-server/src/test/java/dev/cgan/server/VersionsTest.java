@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +123,21 @@ class VersionsTest {
       now = states(s);
     }
     return now;
+  }
+
+  /**
+   * Waits until every client has had an answer (each counts {@code answering} down); a client that
+   * failed meanwhile fails the test with its exception.
+   */
+  static void awaitAnswering(CountDownLatch answering, List<? extends Future<?>> clients)
+      throws Exception {
+    while (!answering.await(100, TimeUnit.MILLISECONDS)) {
+      for (Future<?> f : clients) {
+        if (f.isDone()) {
+          f.get();
+        }
+      }
+    }
   }
 
   static String state(Map<Long, List<String>> states, long v) {
@@ -252,6 +269,9 @@ class VersionsTest {
       ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
       ConcurrentLinkedQueue<String> afterEnd = new ConcurrentLinkedQueue<>();
       ExecutorService clients = Executors.newFixedThreadPool(4);
+      // Each client has had an answer before version 2 is written: on a loaded machine a client
+      // thread may otherwise start only after the switch, and test nothing.
+      CountDownLatch answering = new CountDownLatch(4);
       try {
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
@@ -259,6 +279,7 @@ class VersionsTest {
               clients.submit(
                   () -> {
                     int after = 0;
+                    boolean answered = false;
                     while (after < 5) {
                       boolean wasSwitched = switched.get();
                       HttpResponse<String> r = predict(s, "v1/models/cgan:predict");
@@ -270,10 +291,15 @@ class VersionsTest {
                         afterEnd.add(r.body());
                       }
                       after += wasSwitched ? 1 : 0;
+                      if (!answered) {
+                        answered = true;
+                        answering.countDown();
+                      }
                     }
                     return null;
                   }));
         }
+        awaitAnswering(answering, running);
         publish(ema, base, 2);
         awaitStates(s, st -> "AVAILABLE".equals(state(st, 2)) && "END".equals(state(st, 1)));
         String v2 = predict(s, "v1/models/cgan/versions/2:predict").body();

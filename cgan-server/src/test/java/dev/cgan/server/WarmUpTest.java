@@ -14,10 +14,12 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A model that loads but cannot generate is refused at start, never reported AVAILABLE. */
 @Timeout(60)
+@ExtendWith(TinyModel.Prepared.class)
 class WarmUpTest {
   @Test
   void anExportWithoutItsVariablesIndexIsRefusedAtStartAndNothingListens(@TempDir Path tmp)
