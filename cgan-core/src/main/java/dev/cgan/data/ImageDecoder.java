@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -61,9 +62,13 @@ final class ImageDecoder {
       if ((long) w * h > maxPixels || w <= 0 || h <= 0) {
         throw new BadImage(
             String.format(
+                Locale.ROOT,
                 "declares %,d x %,d = %,d pixels, more than the limit of %,d"
                     + " (a decompression bomb?); not decoded",
-                w, h, (long) w * h, maxPixels));
+                w,
+                h,
+                (long) w * h,
+                maxPixels));
       }
       return new Header(w, h, colourType(o.reader));
     } catch (IOException | RuntimeException e) {

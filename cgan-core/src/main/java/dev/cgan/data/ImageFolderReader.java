@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads a folder of image files, one subfolder per class, into a {@link LabeledImages}: the
@@ -272,6 +273,7 @@ public final class ImageFolderReader {
     if (need > free) {
       throw new NotEnoughMemoryException(
           String.format(
+              Locale.ROOT,
               "%s: %s need about %,d MiB of Java heap to decode (%,d MiB of pixels, %,d MiB for"
                   + " %d decoding threads), and this JVM has %,d MiB free of its %,d MiB maximum;"
                   + " raise it with -Xmx, or choose a smaller size or grey",

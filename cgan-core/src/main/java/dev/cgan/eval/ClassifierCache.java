@@ -19,6 +19,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -215,8 +216,12 @@ final class ClassifierCache {
         publish(tmp, dir, key, in, log);
         log.accept(
             String.format(
+                Locale.ROOT,
                 "trained %s in %.1f s: %.2f %% on %d held-out real images",
-                what(in), seconds, 100 * accuracy, heldOut.count()));
+                what(in),
+                seconds,
+                100 * accuracy,
+                heldOut.count()));
         return new Entry(classifier, info, dir, true);
       } catch (IOException | RuntimeException e) {
         classifier.close();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -269,6 +270,7 @@ public final class Evaluator implements AutoCloseable {
         || config.channels() != in.channels()) {
       throw new IllegalArgumentException(
           String.format(
+              Locale.ROOT,
               "the classifier reads %d classes of %dx%dx%d; this model has %d classes of %dx%dx%d",
               in.classes(),
               in.size(),
