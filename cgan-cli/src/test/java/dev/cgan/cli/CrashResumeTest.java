@@ -78,10 +78,11 @@ class CrashResumeTest {
     // What happened when, for the messages of failed assertions.
     StringBuilder history = new StringBuilder();
 
-    // Three SIGKILLs: after a random few hundred milliseconds, or as soon as a save is under way.
+    // SIGKILLs after a random few hundred milliseconds, or as soon as a save is under way; the
+    // latter again (a few times at most) while none has landed before the save ended.
     long newest = 0;
-    for (int round = 0; round < 3; round++) {
-      boolean duringSave = round == 1;
+    for (int round = 0; round < 3 || (!killedDuringASave && round < 7); round++) {
+      boolean duringSave = round >= 1 && !killedDuringASave;
       Child child =
           Child.start(
               tmp,
