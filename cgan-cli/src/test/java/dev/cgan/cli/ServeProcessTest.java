@@ -41,7 +41,7 @@ class ServeProcessTest {
     run = CliTest.tinyRun(tmp);
   }
 
-  record Served(Process process, URI uri, Path out) {}
+  record Served(Process process, URI uri, Path out, Path err) {}
 
   static Served serve(String... options) throws Exception {
     List<String> command = new ArrayList<>();
@@ -59,8 +59,9 @@ class ServeProcessTest {
     // Set, so that the CLI does not relaunch itself (the process to signal is this one).
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     pb.environment().put("TF_OVERRIDE_GLOBAL_THREADPOOL", "1");
-    pb.redirectError(tmp.resolve("stderr-" + System.nanoTime() + ".txt").toFile());
-    Path out = tmp.resolve("stdout-" + System.nanoTime() + ".txt");
+    Path err = Files.createTempFile(tmp, "stderr-", ".txt");
+    pb.redirectError(err.toFile());
+    Path out = Files.createTempFile(tmp, "stdout-", ".txt");
     pb.redirectOutput(out.toFile());
     Process p = pb.start();
     // The first line says where it listens, once it does.
@@ -70,7 +71,7 @@ class ServeProcessTest {
     String first = Files.readString(out).lines().findFirst().orElse(null);
     Matcher m = Pattern.compile("serving .* at (http://\\S+/) ").matcher(String.valueOf(first));
     assertTrue(m.find(), "first line: " + first);
-    return new Served(p, URI.create(m.group(1)), out);
+    return new Served(p, URI.create(m.group(1)), out, err);
   }
 
   static HttpResponse<String> get(URI base, String path) throws Exception {
@@ -149,14 +150,6 @@ class ServeProcessTest {
   }
 
   private static String stderrOf(Served s) throws Exception {
-    // The one stderr file of this process: the newest.
-    try (var files = Files.list(tmp)) {
-      Path newest =
-          files
-              .filter(p -> p.getFileName().toString().startsWith("stderr-"))
-              .max(java.util.Comparator.comparing(Path::toString))
-              .orElseThrow();
-      return Files.readString(newest);
-    }
+    return Files.readString(s.err());
   }
 }
