@@ -11,6 +11,7 @@ module dev.cgan.core {
   requires com.sun.jna;
   requires ejml.core;
   requires ejml.ddense;
+  requires java.management;
   requires java.net.http;
   requires org.slf4j;
 

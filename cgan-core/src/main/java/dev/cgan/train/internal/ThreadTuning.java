@@ -57,6 +57,10 @@ public final class ThreadTuning {
   private final Path cacheFile;
   private final Consumer<String> report;
   private final Consumer<String> warnings;
+  private java.util.function.DoubleSupplier loadAverage =
+      () ->
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+              .getSystemLoadAverage();
 
   /**
    * @param cacheFile the JSON file of past choices (created on first use; a damaged one is
@@ -101,6 +105,12 @@ public final class ThreadTuning {
         });
   }
 
+  /** For tests: the load average the trial sees. */
+  ThreadTuning withLoadAverage(java.util.function.DoubleSupplier load) {
+    this.loadAverage = load;
+    return this;
+  }
+
   ConfigProto choose(ConfigProto base, RunSettings spec, Trial trial) {
     int cores = Runtime.getRuntime().availableProcessors();
     String key = key(base, spec, cores);
@@ -141,9 +151,26 @@ public final class ThreadTuning {
         "threads: measuring "
             + candidates.stream().map(ThreadTuning::threads).collect(Collectors.joining(", "))
             + " side by side (once for this CPU, network and batch)...");
+    double loadBefore = loadAverage();
     List<ThreadTrial.Outcome> outcomes = trial.run(candidates);
     ThreadTrial.Outcome best = pick(outcomes);
     String why = why(outcomes, best);
+    double load = Math.max(loadBefore, loadAverage());
+    if (load >= cores) {
+      // On a busy machine more threads per op win for a while (each op handed between inter-op
+      // threads waits for a time slice); a choice made then must not outlive the spell.
+      ConfigProto chosen = withThreads(base, best.config());
+      report.accept(
+          String.format(
+              Locale.ROOT,
+              "threads: %s intra/inter-op for this run (%s); not cached: the machine was busy"
+                  + " (load average %.1f on %d cores)",
+              threads(chosen),
+              why,
+              load,
+              cores));
+      return chosen;
+    }
     JsonObject entry = new JsonObject();
     entry.addProperty("intra", best.config().getIntraOpParallelismThreads());
     entry.addProperty("inter", best.config().getInterOpParallelismThreads());
@@ -266,6 +293,11 @@ public final class ThreadTuning {
     } catch (IOException | RuntimeException e) {
       warnings.accept(cacheFile + ": cannot keep the threads' choice (" + e.getMessage() + ")");
     }
+  }
+
+  /** The system's one-minute load average; 0 where the platform does not tell. */
+  private double loadAverage() {
+    return Math.max(0, loadAverage.getAsDouble());
   }
 
   private static ConfigProto withThreads(ConfigProto base, ConfigProto threads) {

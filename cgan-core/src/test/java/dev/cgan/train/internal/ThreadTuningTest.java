@@ -63,10 +63,16 @@ class ThreadTuningTest {
           return out;
         };
     RunSettings spec = TinyData.settings(5000).build();
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<ConfigProto> candidates = ThreadTuning.candidates(BASE, cores);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        candidates.size() == 3, "one core: a single candidate besides the rule");
     ConfigProto first = tuning(cache).choose(BASE, spec, trial);
-    assertEquals("2/2", threads(List.of(first)).get(0));
+    assertEquals(threads(candidates).get(2), threads(List.of(first)).get(0));
     assertEquals(1, trials.get());
-    assertTrue(Files.readString(cache).contains("1.40x the rule 1/2"), Files.readString(cache));
+    assertTrue(
+        Files.readString(cache).contains("1.40x the rule " + threads(candidates).get(0)),
+        Files.readString(cache));
     ConfigProto again = tuning(cache).choose(BASE, spec, trial);
     assertEquals(first, again);
     assertEquals(1, trials.get(), "the cached choice is used without a trial");
@@ -75,6 +81,26 @@ class ThreadTuningTest {
     // Another batch is another key.
     tuning(cache).choose(BASE, TinyData.settings(5000).batchSize(16).build(), trial);
     assertEquals(2, trials.get());
+  }
+
+  @Test
+  void aChoiceMadeOnABusyMachineHoldsForThatRunOnly() {
+    Path cache = tmp.resolve("threads.json");
+    ConfigProto chosen =
+        new ThreadTuning(cache, reports::add, warnings::add)
+            .withLoadAverage(() -> Runtime.getRuntime().availableProcessors())
+            .choose(
+                BASE,
+                TinyData.settings(5000).build(),
+                candidates ->
+                    List.of(
+                        outcome(1, 2, true, 1),
+                        outcome(2, 1, true, 1.9),
+                        outcome(2, 2, true, 1.2)));
+    assertEquals(2, chosen.getIntraOpParallelismThreads());
+    assertEquals(1, chosen.getInterOpParallelismThreads());
+    assertTrue(Files.notExists(cache));
+    assertTrue(reports.get(reports.size() - 1).contains("not cached"), reports::toString);
   }
 
   @Test
@@ -129,7 +155,7 @@ class ThreadTuningTest {
   }
 
   private ThreadTuning tuning(Path cache) {
-    return new ThreadTuning(cache, reports::add, warnings::add);
+    return new ThreadTuning(cache, reports::add, warnings::add).withLoadAverage(() -> 0.5);
   }
 
   private static ThreadTrial.Outcome outcome(int intra, int inter, boolean same, double... r) {
