@@ -3,7 +3,7 @@ package dev.cgan.cli;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
 import dev.cgan.server.ModelBasePath;
-import dev.cgan.server.ModelUnavailableException;
+import dev.cgan.server.ServeUntilSignal;
 import dev.cgan.server.VersionPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -174,59 +174,13 @@ final class ServeCommand implements Callable<Integer> {
     if (base != null) {
       // One line per version loaded, refused or unloaded, on stderr.
       System.setProperty("org.slf4j.simpleLogger.log." + CganServer.VERSIONS_LOGGER, "info");
-      Signals.serveUntilStopped(
-          () -> CganServer.start(base, settings),
-          server ->
-              serving(
-                  out,
-                  base.dir()
-                      + " (versions "
-                      + base.policy()
-                      + ": "
-                      + states(server)
-                      + (base.poll().isZero() ? "" : "; polled every " + pollSeconds() + " s")
-                      + ")",
-                  server),
-          () -> stopped(out));
+      ServeUntilSignal.serve(out, base, settings);
       return Main.OK;
     }
-    Path modelDir = this.modelDir;
     try (CganGenerator g = CganGenerator.load(modelDir, weights.value)) {
-      Signals.serveUntilStopped(
-          () -> {
-            try {
-              return CganServer.start(g, settings);
-            } catch (ModelUnavailableException e) {
-              // The server knows the generator, not where it came from: name the folder here.
-              throw new IOException(modelDir + ": " + e.getMessage(), e);
-            }
-          },
-          server -> serving(out, modelDir + " (" + g.weights().id() + " weights)", server),
-          () -> stopped(out));
+      ServeUntilSignal.serve(out, modelDir, g, settings);
     }
     return Main.OK;
-  }
-
-  /** The line that says what is served where, once the port is open. */
-  private void serving(PrintWriter out, String what, CganServer server) {
-    out.println(
-        "serving "
-            + what
-            + " as '"
-            + name
-            + "' at "
-            + server.uri()
-            + "  (REST: "
-            + server.uri()
-            + "v1/models/"
-            + name
-            + ")");
-    out.flush();
-  }
-
-  private static void stopped(PrintWriter out) {
-    out.println("stopped: the port is closed and the requests in flight were answered");
-    out.flush();
   }
 
   /** {@code --model-base-path} with its policy and poll interval; null for {@code --model}. */
@@ -275,20 +229,6 @@ final class ServeCommand implements Callable<Integer> {
 
   private long pollSeconds() {
     return pollSeconds == null ? 1 : pollSeconds;
-  }
-
-  /** "2 AVAILABLE, 1 END": the versions as the server has them after its first look. */
-  private static String states(CganServer server) {
-    if (server.versionStates().isEmpty()) {
-      return "none yet";
-    }
-    StringBuilder out = new StringBuilder();
-    server
-        .versionStates()
-        .forEach(
-            (v, state) ->
-                out.append(out.isEmpty() ? "" : ", ").append(v).append(' ').append(state));
-    return out.toString();
   }
 
   /** The server's settings from the options, each refusal naming its own option. */

@@ -8,12 +8,13 @@ import dev.cgan.eval.Evaluator;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
+import dev.cgan.train.ConsoleProgress;
 import dev.cgan.train.DataChangedException;
-import dev.cgan.train.DataReport;
 import dev.cgan.train.Listeners;
 import dev.cgan.train.Outcome;
 import dev.cgan.train.Precision;
 import dev.cgan.train.ResumeOptions;
+import dev.cgan.train.TrainUntilSignal;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
 import java.io.IOException;
@@ -175,34 +176,23 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--out cannot be given with --resume");
     }
     try (TrainingRun run = open(out)) {
-      RunSettings s = run.settings();
-      report(run.dataReport(), out);
-      out.printf(
-          Locale.ROOT,
-          "training %s on %s (%d images of %dx%d%s, %d classes): %d iterations, batch %d, seed"
-              + " %d%n",
-          run.folder(),
-          s.data().id(),
-          run.data().count(),
-          run.data().height(),
-          run.data().width(),
-          run.data().channels() == 1 ? "" : "x" + run.data().channels(),
-          s.network().numClasses(),
-          s.iterations(),
-          s.batchSize(),
-          s.seed());
+      ConsoleProgress.report(run.dataReport(), out, spec.commandLine().getErr());
+      out.println(ConsoleProgress.describe(run));
       run.withSessionConfig(precision.sessionConfig());
-      TrainingProgress progress = new TrainingProgress(out);
+      ConsoleProgress progress = new ConsoleProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);
       try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(run, out) : null) {
         if (evaluator != null) {
           listeners.add(
               new EvaluationListener(
-                  evaluator, intervals.evalInterval, intervals.evalSamples, progress::evaluated));
+                  evaluator,
+                  intervals.evalInterval,
+                  intervals.evalSamples,
+                  (iteration, r) -> progress.println(r.toLine(iteration))));
         }
         Outcome outcome =
-            Signals.untilDoneOrStopped(
+            TrainUntilSignal.train(
                 run,
                 listeners,
                 stopped -> {
@@ -231,8 +221,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainingRun open(PrintWriter console) throws IOException {
-    MnistDownloader.Progress downloads = TrainingProgress.downloads(console);
-    DecodeProgress decoding = TrainingProgress.decoding(console);
+    MnistDownloader.Progress downloads = ConsoleProgress.downloads(console);
+    DecodeProgress decoding = ConsoleProgress.decoding(console);
     TrainingRun run;
     try {
       run = resume != null ? resume(downloads, decoding) : create(downloads, decoding);
@@ -240,24 +230,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new IOException(e.messageNaming("--allow-changed-data"), e);
     }
     return run.withWarnings(spec.commandLine().getErr()::println);
-  }
-
-  /** The files an image folder's loading left out (count and the first few), and its notes. */
-  private void report(DataReport r, PrintWriter out) {
-    PrintWriter err = spec.commandLine().getErr();
-    r.notes().forEach(n -> err.println("note: " + n));
-    if (!r.skipped().isEmpty()) {
-      int shown = Math.min(3, r.skipped().size());
-      err.printf(
-          "skipped %d bad image file%s: %s%s%n",
-          r.skipped().size(),
-          r.skipped().size() == 1 ? "" : "s",
-          String.join("; ", r.skipped().subList(0, shown)),
-          r.skipped().size() > shown ? "; and " + (r.skipped().size() - shown) + " more" : "");
-    }
-    if (r.fromCache()) {
-      out.println("decoded images read from the cache");
-    }
   }
 
   /** A new run from the options typed; every other setting is the library's default. */
