@@ -8,10 +8,6 @@ import dev.cgan.server.VersionPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -233,7 +229,8 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The server's settings from the options, each refusal naming its own option. */
   private CganServer.Settings settings() {
-    CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
+    CganServer.Settings settings = CganServer.Settings.defaults();
+    settings = option("--host", "host", settings, s -> s.withHost(host));
     settings = option("--port", "port", settings, s -> s.withPort(port));
     settings = option("--name", "model name", settings, s -> s.withModel(name));
     settings =
@@ -321,45 +318,5 @@ final class ServeCommand implements Callable<Integer> {
       }
       System.setProperty("org.slf4j.simpleLogger.logFile", file.toAbsolutePath().toString());
     }
-  }
-
-  /**
-   * {@code --host} as an address of this machine: a dotted quad with a part beyond 255, a name that
-   * does not resolve or another machine's address would only fail later as a Java exception name.
-   */
-  private String checkedHost() {
-    if (host.matches("[0-9.]+")) {
-      String[] parts = host.split("\\.", -1);
-      boolean quad = parts.length == 4;
-      for (String p : parts) {
-        quad &= !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255;
-      }
-      if (!quad) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--host " + host + " is not an IPv4 address (four numbers from 0 to 255)");
-      }
-    }
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(host);
-    } catch (UnknownHostException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--host " + host + " is not a host name this machine can resolve");
-    }
-    try {
-      if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--host "
-                + host
-                + " ("
-                + address.getHostAddress()
-                + ") is not an address of this machine; 0.0.0.0 listens on all of them");
-      }
-    } catch (SocketException e) {
-      // The interfaces cannot be listed: let the bind itself say whether it works.
-    }
-    return host;
   }
 }
