@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ResourceBundle;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,6 @@ import picocli.CommandLine.Command;
     name = "cgan",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Versions.class,
-    description = "Conditional GAN for MNIST-style digits on TensorFlow Java.",
     subcommands = {
       TrainCommand.class,
       GenerateCommand.class,
@@ -33,12 +33,6 @@ import picocli.CommandLine.Command;
       InfoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
-    },
-    footer = {
-      "",
-      "Example:",
-      "  java -jar cgan-cli.jar train --out run",
-      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 -o result.png"
     })
 public final class Main {
   /** Exit codes: success, runtime failure, bad usage. */
@@ -52,12 +46,28 @@ public final class Main {
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs one command line; returns its exit code. Never throws for user errors. */
-  public static int run(PrintWriter out, PrintWriter err, String... args) {
+  /** The command line of every command, with its help texts and number converters. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    // Loaded here rather than by @Command(resourceBundle): picocli's lookup runs in picocli's
+    // module,
+    // which on the module path need not see this module's resources.
+    ResourceBundle help = ResourceBundle.getBundle("dev.cgan.cli.Help");
+    cli.getCommandSpec().resourceBundle(help);
+    for (CommandLine command : cli.getSubcommands().values()) {
+      if (command.getCommand().getClass().getPackage() == Main.class.getPackage()) {
+        command.getCommandSpec().resourceBundle(help);
+      }
+    }
     for (String command : new String[] {"train", "generate", "interpolate"}) {
       Options.registerNumbers(cli.getSubcommands().get(command));
     }
+    return cli;
+  }
+
+  /** Runs one command line; returns its exit code. Never throws for user errors. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(

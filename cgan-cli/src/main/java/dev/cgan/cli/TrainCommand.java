@@ -34,21 +34,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: trains a CGAN into a run folder, then renders result.png and exports it. */
-@Command(
-    name = "train",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "Train the conditional GAN (the reference network and losses) into a run folder.",
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar train --out run                       # embedded 10k MNIST digits",
-      "  java -jar cgan-cli.jar train --dataset mnist --epochs 5 --out run-full",
-      "  java -jar cgan-cli.jar train --images-dir pictures --img-size 32 --out run-pictures",
-      "  java -jar cgan-cli.jar train --images x.idx --labels y.idx --img-size 16 --class-names"
-          + " a,b,c",
-      "  java -jar cgan-cli.jar train --resume run --iterations 20000"
-    })
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
   /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
   static final int INTERRUPTED = 130;
@@ -72,17 +58,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainData dataOptions;
 
-  @Option(
-      names = "--out",
-      paramLabel = "RUN",
-      defaultValue = "run",
-      description = "Run folder to create (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", paramLabel = "RUN", defaultValue = "run")
   Path out;
 
-  @Option(
-      names = "--resume",
-      paramLabel = "RUN",
-      description = "Continue the run in RUN from its newest checkpoint.")
+  @Option(names = "--resume", paramLabel = "RUN")
   Path resume;
 
   @ArgGroup(exclusive = true)
@@ -95,10 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         description = "Epochs over the data (default: " + RunSettings.DEFAULT_EPOCHS + ").")
     Integer epochs;
 
-    @Option(
-        names = "--iterations",
-        paramLabel = "N",
-        description = "Total iterations of the run (a G step and a D step each).")
+    @Option(names = "--iterations", paramLabel = "N")
     Long iterations;
   }
 
@@ -124,27 +100,15 @@ final class TrainCommand implements Callable<Integer> {
           "Adam learning rate of G and D (default: " + RunSettings.DEFAULT_LEARNING_RATE + ").")
   Float learningRate;
 
-  @Option(
-      names = "--classes",
-      paramLabel = "N",
-      description = "Number of classes (default: largest label + 1).")
+  @Option(names = "--classes", paramLabel = "N")
   Integer classes;
 
   @Mixin TrainNetwork networkOptions;
 
-  @Option(
-      names = "--class-names",
-      paramLabel = "A,B,..",
-      split = ",",
-      description = "Names of the classes in label order, stored with the model.")
+  @Option(names = "--class-names", paramLabel = "A,B,..", split = ",")
   List<String> classNames;
 
-  @Option(
-      names = "--digits",
-      paramLabel = "SEQ",
-      description =
-          "Labels rendered into RUN/result.png at the end: digits (2026112701) or a list (3,1,4);"
-              + " default: every class once.")
+  @Option(names = "--digits", paramLabel = "SEQ")
   String digits;
 
   @Mixin TrainIntervals intervals;
@@ -162,10 +126,7 @@ final class TrainCommand implements Callable<Integer> {
               + ").")
   Float ema;
 
-  @Option(
-      names = "--two-step",
-      description =
-          "Run the reference's G step and D step as two session runs (slower; same mathematics).")
+  @Option(names = "--two-step")
   Boolean twoStep;
 
   @Override

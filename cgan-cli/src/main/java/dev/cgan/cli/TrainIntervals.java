@@ -38,21 +38,10 @@ final class TrainIntervals {
       description = "Checkpoints to keep (default: " + RunSettings.DEFAULT_KEEP + ").")
   Integer keep;
 
-  @Option(
-      names = "--eval-interval",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "Score the generator every N iterations and at the end: conditional accuracy, Frechet"
-              + " distance, classifier score, with the digit classifier on MNIST or one trained on"
-              + " 80 %% of the run's own images (0 = off).")
+  @Option(names = "--eval-interval", paramLabel = "N", defaultValue = "0")
   long evalInterval;
 
-  @Option(
-      names = "--eval-samples",
-      paramLabel = "N",
-      defaultValue = "100",
-      description = "Samples per class for --eval-interval (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "100")
   int evalSamples;
 
   /** The intervals and {@code keep} given on the command line, onto a new run's settings. */
