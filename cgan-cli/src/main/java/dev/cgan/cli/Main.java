@@ -1,6 +1,7 @@
 package dev.cgan.cli;
 
 import dev.cgan.Version;
+import dev.cgan.internal.QuietLauncher;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -40,7 +41,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (QuietLauncher.needed()) {
-      System.exit(QuietLauncher.relaunch(args));
+      System.exit(QuietLauncher.relaunch(Main.class, args));
     }
     QuietLauncher.followParent();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
