@@ -37,25 +37,13 @@ final class GenerateCommand implements Callable<Integer> {
     String labels;
   }
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Noise seed; the same model, labels and seed give the same pixels (default: "
-              + ImageRequest.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   String seed;
 
   @Option(names = "--same-style")
   boolean sameStyle;
 
-  @Option(
-      names = "--truncation",
-      paramLabel = "T",
-      description =
-          "Truncation trick: latent entries beyond +-T are redrawn until inside (T from "
-              + ImageRequest.MIN_TRUNCATION
-              + "; a smaller T gives tidier, less varied digits). Default, or 0: none.")
+  @Option(names = "--truncation", paramLabel = "T")
   String truncation;
 
   @Option(

@@ -43,25 +43,13 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--classes", paramLabel = "I,J")
   String classes;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Class interpolation: the seed of the one latent (style) (default: "
-              + ImageRequest.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   String seed;
 
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      description = "Frames, the two ends included (default: " + ImageRequest.DEFAULT_STEPS + ").")
+  @Option(names = "--steps", paramLabel = "N")
   String steps;
 
-  @Option(
-      names = "--fps",
-      paramLabel = "F",
-      description = "Frames per second of a GIF (default: " + ImageRequest.DEFAULT_FPS + ").")
+  @Option(names = "--fps", paramLabel = "F")
   String fps;
 
   @Option(

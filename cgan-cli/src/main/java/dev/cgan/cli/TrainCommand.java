@@ -68,36 +68,20 @@ final class TrainCommand implements Callable<Integer> {
   Length length;
 
   static final class Length {
-    @Option(
-        names = "--epochs",
-        paramLabel = "N",
-        description = "Epochs over the data (default: " + RunSettings.DEFAULT_EPOCHS + ").")
+    @Option(names = "--epochs", paramLabel = "N")
     Integer epochs;
 
     @Option(names = "--iterations", paramLabel = "N")
     Long iterations;
   }
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "Batch size (default: " + RunSettings.DEFAULT_BATCH_SIZE + ").")
+  @Option(names = "--batch", paramLabel = "N")
   Integer batch;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Seed of weights, data order, noise and result.png (default: "
-              + RunSettings.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   Long seed;
 
-  @Option(
-      names = "--lr",
-      paramLabel = "RATE",
-      description =
-          "Adam learning rate of G and D (default: " + RunSettings.DEFAULT_LEARNING_RATE + ").")
+  @Option(names = "--lr", paramLabel = "RATE")
   Float learningRate;
 
   @Option(names = "--classes", paramLabel = "N")
@@ -115,15 +99,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainNetwork.PrecisionChoice precisionOption;
 
-  @Option(
-      names = "--ema",
-      paramLabel = "DECAY",
-      description =
-          "Keep an exponential moving average of G's weights with this decay per iteration;"
-              + " samples, result.png, the SavedModel and evaluations use it. 0: none, the"
-              + " reference exactly (default: "
-              + RunSettings.DEFAULT_EMA_DECAY
-              + ").")
+  @Option(names = "--ema", paramLabel = "DECAY")
   Float ema;
 
   @Option(names = "--two-step")

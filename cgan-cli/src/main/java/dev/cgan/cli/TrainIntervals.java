@@ -7,35 +7,16 @@ import picocli.CommandLine.Option;
 
 /** {@code train}'s intervals: sample grids, checkpoints, metrics rows, evaluations. */
 final class TrainIntervals {
-  @Option(
-      names = "--sample-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between sample grids in RUN/samples (default: "
-              + RunSettings.DEFAULT_SAMPLE_INTERVAL
-              + ").")
+  @Option(names = "--sample-interval", paramLabel = "N")
   Integer sampleInterval;
 
-  @Option(
-      names = "--checkpoint-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between checkpoints (default: "
-              + RunSettings.DEFAULT_CHECKPOINT_INTERVAL
-              + ").")
+  @Option(names = "--checkpoint-interval", paramLabel = "N")
   Integer checkpointInterval;
 
-  @Option(
-      names = "--log-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between metrics rows (default: " + RunSettings.DEFAULT_LOG_INTERVAL + ").")
+  @Option(names = "--log-interval", paramLabel = "N")
   Integer logInterval;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "K",
-      description = "Checkpoints to keep (default: " + RunSettings.DEFAULT_KEEP + ").")
+  @Option(names = "--keep", paramLabel = "K")
   Integer keep;
 
   @Option(names = "--eval-interval", paramLabel = "N", defaultValue = "0")

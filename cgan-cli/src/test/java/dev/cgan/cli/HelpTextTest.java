@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cgan.run.RunSettings;
+import dev.cgan.serve.ImageRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,35 @@ class HelpTextTest {
             });
     assertEquals(List.of(), undescribed);
     assertTrue(commands().size() >= 9, commands().keySet().toString());
+  }
+
+  @Test
+  void theDefaultsTheHelpNamesAreTheLibrarys() {
+    ResourceBundle help = ResourceBundle.getBundle("dev.cgan.cli.Help");
+    Map<String, String> named =
+        Map.ofEntries(
+            Map.entry("cgan.train.epochs", "(default: " + RunSettings.DEFAULT_EPOCHS + ")"),
+            Map.entry("cgan.train.batch", "(default: " + RunSettings.DEFAULT_BATCH_SIZE + ")"),
+            Map.entry("cgan.train.seed", "(default: " + RunSettings.DEFAULT_SEED + ")"),
+            Map.entry("cgan.train.lr", "(default: " + RunSettings.DEFAULT_LEARNING_RATE + ")"),
+            Map.entry("cgan.train.ema", "(default: " + RunSettings.DEFAULT_EMA_DECAY + ")"),
+            Map.entry(
+                "cgan.train.sample-interval",
+                "(default: " + RunSettings.DEFAULT_SAMPLE_INTERVAL + ")"),
+            Map.entry(
+                "cgan.train.checkpoint-interval",
+                "(default: " + RunSettings.DEFAULT_CHECKPOINT_INTERVAL + ")"),
+            Map.entry(
+                "cgan.train.log-interval", "(default: " + RunSettings.DEFAULT_LOG_INTERVAL + ")"),
+            Map.entry("cgan.train.keep", "(default: " + RunSettings.DEFAULT_KEEP + ")"),
+            Map.entry("cgan.generate.seed", "(default: " + ImageRequest.DEFAULT_SEED + ")"),
+            Map.entry("cgan.generate.truncation", "(T from " + ImageRequest.MIN_TRUNCATION + ";"),
+            Map.entry("cgan.interpolate.seed", "(default: " + ImageRequest.DEFAULT_SEED + ")"),
+            Map.entry("cgan.interpolate.steps", "(default: " + ImageRequest.DEFAULT_STEPS + ")"),
+            Map.entry("cgan.interpolate.fps", "(default: " + ImageRequest.DEFAULT_FPS + ")"));
+    named.forEach(
+        (key, fragment) ->
+            assertTrue(help.getString(key).contains(fragment), key + ": " + help.getString(key)));
   }
 
   @Test
