@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.data.DataSource;
 import dev.cgan.data.ImageFolderOptions;
 import dev.cgan.data.MnistDownloader;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -113,32 +113,12 @@ final class TrainData {
     }
     ImageFolderOptions o =
         ImageFolderOptions.defaults().withSize(size).withSkipBadImages(skipBadImages);
-    if (channels != null) {
-      o =
-          switch (channels) {
-            case "1", "3" -> o.withChannels(Integer.parseInt(channels));
-            case "auto" -> o.withChannels(0);
-            default ->
-                throw new ParameterException(
-                    spec.commandLine(), "--channels must be 1, 3 or auto, got '" + channels + "'");
-          };
-    }
-    if (resize != null) {
-      try {
-        o = o.withResize(ImageFolderOptions.Resize.valueOf(resize.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(
-            spec.commandLine(), "--resize must be crop, pad or stretch, got '" + resize + "'");
-      }
-    }
-    if (background != null) {
-      String hex = background.startsWith("#") ? background.substring(1) : background;
-      if (!hex.matches("[0-9a-fA-F]{6}")) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--background must be a colour RRGGBB in hex (e.g. ffffff), got '" + background + "'");
-      }
-      o = o.withBackground(Integer.parseInt(hex, 16));
+    try {
+      o = channels == null ? o : o.withChannels(channels);
+      o = resize == null ? o : o.withResize(ImageFolderOptions.Resize.of(resize));
+      o = background == null ? o : o.withBackground(background);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
     return cacheDir != null ? o.withCacheDir(cacheDir) : o;
   }
