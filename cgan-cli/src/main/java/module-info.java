@@ -4,7 +4,6 @@ module dev.cgan.cli {
   requires dev.cgan.server;
   requires dev.cgan.bench;
   requires info.picocli;
-  requires java.management;
 
   // picocli sets the annotated option fields reflectively.
   opens dev.cgan.cli to

@@ -11,9 +11,10 @@ module dev.cgan.core {
   requires com.sun.jna;
   requires ejml.core;
   requires ejml.ddense;
-  requires java.management;
   requires java.net.http;
   requires org.slf4j;
+  // QuietLauncher relaunches the JVM with its own options.
+  requires java.management;
 
   exports dev.cgan;
   exports dev.cgan.data;
@@ -23,8 +24,10 @@ module dev.cgan.core {
   exports dev.cgan.serve;
   exports dev.cgan.image;
   exports dev.cgan.eval;
-  // The CLI's info command reads the CPU and devices, the server one tensor helper, the benchmark
-  // runs the training graph itself.
+  // The CLI's info command reads the CPU and devices and its launcher sets TensorFlow's
+  // environment,
+  // the server uses one tensor helper and the signal handling, the benchmark runs the training
+  // graph itself.
   exports dev.cgan.internal to
       dev.cgan.cli,
       dev.cgan.server,

@@ -14,98 +14,41 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code bench}: matmul peak, training and generation throughput, cold start and memory. */
-@Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Measure dense matmul GFLOP/s, training images/s and GFLOP/s (batch 64, 256, two-step),"
-          + " generation images/s (batch 1, 10, 1000), the cold start of 'generate' and peak memory"
-          + " while training.",
-      "Each number is the median of several repeats, with min–max. Progress goes to stderr."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar bench",
-      "  java -jar cgan-cli.jar bench --quick --json > bench.json",
-      "  java -jar cgan-cli.jar bench --arch conv --width 32",
-      "  java -jar cgan-cli.jar bench --peers peers.json   # after scripts/peers/compare.py --out"
-          + " peers.json"
-    })
+@Command(name = "bench", mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--repeats",
-      paramLabel = "N",
-      description = "Timed repeats per measurement (default: 5, quick: 3).")
+  @Option(names = "--repeats", paramLabel = "N")
   Integer repeats;
 
-  @Option(
-      names = "--iterations",
-      paramLabel = "N",
-      description = "Training iterations per timed repeat (default: 50, quick: 10).")
+  @Option(names = "--iterations", paramLabel = "N")
   Integer iterations;
 
-  @Option(
-      names = "--warmup",
-      paramLabel = "N",
-      description = "Untimed training iterations first (default: 10, quick: 3).")
+  @Option(names = "--warmup", paramLabel = "N")
   Integer warmup;
 
-  @Option(
-      names = "--quick",
-      description = "Fewer and shorter repeats, one cold start: a smoke run, rough numbers.")
+  @Option(names = "--quick")
   boolean quick;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "Run folder or SavedModel to generate from (default: train a throw-away one).")
+  @Option(names = "--model", paramLabel = "DIR")
   Path model;
 
-  @Option(
-      names = "--intra-op-threads",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "TensorFlow intra-op threads for every measurement; 0: TensorFlow's default for the"
-              + " matmul, the trainer's (half the cores) for training (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--intra-op-threads", paramLabel = "N", defaultValue = "0")
   int intraOpThreads;
 
-  @Option(
-      names = "--inter-op-threads",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "TensorFlow inter-op threads for every measurement; 0: TensorFlow's default for the"
-              + " matmul, the trainer's (2) for training (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--inter-op-threads", paramLabel = "N", defaultValue = "0")
   int interOpThreads;
 
-  @Option(
-      names = "--arch",
-      paramLabel = "A",
-      defaultValue = "mlp",
-      description =
-          "mlp (the reference) or conv: which networks the training, FLOP count, generation and"
-              + " memory sections measure (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--arch", paramLabel = "A", defaultValue = "mlp")
   String arch;
 
-  @Option(
-      names = "--width",
-      paramLabel = "N",
-      description = "Base channels of the conv networks (default: 32; conv only).")
+  @Option(names = "--width", paramLabel = "N")
   Integer width;
 
-  @Option(names = "--json", description = "Print the report as JSON instead of a table.")
+  @Option(names = "--json")
   boolean json;
 
-  @Option(
-      names = "--peers",
-      paramLabel = "FILE",
-      description =
-          "Print the side-by-side table that scripts/peers/compare.py --out FILE wrote (cgan-java"
-              + " against JAX, TensorFlow and PyTorch, ratios to the fastest peer) and exit.")
+  @Option(names = "--peers", paramLabel = "FILE")
   Path peers;
 
   @Override

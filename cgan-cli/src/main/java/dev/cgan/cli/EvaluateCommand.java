@@ -19,25 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code evaluate}: scores a model against real images with a classifier: the digit classifier for
  * digits, one trained on the run's own data otherwise.
  */
-@Command(
-    name = "evaluate",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Score a model against real images: conditional accuracy (is G(z, y) read as y?), Frechet"
-          + " distance in a classifier's features, classifier score, and per-class diversity (low ="
-          + " mode collapse), each next to the same measure on real held-out images.",
-      "A digit model (MNIST) is read by a digit classifier; a model trained on other data (an image"
-          + " folder) by a classifier of the same kind trained on 80 %% of every class of the run's"
-          + " own images (a fixed split) and measured on the rest: its accuracy there says how far"
-          + " to trust the scores. A SavedModel of such a run is evaluated as the run's"
-          + " saved_model/ (the data is the run's). Classifiers are trained on first use and cached."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar evaluate --model run",
-      "  java -jar cgan-cli.jar evaluate --model run/saved_model --samples 200 --json"
-    })
+@Command(name = "evaluate", mixinStandardHelpOptions = true)
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -48,22 +30,15 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--samples",
       paramLabel = "N",
-      defaultValue = "" + Evaluator.DEFAULT_SAMPLES_PER_CLASS,
-      description =
-          "Generated samples per class, so K x N in all for K classes (default: ${DEFAULT-VALUE}).")
+      defaultValue = "" + Evaluator.DEFAULT_SAMPLES_PER_CLASS)
   int samples;
 
   @Mixin Options.Seed seed;
 
-  @Option(names = "--json", description = "Print the report as JSON instead of a table.")
+  @Option(names = "--json")
   boolean json;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description =
-          "Cache root; the classifier is kept in DIR/classifiers"
-              + " (default: $CGAN_CACHE_DIR or ~/.cache/cgan-java).")
+  @Option(names = "--cache-dir", paramLabel = "DIR")
   Path cacheDir;
 
   @Override

@@ -11,12 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code export}: writes a run's generator as a SavedModel. */
-@Command(
-    name = "export",
-    mixinStandardHelpOptions = true,
-    description =
-        "Export a run's generator (inference mode) as a TensorFlow SavedModel, tag 'serve'.",
-    footer = {"", "Example:", "  java -jar cgan-cli.jar export --model run --out exported"})
+@Command(name = "export", mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -24,13 +19,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Mixin Options.Run model;
 
-  @Option(
-      names = "--out",
-      required = true,
-      paramLabel = "DIR",
-      description =
-          "SavedModel folder to write: a new or empty folder, or an earlier export (replaced"
-              + " atomically); anything else is refused.")
+  @Option(names = "--out", required = true, paramLabel = "DIR")
   Path out;
 
   @Override

@@ -17,22 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code generate}: renders a label sequence as one row of tiles into a PNG. */
-@Command(
-    name = "generate",
-    mixinStandardHelpOptions = true,
-    description = "Render digits left to right into a PNG, from a run folder or a SavedModel.",
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --seed 7 -o result.png",
-      "  java -jar cgan-cli.jar generate --model run/saved_model --digits 0123456789",
-      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 --same-style -o hand.png",
-      "  java -jar cgan-cli.jar generate --model shapes-run --labels 2,0,1 -o shapes.png"
-    })
+@Command(name = "generate", mixinStandardHelpOptions = true)
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--weights", paramLabel = "W", description = Options.WEIGHTS)
+  @Option(names = "--weights", paramLabel = "W")
   String weights;
 
   @Mixin Options.Model model;
@@ -41,56 +30,26 @@ final class GenerateCommand implements Callable<Integer> {
   What what;
 
   static final class What {
-    @Option(
-        names = "--digits",
-        required = true,
-        paramLabel = "SEQ",
-        description = "Digits to draw, e.g. 2026112701 (or class indices 3,1,4).")
+    @Option(names = "--digits", required = true, paramLabel = "SEQ")
     String digits;
 
-    @Option(
-        names = "--labels",
-        required = true,
-        paramLabel = "I,J,..",
-        description =
-            "Classes to draw, by index or by the names the run was trained with, e.g. 3,1,4 or"
-                + " circle,square (any model).")
+    @Option(names = "--labels", required = true, paramLabel = "I,J,..")
     String labels;
   }
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Noise seed; the same model, labels and seed give the same pixels (default: "
-              + ImageRequest.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   String seed;
 
-  @Option(
-      names = "--same-style",
-      description =
-          "One latent vector for the whole sequence, drawn from --seed (one writer's hand):"
-              + " equal digits give equal tiles.")
+  @Option(names = "--same-style")
   boolean sameStyle;
 
-  @Option(
-      names = "--truncation",
-      paramLabel = "T",
-      description =
-          "Truncation trick: latent entries beyond +-T are redrawn until inside (T from "
-              + ImageRequest.MIN_TRUNCATION
-              + "; a smaller T gives tidier, less varied digits). Default, or 0: none.")
+  @Option(names = "--truncation", paramLabel = "T")
   String truncation;
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
-      defaultValue = "result.png",
-      description =
-          "PNG to write (default: ${DEFAULT-VALUE}): a regular file is replaced atomically, a"
-              + " symbolic link is written through to its target, a FIFO or device is written"
-              + " to.")
+      defaultValue = "result.png")
   Path output;
 
   @Override

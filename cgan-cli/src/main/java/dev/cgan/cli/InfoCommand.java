@@ -11,12 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code info}: versions and the devices TensorFlow sees, e.g. to check a GPU build. */
-@Command(
-    name = "info",
-    mixinStandardHelpOptions = true,
-    description =
-        "Show the versions and the devices TensorFlow finds (CPU; GPUs with the -Pgpu build).",
-    footer = {"", "Example:", "  java -jar cgan-cli.jar info"})
+@Command(name = "info", mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

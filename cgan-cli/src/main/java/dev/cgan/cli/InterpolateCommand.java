@@ -22,89 +22,40 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code interpolate}: frames from one style to another, or from one class to another. */
-@Command(
-    name = "interpolate",
-    mixinStandardHelpOptions = true,
-    description =
-        "Morph from one seed's style to another's (--digits --seeds) or from one class to another"
-            + " (--classes --seed) into an animated GIF (.gif) or a grid PNG (.png, one row per"
-            + " frame).",
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar interpolate --model run --digits 0123 --seeds 7,8 -o a.gif",
-      "  java -jar cgan-cli.jar interpolate --model run --classes 3,8 --steps 16 -o b.png"
-    })
+@Command(name = "interpolate", mixinStandardHelpOptions = true)
 final class InterpolateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--weights", paramLabel = "W", description = Options.WEIGHTS)
+  @Option(names = "--weights", paramLabel = "W")
   String weights;
 
   @Mixin Options.Model model;
 
-  @Option(
-      names = "--digits",
-      paramLabel = "SEQ",
-      description =
-          "Style interpolation: the digits drawn in every frame, e.g. 2026112701 (or class"
-              + " indices 3,1,4); with --seeds.")
+  @Option(names = "--digits", paramLabel = "SEQ")
   String digits;
 
-  @Option(
-      names = "--labels",
-      paramLabel = "I,J,..",
-      description =
-          "Style interpolation: the classes drawn in every frame, by index or name, e.g."
-              + " circle,square; with --seeds.")
+  @Option(names = "--labels", paramLabel = "I,J,..")
   String labels;
 
-  @Option(
-      names = "--seeds",
-      paramLabel = "A,B",
-      description =
-          "Style interpolation: one latent per frame, on the arc from seed A's style to seed B's"
-              + " (spherical interpolation).")
+  @Option(names = "--seeds", paramLabel = "A,B")
   String seeds;
 
-  @Option(
-      names = "--classes",
-      paramLabel = "I,J",
-      description =
-          "Class interpolation: one latent, the label embedding moving from class I's to J's"
-              + " (indices or names).")
+  @Option(names = "--classes", paramLabel = "I,J")
   String classes;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Class interpolation: the seed of the one latent (style) (default: "
-              + ImageRequest.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   String seed;
 
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      description = "Frames, the two ends included (default: " + ImageRequest.DEFAULT_STEPS + ").")
+  @Option(names = "--steps", paramLabel = "N")
   String steps;
 
-  @Option(
-      names = "--fps",
-      paramLabel = "F",
-      description = "Frames per second of a GIF (default: " + ImageRequest.DEFAULT_FPS + ").")
+  @Option(names = "--fps", paramLabel = "F")
   String fps;
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "FILE",
-      defaultValue = "interpolation.gif",
-      description =
-          "FILE.gif (a looping animation) or FILE.png (a grid, one row per frame), default:"
-              + " ${DEFAULT-VALUE}; written as generate -o writes: a regular file is replaced"
-              + " atomically, a symbolic link is written through to its target, a FIFO or device"
-              + " is written to.")
+      defaultValue = "interpolation.gif")
   Path output;
 
   @Override

@@ -1,15 +1,11 @@
 package dev.cgan.cli;
 
 import dev.cgan.Version;
+import dev.cgan.internal.ErrorLine;
+import dev.cgan.internal.QuietLauncher;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.Path;
+import java.util.ResourceBundle;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +17,6 @@ import picocli.CommandLine.Command;
     name = "cgan",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Versions.class,
-    description = "Conditional GAN for MNIST-style digits on TensorFlow Java.",
     subcommands = {
       TrainCommand.class,
       GenerateCommand.class,
@@ -33,12 +28,6 @@ import picocli.CommandLine.Command;
       InfoCommand.class,
       AutoComplete.GenerateCompletion.class,
       CommandLine.HelpCommand.class
-    },
-    footer = {
-      "",
-      "Example:",
-      "  java -jar cgan-cli.jar train --out run",
-      "  java -jar cgan-cli.jar generate --model run --digits 2026112701 -o result.png"
     })
 public final class Main {
   /** Exit codes: success, runtime failure, bad usage. */
@@ -46,25 +35,41 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (QuietLauncher.needed()) {
-      System.exit(QuietLauncher.relaunch(args));
+      System.exit(QuietLauncher.relaunch(Main.class, args));
     }
     QuietLauncher.followParent();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 
-  /** Runs one command line; returns its exit code. Never throws for user errors. */
-  public static int run(PrintWriter out, PrintWriter err, String... args) {
+  /** The command line of every command, with its help texts and number converters. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
+    // Loaded here rather than by @Command(resourceBundle): picocli's lookup runs in picocli's
+    // module,
+    // which on the module path need not see this module's resources.
+    ResourceBundle help = ResourceBundle.getBundle("dev.cgan.cli.Help");
+    cli.getCommandSpec().resourceBundle(help);
+    for (CommandLine command : cli.getSubcommands().values()) {
+      if (command.getCommand().getClass().getPackage() == Main.class.getPackage()) {
+        command.getCommandSpec().resourceBundle(help);
+      }
+    }
     for (String command : new String[] {"train", "generate", "interpolate"}) {
       Options.registerNumbers(cli.getSubcommands().get(command));
     }
+    return cli;
+  }
+
+  /** Runs one command line; returns its exit code. Never throws for user errors. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           Throwable cause =
               e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-          err.println("error: " + describe(cause));
+          err.println("error: " + ErrorLine.of(cause));
           if (System.getenv("CGAN_DEBUG") != null) {
             e.printStackTrace(err);
           }
@@ -86,7 +91,7 @@ public final class Main {
       Runtime rt = Runtime.getRuntime();
       err.println(
           "error: out of memory ("
-              + describe(e)
+              + ErrorLine.of(e)
               + "); this JVM may use "
               + (rt.maxMemory() >> 20)
               + " MiB of heap: raise it with -Xmx, or give the command less to do");
@@ -99,7 +104,7 @@ public final class Main {
       // java.io.tmpdir on first use; without a writable one, the JVM says so in 37 lines.
       err.println(
           "error: cannot load TensorFlow's native library ("
-              + describe(e)
+              + ErrorLine.of(e)
               + "); it is unpacked on first use into ~/.javacpp/cache or java.io.tmpdir: make one"
               + " of them writable, or point one elsewhere with"
               + " -Dorg.bytedeco.javacpp.cachedir=DIR or -Djava.io.tmpdir=DIR");
@@ -108,60 +113,6 @@ public final class Main {
       }
       return FAILED;
     }
-  }
-
-  /**
-   * One line that names the culprit. The JDK's file system exceptions often carry only a path
-   * ("/data/x"), their type being the reason, so the type is put into words; TensorFlow's messages
-   * trail a multi-line context, of which the first line is the one that matters.
-   */
-  static String describe(Throwable e) {
-    if (e instanceof FileSystemException fs && fs.getFile() != null) {
-      // "run/x: Not a directory" when it is "run" that is a file: name the file in the way.
-      Path inTheWay = fileInTheWay(Path.of(fs.getFile()));
-      if (inTheWay != null) {
-        return fs.getFile() + ": " + inTheWay + " is a file, where a folder was expected";
-      }
-    }
-    if (e instanceof FileSystemException fs && fs.getReason() == null && fs.getFile() != null) {
-      String paths = fs.getFile() + (fs.getOtherFile() == null ? "" : " -> " + fs.getOtherFile());
-      // Only the JDK's bare form; subclasses that word their own message keep it.
-      if (paths.equals(fs.getMessage())) {
-        return paths + ": " + meaning(fs);
-      }
-    }
-    String m = e.getMessage();
-    if (m == null || m.isBlank()) {
-      return e.toString();
-    }
-    int nl = m.indexOf('\n');
-    return (nl < 0 ? m : m.substring(0, nl)).strip();
-  }
-
-  /** The nearest existing ancestor of {@code file}, if it is not a folder. */
-  private static Path fileInTheWay(Path file) {
-    for (Path p = file.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-      if (Files.exists(p)) {
-        return Files.isDirectory(p) ? null : p;
-      }
-    }
-    return null;
-  }
-
-  private static String meaning(FileSystemException e) {
-    if (e instanceof NoSuchFileException) {
-      return "no such file or folder";
-    }
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof NotDirectoryException) {
-      return "not a folder";
-    }
-    if (e instanceof FileAlreadyExistsException) {
-      return "already exists";
-    }
-    return e.getClass().getSimpleName();
   }
 
   /** {@code --version}: this project and the TensorFlow it runs on. */

@@ -17,38 +17,21 @@ final class Options {
 
   /** {@code --model DIR}: a training run folder or an exported SavedModel. */
   static final class Model {
-    @Option(
-        names = "--model",
-        required = true,
-        paramLabel = "DIR",
-        description = "A training run folder or an exported SavedModel.")
+    @Option(names = "--model", required = true, paramLabel = "DIR")
     Path dir;
   }
 
   /** {@code --model RUN}: a training run folder. */
   static final class Run {
-    @Option(
-        names = "--model",
-        required = true,
-        paramLabel = "RUN",
-        description = "The training run folder.")
+    @Option(names = "--model", required = true, paramLabel = "RUN")
     Path dir;
   }
-
-  /** What {@code --weights} chooses, for each command that has it. */
-  static final String WEIGHTS =
-      "raw or ema: the generator's raw weights, or their moving average (default: ema when the run"
-          + " kept an average, else raw; a SavedModel holds the weights it was exported with).";
 
   /**
    * {@code --weights raw|ema}: which generator weights; default the run's average if it has one.
    */
   static final class WeightsChoice {
-    @Option(
-        names = "--weights",
-        paramLabel = "W",
-        converter = WeightsConverter.class,
-        description = WEIGHTS)
+    @Option(names = "--weights", paramLabel = "W", converter = WeightsConverter.class)
     Weights value;
   }
 
@@ -65,13 +48,7 @@ final class Options {
 
   /** {@code --seed S} of the noise, default {@link ImageRequest#DEFAULT_SEED}. */
   static final class Seed {
-    @Option(
-        names = "--seed",
-        paramLabel = "S",
-        defaultValue = "" + ImageRequest.DEFAULT_SEED,
-        description =
-            "Noise seed; the same model, labels and seed give the same pixels (default:"
-                + " ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + ImageRequest.DEFAULT_SEED)
     long value;
   }
 

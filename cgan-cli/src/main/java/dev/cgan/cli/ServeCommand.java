@@ -3,15 +3,11 @@ package dev.cgan.cli;
 import dev.cgan.serve.CganGenerator;
 import dev.cgan.server.CganServer;
 import dev.cgan.server.ModelBasePath;
-import dev.cgan.server.ModelUnavailableException;
+import dev.cgan.server.ServeUntilSignal;
 import dev.cgan.server.VersionPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,139 +24,52 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code serve}: TensorFlow Serving's REST API, PNG/GIF endpoints and a web page, over HTTP. */
-@Command(
-    name = "serve",
-    mixinStandardHelpOptions = true,
-    description =
-        "Serve a run or SavedModel over HTTP: TensorFlow Serving's REST API"
-            + " (/v1/models/NAME, /metadata, :predict), :render (PNG), :interpolate (GIF) and a"
-            + " web page at /. Ctrl-C or SIGTERM stops it after the requests in flight.",
-    footer = {
-      "",
-      "Example:",
-      "  java -jar cgan-cli.jar serve --model run/saved_model --port 8501",
-      "  curl -d '{\"signature_name\": \"generate\", \"inputs\": {\"labels\": [2, 0], \"seed\":"
-          + " 7}}' localhost:8501/v1/models/cgan:predict"
-    })
+@Command(name = "serve", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin Options.WeightsChoice weights;
 
-  @Option(
-      names = "--model",
-      paramLabel = "DIR",
-      description = "A training run folder or an exported SavedModel, served as version 1.")
+  @Option(names = "--model", paramLabel = "DIR")
   Path modelDir;
 
-  @Option(
-      names = "--model-base-path",
-      paramLabel = "DIR",
-      description =
-          "TensorFlow Serving's layout instead of --model: numbered version folders DIR/1, DIR/2,"
-              + " .., each a SavedModel or a run folder; new versions are loaded as they appear,"
-              + " old ones unloaded once their requests finish.")
+  @Option(names = "--model-base-path", paramLabel = "DIR")
   Path basePath;
 
-  @Option(
-      names = "--versions",
-      paramLabel = "POLICY",
-      description =
-          "With --model-base-path: latest (the highest version, default), all, or version"
-              + " numbers between commas (2,3), as TF Serving's model_version_policy.")
+  @Option(names = "--versions", paramLabel = "POLICY")
   String versions;
 
-  @Option(
-      names = "--poll-seconds",
-      paramLabel = "S",
-      description =
-          "With --model-base-path: look for new and removed versions every S seconds (default:"
-              + " 1, as TF Serving's file_system_poll_wait_seconds; 0: only at start).")
+  @Option(names = "--poll-seconds", paramLabel = "S")
   Long pollSeconds;
 
-  @Option(
-      names = "--host",
-      paramLabel = "ADDR",
-      defaultValue = "127.0.0.1",
-      description =
-          "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; 0.0.0.0 for all).")
+  @Option(names = "--host", paramLabel = "ADDR", defaultValue = "127.0.0.1")
   String host;
 
-  @Option(
-      names = "--port",
-      paramLabel = "N",
-      defaultValue = "8501",
-      description =
-          "Port (default: ${DEFAULT-VALUE}, TensorFlow Serving's REST port; 0: any free).")
+  @Option(names = "--port", paramLabel = "N", defaultValue = "8501")
   int port;
 
-  @Option(
-      names = "--name",
-      paramLabel = "NAME",
-      defaultValue = "cgan",
-      description = "Model name in /v1/models/NAME (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--name", paramLabel = "NAME", defaultValue = "cgan")
   String name;
 
-  @Option(
-      names = "--allowed-hosts",
-      paramLabel = "HOST",
-      split = ",",
-      description =
-          "Host names the server answers besides its own loopback names, comma-separated, for a"
-              + " proxy or a name in /etc/hosts (default: none; a server on 127.0.0.1 then answers"
-              + " only localhost, 127.x.x.x and [::1], against DNS rebinding; * for any).")
+  @Option(names = "--allowed-hosts", paramLabel = "HOST", split = ",")
   List<String> allowedHosts = new ArrayList<>();
 
-  @Option(
-      names = "--no-metrics",
-      description =
-          "No Prometheus metrics at /monitoring/prometheus/metrics (default: on, TF Serving's"
-              + " request_count and request_latency plus this server's own).")
+  @Option(names = "--no-metrics")
   boolean noMetrics;
 
-  @Option(
-      names = "--access-log",
-      arity = "0..1",
-      paramLabel = "FILE",
-      fallbackValue = STDERR,
-      description =
-          "One line per request (client, method, path, status, bytes, milliseconds) on stderr,"
-              + " or appended to FILE, which then gets the server's warnings too (default: none).")
+  @Option(names = "--access-log", arity = "0..1", paramLabel = "FILE", fallbackValue = STDERR)
   String accessLog;
 
-  @Option(
-      names = "--drain-seconds",
-      paramLabel = "S",
-      defaultValue = "0",
-      description =
-          "On Ctrl-C or SIGTERM, answer /v2/health/ready with 503 and keep serving for S seconds"
-              + " before closing the port, so a load balancer or Kubernetes stops sending first"
-              + " (default: ${DEFAULT-VALUE}; at most 300).")
+  @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "0")
   long drainSeconds;
 
-  @Option(
-      names = "--batching",
-      description =
-          "Run the rows of concurrent predicts together, padded to --max-batch-size rows (TF"
-              + " Serving's --enable_batching with one allowed batch size): each answer is what"
-              + " the request gets alone from a batching server, bit for bit; it may differ from"
-              + " the unbatched answer in the last bits.")
+  @Option(names = "--batching")
   boolean batching;
 
-  @Option(
-      names = "--max-batch-size",
-      paramLabel = "N",
-      description =
-          "With --batching: the rows of every merged run, 1 to 1024 (default: 16); checked at"
-              + " start to keep rows independent of each other on this machine.")
+  @Option(names = "--max-batch-size", paramLabel = "N")
   Integer maxBatchSize;
 
-  @Option(
-      names = "--batch-timeout-micros",
-      paramLabel = "US",
-      description =
-          "With --batching: how long the first request of a batch waits for others, in"
-              + " microseconds (default: 0, no wait; at most 1000000).")
+  @Option(names = "--batch-timeout-micros", paramLabel = "US")
   Long batchTimeoutMicros;
 
   private static final String STDERR = "-";
@@ -174,59 +83,13 @@ final class ServeCommand implements Callable<Integer> {
     if (base != null) {
       // One line per version loaded, refused or unloaded, on stderr.
       System.setProperty("org.slf4j.simpleLogger.log." + CganServer.VERSIONS_LOGGER, "info");
-      Signals.serveUntilStopped(
-          () -> CganServer.start(base, settings),
-          server ->
-              serving(
-                  out,
-                  base.dir()
-                      + " (versions "
-                      + base.policy()
-                      + ": "
-                      + states(server)
-                      + (base.poll().isZero() ? "" : "; polled every " + pollSeconds() + " s")
-                      + ")",
-                  server),
-          () -> stopped(out));
+      ServeUntilSignal.serve(out, base, settings);
       return Main.OK;
     }
-    Path modelDir = this.modelDir;
     try (CganGenerator g = CganGenerator.load(modelDir, weights.value)) {
-      Signals.serveUntilStopped(
-          () -> {
-            try {
-              return CganServer.start(g, settings);
-            } catch (ModelUnavailableException e) {
-              // The server knows the generator, not where it came from: name the folder here.
-              throw new IOException(modelDir + ": " + e.getMessage(), e);
-            }
-          },
-          server -> serving(out, modelDir + " (" + g.weights().id() + " weights)", server),
-          () -> stopped(out));
+      ServeUntilSignal.serve(out, modelDir, g, settings);
     }
     return Main.OK;
-  }
-
-  /** The line that says what is served where, once the port is open. */
-  private void serving(PrintWriter out, String what, CganServer server) {
-    out.println(
-        "serving "
-            + what
-            + " as '"
-            + name
-            + "' at "
-            + server.uri()
-            + "  (REST: "
-            + server.uri()
-            + "v1/models/"
-            + name
-            + ")");
-    out.flush();
-  }
-
-  private static void stopped(PrintWriter out) {
-    out.println("stopped: the port is closed and the requests in flight were answered");
-    out.flush();
   }
 
   /** {@code --model-base-path} with its policy and poll interval; null for {@code --model}. */
@@ -277,23 +140,10 @@ final class ServeCommand implements Callable<Integer> {
     return pollSeconds == null ? 1 : pollSeconds;
   }
 
-  /** "2 AVAILABLE, 1 END": the versions as the server has them after its first look. */
-  private static String states(CganServer server) {
-    if (server.versionStates().isEmpty()) {
-      return "none yet";
-    }
-    StringBuilder out = new StringBuilder();
-    server
-        .versionStates()
-        .forEach(
-            (v, state) ->
-                out.append(out.isEmpty() ? "" : ", ").append(v).append(' ').append(state));
-    return out.toString();
-  }
-
   /** The server's settings from the options, each refusal naming its own option. */
   private CganServer.Settings settings() {
-    CganServer.Settings settings = CganServer.Settings.defaults().withHost(checkedHost());
+    CganServer.Settings settings = CganServer.Settings.defaults();
+    settings = option("--host", "host", settings, s -> s.withHost(host));
     settings = option("--port", "port", settings, s -> s.withPort(port));
     settings = option("--name", "model name", settings, s -> s.withModel(name));
     settings =
@@ -381,45 +231,5 @@ final class ServeCommand implements Callable<Integer> {
       }
       System.setProperty("org.slf4j.simpleLogger.logFile", file.toAbsolutePath().toString());
     }
-  }
-
-  /**
-   * {@code --host} as an address of this machine: a dotted quad with a part beyond 255, a name that
-   * does not resolve or another machine's address would only fail later as a Java exception name.
-   */
-  private String checkedHost() {
-    if (host.matches("[0-9.]+")) {
-      String[] parts = host.split("\\.", -1);
-      boolean quad = parts.length == 4;
-      for (String p : parts) {
-        quad &= !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255;
-      }
-      if (!quad) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--host " + host + " is not an IPv4 address (four numbers from 0 to 255)");
-      }
-    }
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(host);
-    } catch (UnknownHostException e) {
-      throw new ParameterException(
-          spec.commandLine(), "--host " + host + " is not a host name this machine can resolve");
-    }
-    try {
-      if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--host "
-                + host
-                + " ("
-                + address.getHostAddress()
-                + ") is not an address of this machine; 0.0.0.0 listens on all of them");
-      }
-    } catch (SocketException e) {
-      // The interfaces cannot be listed: let the bind itself say whether it works.
-    }
-    return host;
   }
 }

@@ -8,12 +8,13 @@ import dev.cgan.eval.Evaluator;
 import dev.cgan.run.RunFolder;
 import dev.cgan.run.RunSettings;
 import dev.cgan.serve.RunProducts;
+import dev.cgan.train.ConsoleProgress;
 import dev.cgan.train.DataChangedException;
-import dev.cgan.train.DataReport;
 import dev.cgan.train.Listeners;
 import dev.cgan.train.Outcome;
 import dev.cgan.train.Precision;
 import dev.cgan.train.ResumeOptions;
+import dev.cgan.train.TrainUntilSignal;
 import dev.cgan.train.TrainingListener;
 import dev.cgan.train.TrainingRun;
 import java.io.IOException;
@@ -33,21 +34,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: trains a CGAN into a run folder, then renders result.png and exports it. */
-@Command(
-    name = "train",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = "Train the conditional GAN (the reference network and losses) into a run folder.",
-    footer = {
-      "",
-      "Examples:",
-      "  java -jar cgan-cli.jar train --out run                       # embedded 10k MNIST digits",
-      "  java -jar cgan-cli.jar train --dataset mnist --epochs 5 --out run-full",
-      "  java -jar cgan-cli.jar train --images-dir pictures --img-size 32 --out run-pictures",
-      "  java -jar cgan-cli.jar train --images x.idx --labels y.idx --img-size 16 --class-names"
-          + " a,b,c",
-      "  java -jar cgan-cli.jar train --resume run --iterations 20000"
-    })
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false)
 final class TrainCommand implements Callable<Integer> {
   /** Exit code after Ctrl-C / SIGTERM, as shells report a SIGINT death (128 + 2). */
   static final int INTERRUPTED = 130;
@@ -71,100 +58,51 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin TrainData dataOptions;
 
-  @Option(
-      names = "--out",
-      paramLabel = "RUN",
-      defaultValue = "run",
-      description = "Run folder to create (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", paramLabel = "RUN", defaultValue = "run")
   Path out;
 
-  @Option(
-      names = "--resume",
-      paramLabel = "RUN",
-      description = "Continue the run in RUN from its newest checkpoint.")
+  @Option(names = "--resume", paramLabel = "RUN")
   Path resume;
 
   @ArgGroup(exclusive = true)
   Length length;
 
   static final class Length {
-    @Option(
-        names = "--epochs",
-        paramLabel = "N",
-        description = "Epochs over the data (default: " + RunSettings.DEFAULT_EPOCHS + ").")
+    @Option(names = "--epochs", paramLabel = "N")
     Integer epochs;
 
-    @Option(
-        names = "--iterations",
-        paramLabel = "N",
-        description = "Total iterations of the run (a G step and a D step each).")
+    @Option(names = "--iterations", paramLabel = "N")
     Long iterations;
   }
 
-  @Option(
-      names = "--batch",
-      paramLabel = "N",
-      description = "Batch size (default: " + RunSettings.DEFAULT_BATCH_SIZE + ").")
+  @Option(names = "--batch", paramLabel = "N")
   Integer batch;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      description =
-          "Seed of weights, data order, noise and result.png (default: "
-              + RunSettings.DEFAULT_SEED
-              + ").")
+  @Option(names = "--seed", paramLabel = "S")
   Long seed;
 
-  @Option(
-      names = "--lr",
-      paramLabel = "RATE",
-      description =
-          "Adam learning rate of G and D (default: " + RunSettings.DEFAULT_LEARNING_RATE + ").")
+  @Option(names = "--lr", paramLabel = "RATE")
   Float learningRate;
 
-  @Option(
-      names = "--classes",
-      paramLabel = "N",
-      description = "Number of classes (default: largest label + 1).")
+  @Option(names = "--classes", paramLabel = "N")
   Integer classes;
 
   @Mixin TrainNetwork networkOptions;
 
-  @Option(
-      names = "--class-names",
-      paramLabel = "A,B,..",
-      split = ",",
-      description = "Names of the classes in label order, stored with the model.")
+  @Option(names = "--class-names", paramLabel = "A,B,..", split = ",")
   List<String> classNames;
 
-  @Option(
-      names = "--digits",
-      paramLabel = "SEQ",
-      description =
-          "Labels rendered into RUN/result.png at the end: digits (2026112701) or a list (3,1,4);"
-              + " default: every class once.")
+  @Option(names = "--digits", paramLabel = "SEQ")
   String digits;
 
   @Mixin TrainIntervals intervals;
 
   @Mixin TrainNetwork.PrecisionChoice precisionOption;
 
-  @Option(
-      names = "--ema",
-      paramLabel = "DECAY",
-      description =
-          "Keep an exponential moving average of G's weights with this decay per iteration;"
-              + " samples, result.png, the SavedModel and evaluations use it. 0: none, the"
-              + " reference exactly (default: "
-              + RunSettings.DEFAULT_EMA_DECAY
-              + ").")
+  @Option(names = "--ema", paramLabel = "DECAY")
   Float ema;
 
-  @Option(
-      names = "--two-step",
-      description =
-          "Run the reference's G step and D step as two session runs (slower; same mathematics).")
+  @Option(names = "--two-step")
   Boolean twoStep;
 
   @Override
@@ -175,39 +113,28 @@ final class TrainCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--out cannot be given with --resume");
     }
     try (TrainingRun run = open(out)) {
-      RunSettings s = run.settings();
-      report(run.dataReport(), out);
-      out.printf(
-          Locale.ROOT,
-          "training %s on %s (%d images of %dx%d%s, %d classes): %d iterations, batch %d, seed"
-              + " %d%n",
-          run.folder(),
-          s.data().id(),
-          run.data().count(),
-          run.data().height(),
-          run.data().width(),
-          run.data().channels() == 1 ? "" : "x" + run.data().channels(),
-          s.network().numClasses(),
-          s.iterations(),
-          s.batchSize(),
-          s.seed());
+      ConsoleProgress.report(run.dataReport(), out, spec.commandLine().getErr());
+      out.println(ConsoleProgress.describe(run));
+      ConsoleProgress progress = new ConsoleProgress(out);
       run.withSessionConfig(precision.sessionConfig())
           .withThreadTuning(
               line -> {
-                out.println(line);
+                progress.println(line);
                 out.flush();
               });
-      TrainingProgress progress = new TrainingProgress(out);
       List<TrainingListener> listeners = Listeners.standard();
       listeners.add(progress);
       try (Evaluator evaluator = intervals.evalInterval > 0 ? evaluator(run, out) : null) {
         if (evaluator != null) {
           listeners.add(
               new EvaluationListener(
-                  evaluator, intervals.evalInterval, intervals.evalSamples, progress::evaluated));
+                  evaluator,
+                  intervals.evalInterval,
+                  intervals.evalSamples,
+                  (iteration, r) -> progress.println(r.toLine(iteration))));
         }
         Outcome outcome =
-            Signals.untilDoneOrStopped(
+            TrainUntilSignal.train(
                 run,
                 listeners,
                 stopped -> {
@@ -236,8 +163,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private TrainingRun open(PrintWriter console) throws IOException {
-    MnistDownloader.Progress downloads = TrainingProgress.downloads(console);
-    DecodeProgress decoding = TrainingProgress.decoding(console);
+    MnistDownloader.Progress downloads = ConsoleProgress.downloads(console);
+    DecodeProgress decoding = ConsoleProgress.decoding(console);
     TrainingRun run;
     try {
       run = resume != null ? resume(downloads, decoding) : create(downloads, decoding);
@@ -245,24 +172,6 @@ final class TrainCommand implements Callable<Integer> {
       throw new IOException(e.messageNaming("--allow-changed-data"), e);
     }
     return run.withWarnings(spec.commandLine().getErr()::println);
-  }
-
-  /** The files an image folder's loading left out (count and the first few), and its notes. */
-  private void report(DataReport r, PrintWriter out) {
-    PrintWriter err = spec.commandLine().getErr();
-    r.notes().forEach(n -> err.println("note: " + n));
-    if (!r.skipped().isEmpty()) {
-      int shown = Math.min(3, r.skipped().size());
-      err.printf(
-          "skipped %d bad image file%s: %s%s%n",
-          r.skipped().size(),
-          r.skipped().size() == 1 ? "" : "s",
-          String.join("; ", r.skipped().subList(0, shown)),
-          r.skipped().size() > shown ? "; and " + (r.skipped().size() - shown) + " more" : "");
-    }
-    if (r.fromCache()) {
-      out.println("decoded images read from the cache");
-    }
   }
 
   /** A new run from the options typed; every other setting is the library's default. */

@@ -1,5 +1,6 @@
 package dev.cgan.cli;
 
+import dev.cgan.InvalidSettingException;
 import dev.cgan.data.DataSource;
 import dev.cgan.data.ImageFolderOptions;
 import dev.cgan.data.MnistDownloader;
@@ -8,7 +9,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,94 +22,40 @@ final class TrainData {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(
-      names = "--images-dir",
-      paramLabel = "DIR",
-      description =
-          "Folder of images, one subfolder per class: DIR/<class>/**.{png,jpg,jpeg,bmp,gif}. The"
-              + " subfolder names, sorted, are the classes (as torchvision's ImageFolder).")
+  @Option(names = "--images-dir", paramLabel = "DIR")
   Path imagesDir;
 
-  @Option(
-      names = "--channels",
-      paramLabel = "C",
-      description =
-          "With --images-dir: 1 (grey, ITU-R 601 luma), 3 (RGB) or auto (3 when any image has"
-              + " colour; default).")
+  @Option(names = "--channels", paramLabel = "C")
   String channels;
 
-  @Option(
-      names = "--resize",
-      paramLabel = "HOW",
-      description =
-          "With --images-dir, for images that are not square: crop (the centre square; default),"
-              + " pad (fit inside, bars of --background) or stretch.")
+  @Option(names = "--resize", paramLabel = "HOW")
   String resize;
 
-  @Option(
-      names = "--skip-bad-images",
-      description =
-          "With --images-dir: leave out files that cannot be decoded, and name them, instead of"
-              + " stopping at the first.")
+  @Option(names = "--skip-bad-images")
   boolean skipBadImages;
 
-  @Option(
-      names = "--background",
-      paramLabel = "RRGGBB",
-      description =
-          "With --images-dir: the colour transparent pixels are drawn on and --resize pad fills"
-              + " with (default: ffffff, white).")
+  @Option(names = "--background", paramLabel = "RRGGBB")
   String background;
 
-  @Option(
-      names = "--allow-changed-data",
-      description =
-          "With --resume of a run on --images-dir: go on although files in the folder were added,"
-              + " removed or modified since the run began (refused otherwise).")
+  @Option(names = "--allow-changed-data")
   boolean allowChangedData;
 
-  @Option(
-      names = "--data",
-      paramLabel = "DIR",
-      description = "Folder with train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz].")
+  @Option(names = "--data", paramLabel = "DIR")
   Path data;
 
-  @Option(
-      names = "--images",
-      paramLabel = "FILE",
-      description = "IDX uint8 images [N, H, W] (with --labels).")
+  @Option(names = "--images", paramLabel = "FILE")
   Path imagesFile;
 
-  @Option(
-      names = "--labels",
-      paramLabel = "FILE",
-      description = "IDX uint8 labels [N] (with --images).")
+  @Option(names = "--labels", paramLabel = "FILE")
   Path labelsFile;
 
-  @Option(
-      names = "--dataset",
-      paramLabel = "NAME",
-      defaultValue = "embedded",
-      description =
-          "embedded (the 10k MNIST digits in the jar) or mnist (download the 60k training digits);"
-              + " default: ${DEFAULT-VALUE}.")
+  @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "embedded")
   String dataset;
 
-  @Option(
-      names = "--cache-dir",
-      paramLabel = "DIR",
-      description =
-          "Download cache for --dataset mnist (default: $CGAN_CACHE_DIR/mnist or"
-              + " ~/.cache/cgan-java/mnist); cache of decoded images for --images-dir (default:"
-              + " $CGAN_CACHE_DIR/image-folders or ~/.cache/cgan-java/image-folders).")
+  @Option(names = "--cache-dir", paramLabel = "DIR")
   Path cacheDir;
 
-  @Option(
-      names = "--mirror",
-      paramLabel = "URL",
-      description =
-          "Base URL to download MNIST from, tried in the order given (repeatable; default: public"
-              + " mirrors).")
+  @Option(names = "--mirror", paramLabel = "URL")
   List<String> mirrors = new ArrayList<>();
 
   /**
@@ -167,32 +113,12 @@ final class TrainData {
     }
     ImageFolderOptions o =
         ImageFolderOptions.defaults().withSize(size).withSkipBadImages(skipBadImages);
-    if (channels != null) {
-      o =
-          switch (channels) {
-            case "1", "3" -> o.withChannels(Integer.parseInt(channels));
-            case "auto" -> o.withChannels(0);
-            default ->
-                throw new ParameterException(
-                    spec.commandLine(), "--channels must be 1, 3 or auto, got '" + channels + "'");
-          };
-    }
-    if (resize != null) {
-      try {
-        o = o.withResize(ImageFolderOptions.Resize.valueOf(resize.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(
-            spec.commandLine(), "--resize must be crop, pad or stretch, got '" + resize + "'");
-      }
-    }
-    if (background != null) {
-      String hex = background.startsWith("#") ? background.substring(1) : background;
-      if (!hex.matches("[0-9a-fA-F]{6}")) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--background must be a colour RRGGBB in hex (e.g. ffffff), got '" + background + "'");
-      }
-      o = o.withBackground(Integer.parseInt(hex, 16));
+    try {
+      o = channels == null ? o : o.withChannels(channels);
+      o = resize == null ? o : o.withResize(ImageFolderOptions.Resize.of(resize));
+      o = background == null ? o : o.withBackground(background);
+    } catch (InvalidSettingException e) {
+      throw new ParameterException(spec.commandLine(), "--" + e.getMessage());
     }
     return cacheDir != null ? o.withCacheDir(cacheDir) : o;
   }

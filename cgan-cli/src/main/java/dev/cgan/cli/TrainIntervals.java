@@ -7,52 +7,22 @@ import picocli.CommandLine.Option;
 
 /** {@code train}'s intervals: sample grids, checkpoints, metrics rows, evaluations. */
 final class TrainIntervals {
-  @Option(
-      names = "--sample-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between sample grids in RUN/samples (default: "
-              + RunSettings.DEFAULT_SAMPLE_INTERVAL
-              + ").")
+  @Option(names = "--sample-interval", paramLabel = "N")
   Integer sampleInterval;
 
-  @Option(
-      names = "--checkpoint-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between checkpoints (default: "
-              + RunSettings.DEFAULT_CHECKPOINT_INTERVAL
-              + ").")
+  @Option(names = "--checkpoint-interval", paramLabel = "N")
   Integer checkpointInterval;
 
-  @Option(
-      names = "--log-interval",
-      paramLabel = "N",
-      description =
-          "Iterations between metrics rows (default: " + RunSettings.DEFAULT_LOG_INTERVAL + ").")
+  @Option(names = "--log-interval", paramLabel = "N")
   Integer logInterval;
 
-  @Option(
-      names = "--keep",
-      paramLabel = "K",
-      description = "Checkpoints to keep (default: " + RunSettings.DEFAULT_KEEP + ").")
+  @Option(names = "--keep", paramLabel = "K")
   Integer keep;
 
-  @Option(
-      names = "--eval-interval",
-      paramLabel = "N",
-      defaultValue = "0",
-      description =
-          "Score the generator every N iterations and at the end: conditional accuracy, Frechet"
-              + " distance, classifier score, with the digit classifier on MNIST or one trained on"
-              + " 80 %% of the run's own images (0 = off).")
+  @Option(names = "--eval-interval", paramLabel = "N", defaultValue = "0")
   long evalInterval;
 
-  @Option(
-      names = "--eval-samples",
-      paramLabel = "N",
-      defaultValue = "100",
-      description = "Samples per class for --eval-interval (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "100")
   int evalSamples;
 
   /** The intervals and {@code keep} given on the command line, onto a new run's settings. */

@@ -17,37 +17,19 @@ final class TrainNetwork {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(
-      names = "--arch",
-      paramLabel = "A",
-      defaultValue = "mlp",
-      description =
-          "mlp (the reference, fully connected) or conv (DCGAN-style convolutional networks;"
-              + " image sizes B·2ⁿ: 16, 28, 32, 64, …) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--arch", paramLabel = "A", defaultValue = "mlp")
   String arch;
 
-  @Option(
-      names = "--width",
-      paramLabel = "N",
-      description = "Base channels of the conv networks (default: 32; conv only).")
+  @Option(names = "--width", paramLabel = "N")
   Integer width;
 
-  @Option(
-      names = "--img-size",
-      paramLabel = "PX",
-      description = "Generated image size; data is resized to it (default: 32).")
+  @Option(names = "--img-size", paramLabel = "PX")
   Integer imageSize;
 
-  @Option(
-      names = "--dropout",
-      paramLabel = "P",
-      description = "Dropout in D's middle layers (reference: 0.4).")
+  @Option(names = "--dropout", paramLabel = "P")
   Float dropout;
 
-  @Option(
-      names = "--bn-eps",
-      paramLabel = "EPS",
-      description = "BatchNorm epsilon in G (reference: 0.8).")
+  @Option(names = "--bn-eps", paramLabel = "EPS")
   Float batchNormEps;
 
   /**
@@ -125,14 +107,7 @@ final class TrainNetwork {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(
-        names = "--precision",
-        paramLabel = "P",
-        defaultValue = "fp32",
-        description =
-            "fp32 (the reference) or bf16: TensorFlow's mixed-precision rewrite runs the matmuls in"
-                + " bfloat16 on CPUs with AMX/AVX512-BF16; faster, other numerics. Applies to this"
-                + " invocation only: give it again with --resume (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32")
     String precision;
 
     Precision precision() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.image.Png;
+import dev.cgan.internal.QuietLauncher;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -10,6 +10,7 @@ import dev.cgan.data.EmbeddedMnist;
 import dev.cgan.data.IdxWriter;
 import dev.cgan.data.LabeledImages;
 import dev.cgan.image.Png;
+import dev.cgan.internal.QuietLauncher;
 import dev.cgan.run.Checkpoints;
 import dev.cgan.run.RunFolder;
 import java.io.IOException;

@@ -25,10 +25,15 @@ class EvaluateCommandTest {
 
   static Outcome evaluate(String... args) {
     StringWriter out = new StringWriter(), err = new StringWriter();
-    CommandLine cli = new CommandLine(new EvaluateCommand());
+    // The command as Main builds it (its help texts are Main's resource bundle), without Main's
+    // error handlers.
+    CommandLine cli = Main.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    int code = cli.execute(args);
+    String[] command = new String[args.length + 1];
+    command[0] = "evaluate";
+    System.arraycopy(args, 0, command, 1, args.length);
+    int code = cli.execute(command);
     return new Outcome(code, out.toString(), err.toString());
   }
 

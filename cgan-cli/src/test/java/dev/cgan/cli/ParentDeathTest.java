@@ -3,6 +3,7 @@ package dev.cgan.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cgan.internal.QuietLauncher;
 import dev.cgan.run.Checkpoints;
 import dev.cgan.run.RunFolder;
 import java.nio.file.Files;

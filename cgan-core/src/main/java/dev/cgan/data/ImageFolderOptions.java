@@ -1,5 +1,6 @@
 package dev.cgan.data;
 
+import dev.cgan.InvalidSettingException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -47,7 +48,21 @@ public record ImageFolderOptions(
      */
     PAD,
     /** Each axis resized on its own to N: nothing is lost, shapes are distorted. */
-    STRETCH
+    STRETCH;
+
+    /**
+     * {@code crop}, {@code pad} or {@code stretch}, in any case.
+     *
+     * @throws InvalidSettingException naming {@code resize}, for any other name
+     */
+    public static Resize of(String name) {
+      try {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(
+            "resize", "must be crop, pad or stretch, got '" + name + "'");
+      }
+    }
   }
 
   /**
@@ -101,6 +116,20 @@ public record ImageFolderOptions(
     return new ImageFolderOptions(size, c, resize, skipBadImages, background, cacheDir, threads);
   }
 
+  /**
+   * Channels by name: {@code 1} (grey), {@code 3} (RGB) or {@code auto}.
+   *
+   * @throws InvalidSettingException naming {@code channels}, for any other name
+   */
+  public ImageFolderOptions withChannels(String name) {
+    return switch (name) {
+      case "1", "3" -> withChannels(Integer.parseInt(name));
+      case "auto" -> withChannels(0);
+      default ->
+          throw new InvalidSettingException("channels", "must be 1, 3 or auto, got '" + name + "'");
+    };
+  }
+
   public ImageFolderOptions withResize(Resize r) {
     return new ImageFolderOptions(size, channels, r, skipBadImages, background, cacheDir, threads);
   }
@@ -111,6 +140,20 @@ public record ImageFolderOptions(
 
   public ImageFolderOptions withBackground(int rgb) {
     return new ImageFolderOptions(size, channels, resize, skipBadImages, rgb, cacheDir, threads);
+  }
+
+  /**
+   * The background as a colour in hex, {@code RRGGBB} or {@code #RRGGBB}.
+   *
+   * @throws InvalidSettingException naming {@code background}, for anything else
+   */
+  public ImageFolderOptions withBackground(String rrggbb) {
+    String hex = rrggbb.startsWith("#") ? rrggbb.substring(1) : rrggbb;
+    if (!hex.matches("[0-9a-fA-F]{6}")) {
+      throw new InvalidSettingException(
+          "background", "must be a colour RRGGBB in hex (e.g. ffffff), got '" + rrggbb + "'");
+    }
+    return withBackground(Integer.parseInt(hex, 16));
   }
 
   /**

@@ -101,6 +101,19 @@ public record EvaluationReport(
     return GSON.toJson(this);
   }
 
+  /** The four figures on one line, as training prints an evaluation at {@code iteration}. */
+  public String toLine(long iteration) {
+    return String.format(
+        Locale.ROOT,
+        "eval %6d  conditional accuracy %.2f %%  Frechet distance %.2f  classifier score"
+            + " %.3f  diversity %.2f",
+        iteration,
+        100 * conditionalAccuracy,
+        frechetDistance,
+        classifierScore,
+        diversityRatio);
+  }
+
   /** A plain-text table: the summary against real digits, then one row per class. */
   public String toTable() {
     return toTable(null);

@@ -3,7 +3,11 @@ package dev.cgan.server;
 import dev.cgan.serve.CganGenerator;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.SortedMap;
@@ -171,8 +175,50 @@ public final class CganServer implements AutoCloseable {
           0);
     }
 
+    /**
+     * Listens on {@code h}: an address of this machine, a name that resolves to one, or 0.0.0.0 for
+     * all of them.
+     *
+     * @throws IllegalArgumentException starting "host H", for a dotted quad with a part beyond 255,
+     *     a name that does not resolve or another machine's address, which would otherwise fail
+     *     only when the port is bound, as a Java exception's name
+     */
     public Settings withHost(String h) {
-      return edit(b -> b.host = h);
+      return edit(b -> b.host = checkedHost(h));
+    }
+
+    private static String checkedHost(String host) {
+      if (host.matches("[0-9.]+")) {
+        String[] parts = host.split("\\.", -1);
+        boolean quad = parts.length == 4;
+        for (String p : parts) {
+          quad &= !p.isEmpty() && p.length() <= 3 && Integer.parseInt(p) <= 255;
+        }
+        if (!quad) {
+          throw new IllegalArgumentException(
+              "host " + host + " is not an IPv4 address (four numbers from 0 to 255)");
+        }
+      }
+      InetAddress address;
+      try {
+        address = InetAddress.getByName(host);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(
+            "host " + host + " is not a host name this machine can resolve");
+      }
+      try {
+        if (!address.isAnyLocalAddress() && NetworkInterface.getByInetAddress(address) == null) {
+          throw new IllegalArgumentException(
+              "host "
+                  + host
+                  + " ("
+                  + address.getHostAddress()
+                  + ") is not an address of this machine; 0.0.0.0 listens on all of them");
+        }
+      } catch (SocketException e) {
+        // The interfaces cannot be listed: let the bind itself say whether it works.
+      }
+      return host;
     }
 
     public Settings withPort(int p) {

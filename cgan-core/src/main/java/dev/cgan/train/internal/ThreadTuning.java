@@ -59,8 +59,7 @@ public final class ThreadTuning {
   private final Consumer<String> warnings;
   private java.util.function.DoubleSupplier loadAverage =
       () ->
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-              .getSystemLoadAverage();
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
   /**
    * @param cacheFile the JSON file of past choices (created on first use; a damaged one is

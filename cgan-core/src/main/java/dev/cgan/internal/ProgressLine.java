@@ -1,4 +1,4 @@
-package dev.cgan.cli;
+package dev.cgan.internal;
 
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.Locale;
  * short status. Off a terminal (CI logs, pipes) it draws nothing, and callers print plain lines at
  * their own interval instead.
  */
-final class ProgressLine {
+public final class ProgressLine {
   private static final int WIDTH = 24;
   private static final long REDRAW_NANOS = 200_000_000L;
 
@@ -19,19 +19,23 @@ final class ProgressLine {
   private long lastDraw;
   private int lastLength;
 
-  ProgressLine(PrintWriter out, boolean enabled, String unit) {
+  /**
+   * @param enabled false draws nothing (a log or pipe, where {@code \r} would pile up)
+   * @param unit what {@code done} counts, e.g. "it"
+   */
+  public ProgressLine(PrintWriter out, boolean enabled, String unit) {
     this.out = out;
     this.enabled = enabled;
     this.unit = unit;
   }
 
   /** Whether stdout is an interactive terminal that can redraw a line. */
-  static boolean terminal() {
+  public static boolean terminal() {
     return System.console() != null && !"dumb".equals(System.getenv("TERM"));
   }
 
   /** Redraws (at most five times a second, and always at the end). */
-  void update(
+  public void update(
       long done, long from, long total, double ratePerSecond, String rateUnit, String status) {
     if (!enabled) {
       return;
@@ -65,7 +69,7 @@ final class ProgressLine {
   }
 
   /** Ends the line so that later output starts on a fresh one. */
-  void finish() {
+  public void finish() {
     if (enabled && lastLength > 0) {
       out.println();
       lastLength = 0;
@@ -73,7 +77,7 @@ final class ProgressLine {
   }
 
   /** Clears the bar before a plain line is printed over it. */
-  void clear() {
+  public void clear() {
     if (enabled && lastLength > 0) {
       out.print("\r" + " ".repeat(lastLength) + "\r");
       out.flush();
@@ -81,7 +85,8 @@ final class ProgressLine {
     }
   }
 
-  static String duration(double seconds) {
+  /** {@code mm:ss}, or {@code h:mm:ss} from an hour. */
+  public static String duration(double seconds) {
     long s = Math.round(seconds);
     return s >= 3600
         ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)

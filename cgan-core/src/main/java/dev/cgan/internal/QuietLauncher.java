@@ -1,6 +1,5 @@
-package dev.cgan.cli;
+package dev.cgan.internal;
 
-import dev.cgan.train.TrainingRun;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,18 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Starts TensorFlow with the environment the CLI needs. The native library reads its environment
- * once, when it loads, and Java cannot set an environment variable of its own process; so when a
- * variable is unset, the CLI runs itself once more as a child with it set. {@code
+ * Starts TensorFlow with the environment a command-line program needs. The native library reads its
+ * environment once, when it loads, and Java cannot set an environment variable of its own process;
+ * so when a variable is unset, the program runs itself once more as a child with it set. {@code
  * TF_CPP_MIN_LOG_LEVEL=2} keeps TensorFlow's native start-up log away from users (the two lines
  * that survive it are dropped from the child's stderr); {@code TF_OVERRIDE_GLOBAL_THREADPOOL=1}
- * gives every session the threads its options ask for (see {@link
- * TrainingRun#PER_SESSION_THREAD_POOLS}), so that {@code bench} can measure the matmul peak on all
- * cores and training with the training pools in one process. Setting both yourself skips the extra
- * process.
+ * gives every session the threads its options ask for (see {@code
+ * dev.cgan.train.TrainingRun#PER_SESSION_THREAD_POOLS}), so that {@code bench} can measure the
+ * matmul peak on all cores and training with the training pools in one process. Setting both
+ * yourself skips the extra process.
  */
-final class QuietLauncher {
-  static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
+public final class QuietLauncher {
+  /** TensorFlow's native log level. */
+  public static final String LOG_LEVEL = "TF_CPP_MIN_LOG_LEVEL";
+
+  /** One thread pool per session, as its options ask, rather than the first session's for all. */
+  public static final String THREAD_POOLS = "TF_OVERRIDE_GLOBAL_THREADPOOL";
 
   /** Set for the relaunched child: the launching process, whose death the child follows. */
   static final String PARENT_PID = "CGAN_PARENT_PID";
@@ -36,28 +39,29 @@ final class QuietLauncher {
   private QuietLauncher() {}
 
   /** Whether this process should relaunch itself: a variable is unset. */
-  static boolean needed() {
-    return System.getenv(LOG_LEVEL) == null
-        || System.getenv(TrainingRun.PER_SESSION_THREAD_POOLS) == null;
+  public static boolean needed() {
+    return System.getenv(LOG_LEVEL) == null || System.getenv(THREAD_POOLS) == null;
   }
 
   /**
-   * Runs the same command in a child JVM with TensorFlow's log level set; returns its exit code.
+   * Runs {@code main} with {@code args} in a child JVM (this one's JVM options and class path) with
+   * the variables set; returns its exit code.
    */
-  static int relaunch(String[] args) throws IOException, InterruptedException {
+  public static int relaunch(Class<?> main, String[] args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
+    cmd.add(main.getName());
     cmd.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     pb.environment().putIfAbsent(LOG_LEVEL, "2");
-    pb.environment().putIfAbsent(TrainingRun.PER_SESSION_THREAD_POOLS, "1");
+    pb.environment().putIfAbsent(THREAD_POOLS, "1");
     pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     Process child = pb.start();
     // Ctrl-C reaches both processes; a kill of this one alone is passed on, so the child can
@@ -86,7 +90,7 @@ final class QuietLauncher {
    * In a relaunched child: when the launching process dies (even by SIGKILL), exit as if
    * terminated, so that training checkpoints and stops instead of running on unseen.
    */
-  static void followParent() {
+  public static void followParent() {
     String pid = System.getenv(PARENT_PID);
     if (pid == null) {
       return;
@@ -116,7 +120,8 @@ final class QuietLauncher {
     }
   }
 
-  static boolean isNoise(String line) {
+  /** Whether {@code line} is one of the two start-up lines that the log level leaves. */
+  public static boolean isNoise(String line) {
     for (String n : NOISE) {
       if (line.contains(n)) {
         return true;
