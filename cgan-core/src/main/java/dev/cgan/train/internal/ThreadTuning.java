@@ -151,7 +151,14 @@ public final class ThreadTuning {
             + candidates.stream().map(ThreadTuning::threads).collect(Collectors.joining(", "))
             + " side by side (once for this CPU, network and batch)...");
     double loadBefore = loadAverage();
-    List<ThreadTrial.Outcome> outcomes = trial.run(candidates);
+    List<ThreadTrial.Outcome> outcomes;
+    try {
+      outcomes = trial.run(candidates);
+    } catch (RuntimeException e) {
+      // A speed-up is not worth a run: train on the rule.
+      warnings.accept("threads: the trial failed (" + e.getMessage() + "); the rule stays");
+      return base;
+    }
     ThreadTrial.Outcome best = pick(outcomes);
     String why = why(outcomes, best);
     double load = Math.max(loadBefore, loadAverage());

@@ -104,6 +104,22 @@ class ThreadTuningTest {
   }
 
   @Test
+  void aTrialThatFailsLeavesTheRule() {
+    Path cache = tmp.resolve("threads.json");
+    ConfigProto chosen =
+        tuning(cache)
+            .choose(
+                BASE,
+                TinyData.settings(5000).build(),
+                candidates -> {
+                  throw new IllegalStateException("out of memory, say");
+                });
+    assertSame(BASE, chosen);
+    assertTrue(Files.notExists(cache));
+    assertTrue(warnings.get(0).contains("out of memory, say"), warnings::toString);
+  }
+
+  @Test
   void aShortRunNeverPaysForATrial() {
     Path cache = tmp.resolve("threads.json");
     ConfigProto chosen =
