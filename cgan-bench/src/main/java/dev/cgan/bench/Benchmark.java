@@ -12,6 +12,7 @@ import dev.cgan.serve.SavedModelExport;
 import dev.cgan.train.Listeners;
 import dev.cgan.train.Precision;
 import dev.cgan.train.TrainingRun;
+import dev.cgan.train.internal.ThreadTuning;
 import dev.cgan.train.internal.TrainingThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -166,6 +167,9 @@ public final class Benchmark {
               + TrainingThreads.rule(Runtime.getRuntime().availableProcessors())
               + "; oneDNN on (TensorFlow's default), XLA JIT off (changes rounding; measured"
               + " 0.43-0.99x of this step, docs/performance.md)");
+      for (String choice : ThreadTuning.cachedForThisCpu(ThreadTuning.defaultCacheFile())) {
+        notes.add("train's threads, measured on this CPU: " + choice);
+      }
     }
     if (!TrainingThreads.perSessionPools()) {
       notes.add(

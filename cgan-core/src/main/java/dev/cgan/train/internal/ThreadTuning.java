@@ -194,6 +194,38 @@ public final class ThreadTuning {
   }
 
   /**
+   * The choices cached in {@code cacheFile} for this CPU line (model, extensions, oneDNN dispatch
+   * and cap), one line each: what they are for, the threads, and why; none when there is no cache.
+   */
+  public static List<String> cachedForThisCpu(Path cacheFile) {
+    List<String> lines = new ArrayList<>();
+    try {
+      JsonObject choices =
+          JsonParser.parseString(Files.readString(cacheFile, StandardCharsets.UTF_8))
+              .getAsJsonObject()
+              .getAsJsonObject("choices");
+      String cpu = CpuInfo.current().describe() + " | ";
+      for (String key : choices.keySet()) {
+        if (key.startsWith(cpu)) {
+          JsonObject c = choices.getAsJsonObject(key);
+          lines.add(
+              key.substring(cpu.length())
+                  + " -> "
+                  + c.get("intra").getAsInt()
+                  + "/"
+                  + c.get("inter").getAsInt()
+                  + " ("
+                  + c.get("why").getAsString()
+                  + ")");
+        }
+      }
+    } catch (IOException | RuntimeException none) {
+      // No cache, or not ours: nothing to say.
+    }
+    return lines;
+  }
+
+  /**
    * The fastest outcome whose weights equal the first's (the rule's) and that beats it by {@link
    * #MIN_SPEEDUP}; else the first.
    */

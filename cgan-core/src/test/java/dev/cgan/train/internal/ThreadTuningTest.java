@@ -81,6 +81,14 @@ class ThreadTuningTest {
     // Another batch is another key.
     tuning(cache).choose(BASE, TinyData.settings(5000).batchSize(16).build(), trial);
     assertEquals(2, trials.get());
+    // What bench prints: both choices, for this CPU.
+    List<String> cached = ThreadTuning.cachedForThisCpu(cache);
+    assertEquals(2, cached.size(), cached::toString);
+    assertTrue(cached.stream().anyMatch(l -> l.contains("batch 16")), cached::toString);
+    assertTrue(
+        cached.stream().allMatch(l -> l.contains("-> " + threads(candidates).get(2))),
+        cached::toString);
+    assertEquals(List.of(), ThreadTuning.cachedForThisCpu(tmp.resolve("absent.json")));
   }
 
   @Test
