@@ -6,6 +6,7 @@ import dev.cgan.run.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.DoubleToIntFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -44,14 +45,16 @@ public final class ThreadTrial {
 
     /** The median of the per-round ratios to the first configuration. */
     public double medianRatio() {
-      double[] r = ratios.clone();
-      Arrays.sort(r);
-      return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+      return median(ratios);
     }
 
     /** The median images/s over rounds. */
     public double medianImagesPerSecond() {
-      double[] r = imagesPerSecond.clone();
+      return median(imagesPerSecond);
+    }
+
+    private static double median(double[] values) {
+      double[] r = values.clone();
       Arrays.sort(r);
       return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
@@ -72,19 +75,56 @@ public final class ThreadTrial {
       int warmup,
       int rounds,
       int iterations) {
-    if (configs.isEmpty() || rounds < 1 || iterations < 1 || warmup < 0) {
+    if (iterations < 1) {
+      throw new IllegalArgumentException("a trial needs iterations, got " + iterations);
+    }
+    return run(spec, data, configs, warmup, rounds, secondsPerIteration -> iterations);
+  }
+
+  /**
+   * As {@link #run(RunSettings, LabeledImages, List, int, int, int)}, with as many iterations per
+   * round as make one configuration's round last about {@code secondsPerRound} (2 to 200), judged
+   * by the first configuration's last warm-up iteration.
+   *
+   * @param warmup at least 2: the first iteration of a session pays for its set-up
+   */
+  public static List<Outcome> runFor(
+      RunSettings spec,
+      LabeledImages data,
+      List<ConfigProto> configs,
+      int warmup,
+      int rounds,
+      double secondsPerRound) {
+    if (warmup < 2) {
+      throw new IllegalArgumentException("a timed trial needs 2 warm-up iterations, got " + warmup);
+    }
+    return run(
+        spec,
+        data,
+        configs,
+        warmup,
+        rounds,
+        secondsPerIteration ->
+            (int) Math.max(2, Math.min(200, Math.ceil(secondsPerRound / secondsPerIteration))));
+  }
+
+  private static List<Outcome> run(
+      RunSettings spec,
+      LabeledImages data,
+      List<ConfigProto> configs,
+      int warmup,
+      int rounds,
+      DoubleToIntFunction iterationsPerRound) {
+    if (configs.isEmpty() || rounds < 1 || warmup < 0) {
       throw new IllegalArgumentException(
-          "a trial needs configurations, rounds and iterations: "
-              + configs.size()
-              + ", "
-              + rounds
-              + ", "
-              + iterations);
+          "a trial needs configurations and rounds: " + configs.size() + ", " + rounds);
     }
     List<Graph> graphs = new ArrayList<>();
     List<Session> sessions = new ArrayList<>();
     List<TrainingGraph> trainingGraphs = new ArrayList<>();
     List<TrainingStep> steps = new ArrayList<>();
+    double lastWarmup = Double.NaN;
+    int iterations = 0;
     try {
       for (ConfigProto config : configs) {
         Graph g = new Graph();
@@ -97,7 +137,12 @@ public final class ThreadTrial {
         TrainingStep step = new TrainingStep(s, tg, spec.twoStep(), 0);
         steps.add(step);
         for (int i = 0; i < warmup; i++) {
+          long t0 = System.nanoTime();
           step.run(false);
+          lastWarmup = (System.nanoTime() - t0) / 1e9;
+        }
+        if (steps.size() == 1) {
+          iterations = iterationsPerRound.applyAsInt(lastWarmup);
         }
       }
       double[][] ips = new double[configs.size()][rounds];

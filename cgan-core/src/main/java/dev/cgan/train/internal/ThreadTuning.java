@@ -3,6 +3,7 @@ package dev.cgan.train.internal;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.cgan.data.LabeledImages;
+import dev.cgan.data.MnistDownloader;
 import dev.cgan.internal.AtomicFiles;
 import dev.cgan.internal.CpuInfo;
 import dev.cgan.run.RunSettings;
@@ -41,8 +42,10 @@ public final class ThreadTuning {
   /** How much faster than the rule a candidate must be to be chosen. */
   static final double MIN_SPEEDUP = 1.05;
 
-  /** Rounds of the trial; each candidate runs {@link #roundIterations} iterations per round. */
+  /** Rounds of the trial, each about {@link #ROUND_SECONDS} long per candidate. */
   static final int ROUNDS = 5;
+
+  static final double ROUND_SECONDS = 0.25;
 
   /** Runs shorter than this use the rule or a cached choice, never a trial of their own. */
   public static final long MIN_ITERATIONS_FOR_TRIAL = 2000;
@@ -75,12 +78,7 @@ public final class ThreadTuning {
 
   /** {@code $CGAN_CACHE_DIR/threads.json}, else {@code ~/.cache/cgan-java/threads.json}. */
   public static Path defaultCacheFile() {
-    String env = System.getenv("CGAN_CACHE_DIR");
-    Path root =
-        env != null && !env.isBlank()
-            ? Path.of(env)
-            : Path.of(System.getProperty("user.home"), ".cache", "cgan-java");
-    return root.resolve("threads.json");
+    return MnistDownloader.defaultCacheDir().resolveSibling("threads.json");
   }
 
   /**
@@ -98,10 +96,7 @@ public final class ThreadTuning {
     return choose(
         base,
         spec,
-        candidates -> {
-          int iterations = roundIterations(spec, slice, candidates.get(0));
-          return ThreadTrial.run(spec, slice, candidates, 3, ROUNDS, iterations);
-        });
+        candidates -> ThreadTrial.runFor(spec, slice, candidates, 3, ROUNDS, ROUND_SECONDS));
   }
 
   /** For tests: the load average the trial sees. */
@@ -161,11 +156,11 @@ public final class ThreadTuning {
     }
     ThreadTrial.Outcome best = pick(outcomes);
     String why = why(outcomes, best);
+    ConfigProto chosen = withThreads(base, best.config());
     double load = Math.max(loadBefore, loadAverage());
     if (load >= cores) {
       // On a busy machine more threads per op win for a while (each op handed between inter-op
       // threads waits for a time slice); a choice made then must not outlive the spell.
-      ConfigProto chosen = withThreads(base, best.config());
       report.accept(
           String.format(
               Locale.ROOT,
@@ -188,7 +183,6 @@ public final class ThreadTuning {
     if (ours) {
       writeCache(cache);
     }
-    ConfigProto chosen = withThreads(base, best.config());
     report.accept("threads: " + threads(chosen) + " intra/inter-op (" + why + ")");
     return chosen;
   }
@@ -296,13 +290,6 @@ public final class ThreadTuning {
                 best.medianRatio(),
                 outcomes.get(0).threads());
     return verdict + "; measured " + measured;
-  }
-
-  /** Iterations per round so that one round of one candidate takes about a quarter second. */
-  private static int roundIterations(RunSettings spec, LabeledImages slice, ConfigProto rule) {
-    List<ThreadTrial.Outcome> probe = ThreadTrial.run(spec, slice, List.of(rule), 2, 1, 2);
-    double secondsPerIteration = spec.batchSize() / probe.get(0).medianImagesPerSecond();
-    return (int) Math.max(2, Math.min(200, Math.ceil(0.25 / secondsPerIteration)));
   }
 
   /** The cache, empty when absent; null when the file is not one this class wrote. */

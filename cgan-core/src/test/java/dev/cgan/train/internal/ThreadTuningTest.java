@@ -176,6 +176,11 @@ class ThreadTuningTest {
     assertEquals(outcomes.get(0).weightsHash(), outcomes.get(1).weightsHash());
     assertEquals(2, outcomes.get(1).ratios().length);
     assertTrue(outcomes.get(1).medianImagesPerSecond() > 0);
+    // Rounds sized by time, as train's trial runs them: the same weights again.
+    List<ThreadTrial.Outcome> timed =
+        ThreadTrial.runFor(spec, TinyData.digits(), List.of(one, one), 2, 2, 0.01);
+    assertTrue(timed.get(1).sameWeights());
+    assertEquals(timed.get(0).weightsHash(), timed.get(1).weightsHash());
   }
 
   private ThreadTuning tuning(Path cache) {
