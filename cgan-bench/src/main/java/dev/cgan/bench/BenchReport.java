@@ -35,34 +35,6 @@ public record BenchReport(
     List<String> notes,
     String network) {
 
-  /** A report of the reference network. */
-  public BenchReport(
-      Machine machine,
-      int repeats,
-      int warmupIterations,
-      List<MatmulBench.Result> matmul,
-      Flops flops,
-      List<Training> training,
-      String generationModel,
-      List<GenerationBench.Result> generation,
-      List<ColdStart.Result> coldStart,
-      Memory memory,
-      List<String> notes) {
-    this(
-        machine,
-        repeats,
-        warmupIterations,
-        matmul,
-        flops,
-        training,
-        generationModel,
-        generation,
-        coldStart,
-        memory,
-        notes,
-        "reference MLP");
-  }
-
   /**
    * The machine and runtime.
    *

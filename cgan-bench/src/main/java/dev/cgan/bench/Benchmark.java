@@ -69,30 +69,6 @@ public final class Benchmark {
       int interOpThreads,
       CganConfig network) {
 
-    /** The options on the reference network. */
-    public Options(
-        int repeats,
-        int iterations,
-        int warmupIterations,
-        int coldStartRuns,
-        int modelIterations,
-        Path model,
-        Path jar,
-        int intraOpThreads,
-        int interOpThreads) {
-      this(
-          repeats,
-          iterations,
-          warmupIterations,
-          coldStartRuns,
-          modelIterations,
-          model,
-          jar,
-          intraOpThreads,
-          interOpThreads,
-          CganConfig.reference());
-    }
-
     public Options {
       if (repeats < 1
           || iterations < 1
@@ -110,12 +86,12 @@ public final class Benchmark {
 
     /** The full benchmark: 5 repeats of 50 iterations after 10 warm-up ones, 3 cold starts. */
     public static Options standard() {
-      return new Options(5, 50, 10, 3, 20, null, null, 0, 0);
+      return new Options(5, 50, 10, 3, 20, null, null, 0, 0, CganConfig.reference());
     }
 
     /** A smoke run of a minute or two: fewer, shorter repeats; numbers are rough. */
     public static Options quick() {
-      return new Options(3, 10, 3, 1, 5, null, null, 0, 0);
+      return new Options(3, 10, 3, 1, 5, null, null, 0, 0, CganConfig.reference());
     }
 
     /** The session options these thread counts ask for, or null for TensorFlow's defaults. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.cgan.model.CganConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,8 @@ class BenchReportTest {
                 "TF_CPP_MIN_LOG_LEVEL=2",
                 Stats.of(1.5, 2, 2.5))),
         new BenchReport.Memory(true, 700L << 20, 650L << 20, 20, Benchmark.RSS_LIMIT_BYTES),
-        List.of("a note"));
+        List.of("a note"),
+        "reference MLP");
   }
 
   @Test
@@ -109,11 +111,12 @@ class BenchReportTest {
   @Test
   void optionsAskForSessionThreadsOnlyWhenSet() {
     assertNull(Benchmark.Options.standard().sessionConfig());
-    Benchmark.Options o = new Benchmark.Options(5, 50, 10, 3, 20, null, null, 1, 2);
+    Benchmark.Options o =
+        new Benchmark.Options(5, 50, 10, 3, 20, null, null, 1, 2, CganConfig.reference());
     assertEquals(1, o.sessionConfig().getIntraOpParallelismThreads());
     assertEquals(2, o.sessionConfig().getInterOpParallelismThreads());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new Benchmark.Options(0, 50, 10, 3, 20, null, null, 0, 0));
+        () -> new Benchmark.Options(0, 50, 10, 3, 20, null, null, 0, 0, CganConfig.reference()));
   }
 }
