@@ -5,6 +5,7 @@ import dev.cgan.serve.CganGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * A server for a process that Ctrl-C or SIGTERM ends, as {@code cgan serve} runs it: it says on
@@ -56,23 +57,19 @@ public final class ServeUntilSignal {
                 + ")");
   }
 
-  private interface Start {
-    CganServer start() throws IOException;
-  }
-
-  private interface What {
-    String of(CganServer server);
-  }
-
-  private static void serve(PrintWriter out, CganServer.Settings settings, Start start, What what)
+  private static void serve(
+      PrintWriter out,
+      CganServer.Settings settings,
+      ShutdownSignal.Body<CganServer> start,
+      Function<CganServer, String> what)
       throws IOException {
-    try (CganServer server = start.start()) {
+    try (CganServer server = start.run()) {
       ShutdownSignal.whileSignalWaits(
           server::close,
           () -> {
             out.println(
                 "serving "
-                    + what.of(server)
+                    + what.apply(server)
                     + " as '"
                     + settings.model()
                     + "' at "
