@@ -121,11 +121,12 @@ public final class ConsoleProgress implements TrainingListener {
    * every five seconds and one at the end.
    */
   public static DecodeProgress decoding(PrintWriter out) {
-    ProgressLine bar = new ProgressLine(out, ProgressLine.terminal(), "images");
+    boolean terminal = ProgressLine.terminal();
+    ProgressLine bar = new ProgressLine(out, terminal, "images");
     long[] lastLine = {System.nanoTime()};
     return (done, total, rate) -> {
       long now = System.nanoTime();
-      if (!ProgressLine.terminal() && (done == total || now - lastLine[0] >= 5_000_000_000L)) {
+      if (!terminal && (done == total || now - lastLine[0] >= 5_000_000_000L)) {
         lastLine[0] = now;
         out.printf(Locale.ROOT, "decoding images: %d/%d, %.0f images/s%n", done, total, rate);
       }
@@ -138,9 +139,10 @@ public final class ConsoleProgress implements TrainingListener {
 
   /** Download progress of the MNIST files, as a bar or one line per finished file. */
   public static MnistDownloader.Progress downloads(PrintWriter out) {
-    ProgressLine bar = new ProgressLine(out, ProgressLine.terminal(), "MB");
+    boolean terminal = ProgressLine.terminal();
+    ProgressLine bar = new ProgressLine(out, terminal, "MB");
     return (file, bytes, total) -> {
-      if (bytes == total && !ProgressLine.terminal()) {
+      if (bytes == total && !terminal) {
         out.printf(Locale.ROOT, "%s: %.1f MB%n", file, bytes / 1e6);
       }
       bar.update(bytes >> 20, 0, Math.max(total, bytes) >> 20, 0, "", file);
