@@ -13,7 +13,7 @@ module dev.cgan.core {
   requires ejml.ddense;
   requires java.net.http;
   requires org.slf4j;
-  // QuietLauncher relaunches the JVM with its own options.
+  // QuietLauncher relaunches the JVM with its own options; ThreadTuning reads the load average.
   requires java.management;
 
   exports dev.cgan;
@@ -25,9 +25,8 @@ module dev.cgan.core {
   exports dev.cgan.image;
   exports dev.cgan.eval;
   // The CLI's info command reads the CPU and devices and its launcher sets TensorFlow's
-  // environment,
-  // the server uses one tensor helper and the signal handling, the benchmark runs the training
-  // graph itself.
+  // environment; the server uses one tensor helper and the signal handling; the benchmark runs the
+  // training graph itself.
   exports dev.cgan.internal to
       dev.cgan.cli,
       dev.cgan.server,

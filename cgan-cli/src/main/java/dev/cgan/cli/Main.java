@@ -45,8 +45,7 @@ public final class Main {
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     // Loaded here rather than by @Command(resourceBundle): picocli's lookup runs in picocli's
-    // module,
-    // which on the module path need not see this module's resources.
+    // module, which on the module path need not see this module's resources.
     ResourceBundle help = ResourceBundle.getBundle("dev.cgan.cli.Help");
     cli.getCommandSpec().resourceBundle(help);
     for (CommandLine command : cli.getSubcommands().values()) {
