@@ -47,6 +47,7 @@ record Answer(int status, String type, byte[] body, List<HttpField> extra) {
 
   /**
    * Writes the answer with the headers every answer carries; to HEAD, the same headers and no body.
+   * What has arrived of a body the route did not read is dropped.
    */
   void send(Request request, Response response, Callback callback, BrowserSafety safety) {
     response.setStatus(status);
@@ -55,6 +56,12 @@ record Answer(int status, String type, byte[] body, List<HttpField> extra) {
     headers.put(HttpHeader.CACHE_CONTROL, "no-store");
     safety.stamp(headers);
     extra.forEach(headers::put);
+    // An answer given before the request's body has all arrived (a 404 or 405 decided from the
+    // path): Jetty then closes the connection once the answer is out. Say so, or a client that
+    // pools connections sends its next request into the closing one and reads nothing back.
+    if (!request.consumeAvailable()) {
+      headers.put(HttpHeader.CONNECTION, "close");
+    }
     if (HttpStatus.hasNoBody(status)) {
       response.write(true, null, callback);
       return;
