@@ -246,17 +246,27 @@ final class DevTools implements AutoCloseable {
     try {
       socket.abort();
     } finally {
+      // Chromium's helper processes (network service, renderers) write into the profile too and
+      // may outlive the browser process by a moment.
+      List<ProcessHandle> helpers = browser.descendants().toList();
       browser.destroy();
       if (!browser.waitFor(10, TimeUnit.SECONDS)) {
         browser.destroyForcibly().waitFor();
+      }
+      for (ProcessHandle h : helpers) {
+        try {
+          h.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException stillThere) {
+          h.destroyForcibly();
+        }
       }
       try (Stream<Path> all = Files.walk(profile)) {
         List<Path> paths = new ArrayList<>(all.sorted(Comparator.reverseOrder()).toList());
         for (Path x : paths) {
           Files.deleteIfExists(x);
         }
-      } catch (IOException ignored) {
-        // A leftover profile in the temp folder is harmless.
+      } catch (IOException | java.io.UncheckedIOException ignored) {
+        // A leftover profile in the temp folder is harmless (a file may vanish while walked).
       }
     }
   }
