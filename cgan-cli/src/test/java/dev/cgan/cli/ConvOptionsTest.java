@@ -68,13 +68,22 @@ class ConvOptionsTest {
   }
 
   @Test
-  void dropoutIsRefusedForTheConvNetwork() throws Exception {
-    assertRefusedNew(
-        "--dropout must be 0: the conv discriminator has no dropout, got 0.3",
-        "--arch",
-        "conv",
-        "--dropout",
-        "0.3");
+  void theConvDiscriminatorTakesADropoutRateAndRecordsIt() throws Exception {
+    Path run =
+        CliTest.tinyRun(
+            tmp.resolve("conv-dropout"),
+            64,
+            2,
+            "--arch",
+            "conv",
+            "--width",
+            "4",
+            "--img-size",
+            "16",
+            "--dropout",
+            "0.3");
+    assertTrue(Files.readString(run.resolve("run.json")).contains("\"dropoutRate\": 0.3"));
+    assertRefusedNew("--dropout must be in [0, 1), got 1.0", "--arch", "conv", "--dropout", "1");
   }
 
   @Test

@@ -96,10 +96,6 @@ public record CganConfig(
           width >= 1 && width <= MAX_WIDTH,
           "width",
           "must be 1 to " + MAX_WIDTH + " base channels, got " + width);
-      require(
-          dropoutRate == 0,
-          "dropoutRate",
-          "must be 0: the conv discriminator has no dropout, got " + dropoutRate);
       ConvPlan.requireSize(imageSize);
     }
   }

@@ -3,6 +3,7 @@ package dev.cgan.model;
 import dev.cgan.internal.Seeds;
 import dev.cgan.model.layers.Conv2d;
 import dev.cgan.model.layers.Dense;
+import dev.cgan.model.layers.Dropout;
 import dev.cgan.model.layers.Embedding;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,12 +16,14 @@ import org.tensorflow.types.TInt64;
 
 /**
  * D(x, y), DCGAN-style, laid out by {@link ConvPlan} (d_i its channels); a score per image, no
- * sigmoid, no BatchNorm, no dropout:
+ * sigmoid, no BatchNorm, dropout after every convolution but the first (as the reference's D has it
+ * after every Linear but the first):
  *
  * <pre>
  * h = x                                       # [batch, H, W, C]
  *     (CHANNEL: concat(x, reshape(Embedding(classes, H·W)(y), [H, W, 1])))
- * h = LeakyReLU(Conv 4×4 stride 2 (→ d₀)(h)); …; LeakyReLU(Conv 4×4 stride 2 (→ d_{n−1})(h))
+ * h = LeakyReLU(Conv 4×4 stride 2 (→ d₀)(h))
+ * h = LeakyReLU(Dropout(Conv 4×4 stride 2 (→ d₁)(h))); …   # up to d_{n−1}
  * φ = flatten(h)                              # [batch, B·B·d_{n−1}]
  * D = Linear(φ, 1)
  *     (PROJECTION: + Σ φ · Embedding(classes, B·B·d_{n−1})(y), Miyato and Koyama 2018; its
@@ -58,7 +61,6 @@ public final class ConvDiscriminator implements DiscriminatorNetwork {
     head = new Dense(tf, "D_out", plan.features(), 1, Seeds.derive(seed, 120));
   }
 
-  /** {@inheritDoc} The conv discriminator has no dropout: {@code dropoutSeed} is not used. */
   @Override
   public Operand<TFloat32> apply(
       Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
@@ -71,8 +73,12 @@ public final class ConvDiscriminator implements DiscriminatorNetwork {
           tf.reshape(label, tf.constant(new int[] {-1, c.imageSize(), c.imageSize(), 1}));
       h = tf.concat(List.of(h, plane), tf.constant(-1));
     }
-    for (Conv2d conv : convs) {
-      h = tf.nn.leakyRelu(conv.apply(tf, h), org.tensorflow.op.nn.LeakyRelu.alpha(c.leakySlope()));
+    for (int i = 0; i < convs.size(); i++) {
+      Operand<TFloat32> a = convs.get(i).apply(tf, h);
+      if (i > 0) {
+        a = Dropout.apply(tf, a, c.dropoutRate(), dropoutSeed, i);
+      }
+      h = tf.nn.leakyRelu(a, org.tensorflow.op.nn.LeakyRelu.alpha(c.leakySlope()));
     }
     Operand<TFloat32> features = tf.reshape(h, tf.constant(new int[] {-1, plan.features()}));
     Operand<TFloat32> score = head.apply(tf, features);

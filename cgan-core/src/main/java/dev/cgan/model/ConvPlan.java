@@ -193,8 +193,11 @@ public final class ConvPlan {
       long cout = discriminatorChannels(i);
       long side = size >> (i + 1);
       long values = side * side * cout;
+      // With dropout (every layer but the first): the convolution, random draw, mask, product and
+      // activation; without, the convolution and its activation.
+      long copies = i > 0 && config.dropoutRate() > 0 ? 5 : 2;
       layers.add(
-          new Layer("D_conv" + i, k * k * cin, values, k * k * cin * cout + cout, 2 * values));
+          new Layer("D_conv" + i, k * k * cin, values, k * k * cin * cout + cout, copies * values));
       cin = cout;
     }
     layers.add(new Layer("D_out", features, 1, features + 1, 1));

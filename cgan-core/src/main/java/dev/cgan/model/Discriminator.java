@@ -2,6 +2,7 @@ package dev.cgan.model;
 
 import dev.cgan.internal.Seeds;
 import dev.cgan.model.layers.Dense;
+import dev.cgan.model.layers.Dropout;
 import dev.cgan.model.layers.Embedding;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,23 +59,10 @@ public final class Discriminator implements DiscriminatorNetwork {
     Operand<TFloat32> flat = tf.reshape(images, tf.constant(new int[] {-1, config.imagePixels()}));
     Operand<TFloat32> x =
         leaky(tf, dense.get(0).apply(tf, List.of(flat, labelEmbedding.apply(tf, labels))));
-    x = leaky(tf, dropout(tf, dense.get(1).apply(tf, x), dropoutSeed, 1));
-    x = leaky(tf, dropout(tf, dense.get(2).apply(tf, x), dropoutSeed, 2));
-    return dense.get(3).apply(tf, x);
-  }
-
-  /** Inverted dropout, as PyTorch: keep with probability 1−rate and scale by 1/(1−rate). */
-  private Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, Operand<TInt64> seed, long layer) {
     float rate = config.dropoutRate();
-    if (seed == null || rate == 0f) {
-      return x;
-    }
-    Operand<TInt64> layerSeed =
-        tf.math.add(seed, tf.constant(new long[] {layer * 0x632BE59BD9B4E019L, 0}));
-    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
-    Operand<TFloat32> keep =
-        tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
-    return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+    x = leaky(tf, Dropout.apply(tf, dense.get(1).apply(tf, x), rate, dropoutSeed, 1));
+    x = leaky(tf, Dropout.apply(tf, dense.get(2).apply(tf, x), rate, dropoutSeed, 2));
+    return dense.get(3).apply(tf, x);
   }
 
   private Operand<TFloat32> leaky(Ops tf, Operand<TFloat32> x) {

@@ -109,8 +109,44 @@ class ConvNetworkShapesTest {
             .setting());
     assertEquals(
         "dropoutRate",
-        assertThrows(InvalidSettingException.class, () -> CganConfig.conv(8).withDropoutRate(0.4f))
+        assertThrows(InvalidSettingException.class, () -> CganConfig.conv(8).withDropoutRate(1f))
             .setting());
+  }
+
+  @Test
+  void theDiscriminatorDropsOutOnlyWhileTrainingAndOnlyWithARate() {
+    float[] inference = scores(0.5f, false);
+    float[] training = scores(0.5f, true);
+    assertEquals(java.util.Arrays.toString(inference), java.util.Arrays.toString(scores(0f, true)));
+    assertEquals(
+        java.util.Arrays.toString(inference), java.util.Arrays.toString(scores(0f, false)));
+    for (int i = 0; i < inference.length; i++) {
+      assertTrue(inference[i] != training[i], "image " + i + ": a training mask changes its score");
+    }
+    // The masks are the memory estimate's too: three more copies of each dropped layer's maps.
+    ConvPlan plain = ConvPlan.of(config(32, 1, 4));
+    ConvPlan dropped = ConvPlan.of(config(32, 1, 4).withDropoutRate(0.5f));
+    assertEquals(
+        plain.discriminatorActivations() + 3L * (8 * 8 * 8 + 4 * 4 * 16),
+        dropped.discriminatorActivations());
+  }
+
+  /** D's scores of three fixed images, weights from seed 1, with or without a mask seed. */
+  private static float[] scores(float rate, boolean training) {
+    ConvPlan plan = ConvPlan.of(config(32, 1, 4).withDropoutRate(rate));
+    try (Graph g = new Graph();
+        Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      ConvDiscriminator d = new ConvDiscriminator(tf, plan, 1);
+      Operand<TInt32> labels = tf.constant(new int[] {0, 3, 9});
+      Operand<TFloat32> images = tf.math.tanh(Sampling.noise(tf, labels, tf.constant(5L), 32 * 32));
+      Operand<TFloat32> score =
+          d.apply(tf, images, labels, training ? tf.constant(new long[] {11, 0}) : null);
+      s.initialize();
+      try (TFloat32 t = (TFloat32) s.runner().fetch(score).run().get(0)) {
+        return new float[] {t.getFloat(0, 0), t.getFloat(1, 0), t.getFloat(2, 0)};
+      }
+    }
   }
 
   private static long count(List<Variable<TFloat32>> vars) {
