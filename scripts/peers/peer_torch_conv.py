@@ -1,7 +1,7 @@
 """cgan-java's conv network (train --arch conv, width 32, 32x32x1) and its fused step in PyTorch,
 eager, on the CPU: the peer of `PeerStep --arch conv`.
 
-python scripts/peers/peer_torch_conv.py --batch 64 [--width 32] [--channels-last]
+python scripts/peers/peer_torch_conv.py --batch 64 [--width 32] [--channels-last] [--projection]
 
 The network, after cgan-core's model/ConvPlan.java, ConvGenerator.java, ConvDiscriminator.java
 (TensorFlow's "SAME" padding is PyTorch's padding 1 for both kernels below on even sides):
@@ -10,11 +10,15 @@ The network, after cgan-core's model/ConvPlan.java, ConvGenerator.java, ConvDisc
            -> BatchNorm2d -> ReLU
            -> [nearest x2 -> Conv 3x3 (pad 1) -> BatchNorm2d -> ReLU]  4w->2w (8x8), 2w->w (16x16)
            -> nearest x2 -> Conv 3x3 w->1 -> tanh  (32x32)
-  D(x, y): [Conv 4x4 stride 2 (pad 1) -> LeakyReLU 0.2]  1->w (16x16), w->2w (8x8), 2w->4w (4x4)
-           phi = flatten -> Linear(phi, 1) + <Embedding(10, 16*4w)(y), phi>  (projection)
+  D(x, y): h = concat(x, view(Embedding(10, 32*32)(y), [1, 32, 32]))   (the label as a channel)
+           Conv 4x4 stride 2 (pad 1) -> LeakyReLU 0.2                       2->w (16x16)
+           [Conv 4x4 stride 2 (pad 1) -> Dropout 0.4 -> LeakyReLU 0.2]     w->2w (8x8), 2w->4w (4x4)
+           phi = flatten -> Linear(phi, 1)
+           (--projection, the earlier default: no label channel, 1->w, no dropout, and
+           Linear(phi, 1) + <Embedding(10, 16*4w)(y), phi>)
   init:    Linear and Conv weights and biases U(+-1/sqrt(fan_in)), fan_in = k*k*in for a conv;
-           G's label table N(0, 1); D's projection table N(0, 1/dim); BatchNorm gamma 1, beta 0,
-           eps 1e-5, momentum 0.1; no dropout, no BatchNorm in D
+           G's label table and D's label-channel table N(0, 1); D's projection table N(0, 1/dim);
+           BatchNorm gamma 1, beta 0, eps 1e-5, momentum 0.1; no BatchNorm in D
   losses, Adam, batch and data: those of common.py (least squares, D(G(z)) computed once,
            one Adam per network, lr 2e-4, betas (0.5, 0.999))
 
@@ -34,6 +38,10 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 CHANNELS_LAST = "--channels-last" in sys.argv
 if CHANNELS_LAST:
     sys.argv.remove("--channels-last")
+PROJECTION = "--projection" in sys.argv
+if PROJECTION:
+    sys.argv.remove("--projection")
+DROPOUT = 0.0 if PROJECTION else 0.4
 WIDTH = 32
 if "--width" in sys.argv:
     i = sys.argv.index("--width")
@@ -90,17 +98,31 @@ class Generator(nn.Module):
 class Discriminator(nn.Module):
     def __init__(self, w):
         super().__init__()
-        chans = [1] + [w << i for i in range(DOUBLINGS)]
-        self.convs = nn.Sequential(*[m for a, b in zip(chans, chans[1:])
-                                     for m in (conv(a, b, 4, 2), nn.LeakyReLU(SLOPE))])
+        chans = [1 if PROJECTION else 2] + [w << i for i in range(DOUBLINGS)]
+        layers = []
+        for i, (a, b) in enumerate(zip(chans, chans[1:])):
+            layers.append(conv(a, b, 4, 2))
+            if i > 0 and DROPOUT > 0:
+                layers.append(nn.Dropout(DROPOUT))
+            layers.append(nn.LeakyReLU(SLOPE))
+        self.convs = nn.Sequential(*layers)
         features = BASE * BASE * chans[-1]
         self.head = uniform_(nn.Linear(features, 1), features)
-        self.emb = nn.Embedding(CLASSES, features)
-        nn.init.normal_(self.emb.weight, 0.0, 1.0 / math.sqrt(features))
+        side = BASE << DOUBLINGS
+        self.emb = nn.Embedding(CLASSES, features if PROJECTION else side * side)
+        if PROJECTION:
+            nn.init.normal_(self.emb.weight, 0.0, 1.0 / math.sqrt(features))
 
     def forward(self, x, y):
-        phi = self.convs(x).flatten(1)
-        return self.head(phi) + (phi * self.emb(y)).sum(1, keepdim=True)
+        if PROJECTION:
+            phi = self.convs(x).flatten(1)
+            return self.head(phi) + (phi * self.emb(y)).sum(1, keepdim=True)
+        side = x.shape[-1]
+        plane = self.emb(y).view(-1, 1, side, side)
+        h = torch.cat([x, plane], 1)
+        if CHANNELS_LAST:
+            h = h.contiguous(memory_format=torch.channels_last)
+        return self.head(self.convs(h).flatten(1))
 
 
 def main():
@@ -119,7 +141,8 @@ def main():
     g_params, d_params = list(G.parameters()), list(D.parameters())
     one, out = fused_step(G, D, g_params, d_params, opt_g.step, opt_d.step, images, labels, a.seed)
 
-    name = f"PyTorch conv w{WIDTH} eager" + (" channels_last" if CHANNELS_LAST else "")
+    name = (f"PyTorch conv w{WIDTH} eager" + (" channels_last" if CHANNELS_LAST else "")
+            + (" projection" if PROJECTION else ""))
     common.run(name, a, one, lambda: out[0].tolist())
 
 

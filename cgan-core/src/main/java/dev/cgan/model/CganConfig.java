@@ -18,6 +18,8 @@ import java.util.function.Consumer;
  * @param leakySlope negative slope of every LeakyReLU
  * @param arch which networks: the reference {@link Architecture#MLP} or {@link Architecture#CONV}
  * @param width the conv networks' base channels ({@link ConvPlan}); 0 for the MLP, which has none
+ * @param conditioning how the conv discriminator sees the label; null for the MLP, whose
+ *     discriminator reads it concatenated with the image
  */
 public record CganConfig(
     int numClasses,
@@ -29,7 +31,8 @@ public record CganConfig(
     float dropoutRate,
     float leakySlope,
     Architecture arch,
-    int width) {
+    int width,
+    ConvPlan.Conditioning conditioning) {
 
   /**
    * The most classes: labels come from IDX files of unsigned bytes, and the sample grid has a
@@ -51,6 +54,12 @@ public record CganConfig(
 
   /** The conv networks' base channels when none are given, measured on 2-core CPUs. */
   public static final int DEFAULT_WIDTH = 32;
+
+  /**
+   * How the conv discriminator sees the label when not given: as an extra input channel, which kept
+   * the generator's variety where the projection lost it (docs/quality.md).
+   */
+  public static final ConvPlan.Conditioning DEFAULT_CONDITIONING = ConvPlan.Conditioning.CHANNEL;
 
   public CganConfig {
     require(
@@ -91,13 +100,44 @@ public record CganConfig(
     require(arch != null, "arch", "must be mlp or conv, got null");
     if (arch == Architecture.MLP) {
       require(width == 0, "width", "applies to the conv network only, got " + width);
+      require(
+          conditioning == null,
+          "conditioning",
+          "applies to the conv network only, got " + conditioning);
     } else {
+      require(conditioning != null, "conditioning", "must be channel or projection, got null");
       require(
           width >= 1 && width <= MAX_WIDTH,
           "width",
           "must be 1 to " + MAX_WIDTH + " base channels, got " + width);
       ConvPlan.requireSize(imageSize);
     }
+  }
+
+  /** {@code arch}'s networks, the conv discriminator with {@link #DEFAULT_CONDITIONING}. */
+  public CganConfig(
+      int numClasses,
+      int latentDim,
+      int imageSize,
+      int channels,
+      float batchNormEps,
+      float batchNormMomentum,
+      float dropoutRate,
+      float leakySlope,
+      Architecture arch,
+      int width) {
+    this(
+        numClasses,
+        latentDim,
+        imageSize,
+        channels,
+        batchNormEps,
+        batchNormMomentum,
+        dropoutRate,
+        leakySlope,
+        arch,
+        width,
+        arch == Architecture.CONV ? DEFAULT_CONDITIONING : null);
   }
 
   /** The reference network's shape: {@link Architecture#MLP}, no width. */
@@ -131,7 +171,8 @@ public record CganConfig(
   /**
    * The conv networks with {@code width} base channels for the reference's data: 10 classes,
    * 100-dim noise, 32×32×1, BatchNorm eps 10⁻⁵ and momentum 0.1 (PyTorch's defaults; the
-   * reference's 0.8 is its {@code cgan.py}'s), no dropout, LeakyReLU slope 0.2.
+   * reference's 0.8 is its {@code cgan.py}'s), no dropout, LeakyReLU slope 0.2, and D seeing the
+   * label as an extra input channel ({@link #DEFAULT_CONDITIONING}).
    */
   public static CganConfig conv(int width) {
     return new CganConfig(10, 100, 32, 1, 1e-5f, 0.1f, 0f, 0.2f, Architecture.CONV, width);
@@ -163,6 +204,11 @@ public record CganConfig(
     return edit(b -> b.dropoutRate = rate);
   }
 
+  /** The conv networks with their discriminator seeing the label as {@code c} says. */
+  public CganConfig withConditioning(ConvPlan.Conditioning c) {
+    return edit(b -> b.conditioning = c);
+  }
+
   private static void require(boolean ok, String field, String problem) {
     if (!ok) {
       throw new InvalidSettingException(field, problem);
@@ -187,6 +233,7 @@ public record CganConfig(
     float leakySlope;
     Architecture arch;
     int width;
+    ConvPlan.Conditioning conditioning;
 
     Copy(CganConfig c) {
       numClasses = c.numClasses;
@@ -199,6 +246,7 @@ public record CganConfig(
       leakySlope = c.leakySlope;
       arch = c.arch;
       width = c.width;
+      conditioning = c.conditioning;
     }
 
     CganConfig build() {
@@ -212,7 +260,8 @@ public record CganConfig(
           dropoutRate,
           leakySlope,
           arch,
-          width);
+          width,
+          conditioning);
     }
   }
 }

@@ -17,7 +17,7 @@ import java.util.List;
  *
  * <pre>
  * 32×32, width 32:  G  110 → 4·4·128 → 8·8·64 → 16·16·32 → 32·32·1
- *                   D  32·32·1 → 16·16·32 → 8·8·64 → 4·4·128 → 1
+ *                   D  32·32·(1 + the label's plane) → 16·16·32 → 8·8·64 → 4·4·128 → 1
  * </pre>
  */
 public final class ConvPlan {
@@ -33,12 +33,31 @@ public final class ConvPlan {
     RESIZE
   }
 
-  /** How D sees the label. */
+  /** How D sees the label ({@link CganConfig#conditioning()}). */
   public enum Conditioning {
     /** Miyato and Koyama 2018: D(x, y) = ψ(φ(x)) + ⟨embed(y), φ(x)⟩, φ(x) D's last features. */
     PROJECTION,
     /** A learned H×W embedding of the label as an extra input channel. */
-    CHANNEL
+    CHANNEL;
+
+    /** The lower-case name of {@code run.json} and {@code cgan.json}. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The conditioning named {@code id} ({@code channel} or {@code projection}, any case).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Conditioning of(String id) {
+      for (Conditioning c : values()) {
+        if (c.id().equalsIgnoreCase(id)) {
+          return c;
+        }
+      }
+      throw new IllegalArgumentException("must be channel or projection, got '" + id + "'");
+    }
   }
 
   private final CganConfig config;
@@ -62,11 +81,11 @@ public final class ConvPlan {
   }
 
   /**
-   * The layout of {@code config}'s conv networks: resize + convolution and a projection
-   * discriminator, the better of the variants measured (docs/design.md).
+   * The layout of {@code config}'s conv networks: resize + convolution (the better upsampling
+   * measured, docs/design.md) and D conditioned as {@code config} says.
    */
   public static ConvPlan of(CganConfig config) {
-    return new ConvPlan(config, Upsampling.RESIZE, Conditioning.PROJECTION);
+    return new ConvPlan(config, Upsampling.RESIZE, config.conditioning());
   }
 
   /** As {@link #of}, with the upsampling and conditioning given (for tests and measurements). */

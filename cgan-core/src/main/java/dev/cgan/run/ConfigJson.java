@@ -6,6 +6,7 @@ import com.google.gson.JsonSerializer;
 import dev.cgan.internal.JsonFields;
 import dev.cgan.model.Architecture;
 import dev.cgan.model.CganConfig;
+import dev.cgan.model.ConvPlan;
 import java.util.List;
 
 /**
@@ -25,8 +26,9 @@ public final class ConfigJson {
   }
 
   /**
-   * The JSON object of {@code c}: the record's own field names, in its order; {@code arch} and
-   * {@code width} only for a conv network, so that the reference's files are what they were.
+   * The JSON object of {@code c}: the record's own field names, in its order; {@code arch}, {@code
+   * width} and {@code conditioning} only for a conv network, so that the reference's files are what
+   * they were.
    */
   public static JsonObject write(CganConfig c) {
     JsonObject o = new JsonObject();
@@ -41,6 +43,7 @@ public final class ConfigJson {
     if (c.arch() != Architecture.MLP) {
       o.addProperty("arch", c.arch().id());
       o.addProperty("width", c.width());
+      o.addProperty("conditioning", c.conditioning().id());
     }
     return o;
   }
@@ -50,7 +53,8 @@ public final class ConfigJson {
 
   /**
    * The network's shape from its JSON object (the record's own field names). Files written before
-   * the conv network have no {@code arch}: they are the reference, {@code mlp}.
+   * the conv network have no {@code arch}: they are the reference, {@code mlp}; conv files written
+   * before D's conditioning became a choice have no {@code conditioning}: theirs is the projection.
    */
   public static CganConfig read(JsonFields m) {
     String archName = m.optionalString("arch");
@@ -67,6 +71,19 @@ public final class ConfigJson {
     if (arch == Architecture.MLP && m.has("width")) {
       throw m.refuse("width", "applies to the conv network only");
     }
+    if (arch == Architecture.MLP && m.has("conditioning")) {
+      throw m.refuse("conditioning", "applies to the conv network only");
+    }
+    ConvPlan.Conditioning conditioning = null;
+    if (arch == Architecture.CONV) {
+      String name = m.optionalString("conditioning");
+      try {
+        conditioning =
+            name == null ? ConvPlan.Conditioning.PROJECTION : ConvPlan.Conditioning.of(name);
+      } catch (IllegalArgumentException e) {
+        throw m.wrong("conditioning", "\"channel\" or \"projection\"", new JsonPrimitive(name));
+      }
+    }
     return new CganConfig(
         m.integer("numClasses", 2, CganConfig.MAX_CLASSES),
         m.integer("latentDim", 1, CganConfig.MAX_LATENT_DIM),
@@ -77,7 +94,8 @@ public final class ConfigJson {
         m.decimal("dropoutRate", v -> v >= 0 && v < 1, "a number from 0 to below 1"),
         m.decimal("leakySlope", v -> true, "a number"),
         arch,
-        width);
+        width,
+        conditioning);
   }
 
   /**
