@@ -12,13 +12,13 @@ The network, after cgan-core's model/ConvPlan.java, ConvGenerator.java, ConvDisc
            -> nearest x2 -> Conv 3x3 w->1 -> tanh  (32x32)
   D(x, y): h = concat(x, view(Embedding(10, 32*32)(y), [1, 32, 32]))   (the label as a channel)
            Conv 4x4 stride 2 (pad 1) -> LeakyReLU 0.2                       2->w (16x16)
-           [Conv 4x4 stride 2 (pad 1) -> Dropout 0.4 -> LeakyReLU 0.2]     w->2w (8x8), 2w->4w (4x4)
+           [Conv 4x4 stride 2 (pad 1) -> LeakyReLU 0.2]                     w->2w (8x8), 2w->4w (4x4)
            phi = flatten -> Linear(phi, 1)
-           (--projection, the earlier default: no label channel, 1->w, no dropout, and
+           (--projection, the earlier default: no label channel, 1->w, and
            Linear(phi, 1) + <Embedding(10, 16*4w)(y), phi>)
   init:    Linear and Conv weights and biases U(+-1/sqrt(fan_in)), fan_in = k*k*in for a conv;
            G's label table and D's label-channel table N(0, 1); D's projection table N(0, 1/dim);
-           BatchNorm gamma 1, beta 0, eps 1e-5, momentum 0.1; no BatchNorm in D
+           BatchNorm gamma 1, beta 0, eps 1e-5, momentum 0.1; no BatchNorm and no dropout in D
   losses, Adam, batch and data: those of common.py (least squares, D(G(z)) computed once,
            one Adam per network, lr 2e-4, betas (0.5, 0.999))
 
@@ -41,7 +41,6 @@ if CHANNELS_LAST:
 PROJECTION = "--projection" in sys.argv
 if PROJECTION:
     sys.argv.remove("--projection")
-DROPOUT = 0.0 if PROJECTION else 0.4
 WIDTH = 32
 if "--width" in sys.argv:
     i = sys.argv.index("--width")
@@ -99,13 +98,8 @@ class Discriminator(nn.Module):
     def __init__(self, w):
         super().__init__()
         chans = [1 if PROJECTION else 2] + [w << i for i in range(DOUBLINGS)]
-        layers = []
-        for i, (a, b) in enumerate(zip(chans, chans[1:])):
-            layers.append(conv(a, b, 4, 2))
-            if i > 0 and DROPOUT > 0:
-                layers.append(nn.Dropout(DROPOUT))
-            layers.append(nn.LeakyReLU(SLOPE))
-        self.convs = nn.Sequential(*layers)
+        self.convs = nn.Sequential(*[m for a, b in zip(chans, chans[1:])
+                                     for m in (conv(a, b, 4, 2), nn.LeakyReLU(SLOPE))])
         features = BASE * BASE * chans[-1]
         self.head = uniform_(nn.Linear(features, 1), features)
         side = BASE << DOUBLINGS
