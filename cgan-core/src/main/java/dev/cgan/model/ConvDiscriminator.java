@@ -42,12 +42,12 @@ public final class ConvDiscriminator implements DiscriminatorNetwork {
     this.plan = plan;
     CganConfig c = plan.config();
     int labelDim =
-        plan.conditioning == ConvPlan.Conditioning.CHANNEL
+        plan.conditioning() == ConvPlan.Conditioning.CHANNEL
             ? c.imageSize() * c.imageSize()
             : plan.features();
     // The projection's table starts N(0, 1/dim), so that ⟨embed(y), φ⟩ starts as large as ψ(φ).
     double stddev =
-        plan.conditioning == ConvPlan.Conditioning.CHANNEL ? 1.0 : 1.0 / Math.sqrt(labelDim);
+        plan.conditioning() == ConvPlan.Conditioning.CHANNEL ? 1.0 : 1.0 / Math.sqrt(labelDim);
     labelEmbedding =
         new Embedding(tf, "D_label_emb", c.numClasses(), labelDim, Seeds.derive(seed, 100), stddev);
     int in = plan.discriminatorInputChannels();
@@ -68,7 +68,7 @@ public final class ConvDiscriminator implements DiscriminatorNetwork {
     Operand<TFloat32> h =
         tf.reshape(images, tf.constant(new int[] {-1, c.imageSize(), c.imageSize(), c.channels()}));
     Operand<TFloat32> label = labelEmbedding.apply(tf, labels);
-    if (plan.conditioning == ConvPlan.Conditioning.CHANNEL) {
+    if (plan.conditioning() == ConvPlan.Conditioning.CHANNEL) {
       Operand<TFloat32> plane =
           tf.reshape(label, tf.constant(new int[] {-1, c.imageSize(), c.imageSize(), 1}));
       h = tf.concat(List.of(h, plane), tf.constant(-1));
@@ -82,7 +82,7 @@ public final class ConvDiscriminator implements DiscriminatorNetwork {
     }
     Operand<TFloat32> features = tf.reshape(h, tf.constant(new int[] {-1, plan.features()}));
     Operand<TFloat32> score = head.apply(tf, features);
-    if (plan.conditioning == ConvPlan.Conditioning.PROJECTION) {
+    if (plan.conditioning() == ConvPlan.Conditioning.PROJECTION) {
       Operand<TFloat32> projection =
           tf.reduceSum(
               tf.math.mul(features, label),

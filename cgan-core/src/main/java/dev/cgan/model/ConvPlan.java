@@ -64,9 +64,8 @@ public final class ConvPlan {
   private final int base;
   private final int doublings;
   final Upsampling upsampling;
-  final Conditioning conditioning;
 
-  private ConvPlan(CganConfig config, Upsampling up, Conditioning cond) {
+  private ConvPlan(CganConfig config, Upsampling up) {
     this.config = config;
     int side = config.imageSize();
     int n = 0;
@@ -77,7 +76,6 @@ public final class ConvPlan {
     this.base = side;
     this.doublings = n;
     this.upsampling = up;
-    this.conditioning = cond;
   }
 
   /**
@@ -85,12 +83,17 @@ public final class ConvPlan {
    * measured, docs/design.md) and D conditioned as {@code config} says.
    */
   public static ConvPlan of(CganConfig config) {
-    return new ConvPlan(config, Upsampling.RESIZE, config.conditioning());
+    return new ConvPlan(config, Upsampling.RESIZE);
   }
 
-  /** As {@link #of}, with the upsampling and conditioning given (for tests and measurements). */
-  static ConvPlan of(CganConfig config, Upsampling up, Conditioning cond) {
-    return new ConvPlan(config, up, cond);
+  /** As {@link #of}, with the upsampling given (for tests and measurements). */
+  static ConvPlan of(CganConfig config, Upsampling up) {
+    return new ConvPlan(config, up);
+  }
+
+  /** How D sees the label: the config's. */
+  Conditioning conditioning() {
+    return config.conditioning();
   }
 
   /**
@@ -145,7 +148,7 @@ public final class ConvPlan {
 
   /** D's input channels: the image's, plus the label's with {@link Conditioning#CHANNEL}. */
   int discriminatorInputChannels() {
-    return config.channels() + (conditioning == Conditioning.CHANNEL ? 1 : 0);
+    return config.channels() + (conditioning() == Conditioning.CHANNEL ? 1 : 0);
   }
 
   int upsamplingKernel() {
@@ -200,7 +203,7 @@ public final class ConvPlan {
     long c = config.numClasses();
     long size = config.imageSize();
     long features = features();
-    if (conditioning == Conditioning.CHANNEL) {
+    if (conditioning() == Conditioning.CHANNEL) {
       long plane = size * size;
       layers.add(new Layer("D_label_emb", 0, 0, c * plane, plane + config.channels() * plane));
     } else {

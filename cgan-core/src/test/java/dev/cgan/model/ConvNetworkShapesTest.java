@@ -39,7 +39,7 @@ class ConvNetworkShapesTest {
       int size, int channels, int base, int doublings) {
     for (ConvPlan.Upsampling up : ConvPlan.Upsampling.values()) {
       for (ConvPlan.Conditioning cond : ConvPlan.Conditioning.values()) {
-        ConvPlan plan = ConvPlan.of(config(size, channels, 4), up, cond);
+        ConvPlan plan = ConvPlan.of(config(size, channels, 4).withConditioning(cond), up);
         assertEquals(base, plan.baseSide());
         assertEquals(doublings, plan.doublings());
         try (Graph g = new Graph();
