@@ -18,6 +18,15 @@ public interface DiscriminatorNetwork {
   Operand<TFloat32> apply(
       Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed);
 
+  /**
+   * D on {@code images} as {@link #apply}, with a backward pass two losses can share; null where
+   * the network offers none (then its scores are differentiated once per loss).
+   */
+  default SharedBackward applyWithSharedBackward(
+      Ops tf, Operand<TFloat32> images, Operand<TInt32> labels, Operand<TInt64> dropoutSeed) {
+    return null;
+  }
+
   /** What Adam updates, in a fixed order. */
   List<Variable<TFloat32>> trainableVariables();
 }

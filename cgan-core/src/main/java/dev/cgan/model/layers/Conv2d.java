@@ -21,6 +21,8 @@ public final class Conv2d {
   private final Variable<TFloat32> kernel;
   private final Variable<TFloat32> bias;
   private final int stride;
+  private final int kernelSide;
+  private final int in;
   private final int out;
   private final boolean transposed;
 
@@ -30,6 +32,8 @@ public final class Conv2d {
           "kernel, channels and stride must be positive: " + k + ", " + in + ", " + out);
     }
     this.stride = stride;
+    this.kernelSide = k;
+    this.in = in;
     this.out = out;
     this.transposed = t;
     double bound = 1.0 / Math.sqrt((double) k * k * (t ? out : in));
@@ -66,8 +70,68 @@ public final class Conv2d {
     Operand<TFloat32> y =
         transposed
             ? transpose(tf, x, kernel, stride, out)
-            : tf.nn.conv2d(x, kernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
+            : tf.nn.conv2d(x, kernel, strides(), "SAME");
     return tf.nn.biasAdd(y, bias);
+  }
+
+  /**
+   * The convolution, without the bias, of x [batch, H, W, count] with the kernel's input channels
+   * [from, from + count): {@link #apply} of a wider input is the sum of such parts plus the bias,
+   * since a convolution is linear in its input. (Not for a transpose.)
+   */
+  public Operand<TFloat32> applyToChannels(Ops tf, Operand<TFloat32> x, int from, int count) {
+    return tf.nn.conv2d(x, kernelChannels(tf, from, count), strides(), "SAME");
+  }
+
+  /** y + bias, the rest of {@link #apply} after {@link #applyToChannels}. */
+  public Operand<TFloat32> addBias(Ops tf, Operand<TFloat32> y) {
+    return tf.nn.biasAdd(y, bias);
+  }
+
+  /**
+   * Backward through {@link #applyToChannels}: with u = ∂L/∂y, ∂L/∂x [batch, H, W, count].
+   * TensorFlow's own gradient of {@code Conv2D}, called directly so that a backward pass can be
+   * shared between losses (see {@code SharedBackward}).
+   */
+  public Operand<TFloat32> inputGradient(
+      Ops tf, Operand<TFloat32> x, int from, int count, Operand<TFloat32> u) {
+    return tf.nn.conv2dBackpropInput(
+        tf.shape(x), kernelChannels(tf, from, count), u, strides(), "SAME");
+  }
+
+  /** {@link #inputGradient} of an x that met the kernel's first channels, as many as it has. */
+  public Operand<TFloat32> inputGradient(Ops tf, Operand<TFloat32> x, Operand<TFloat32> u) {
+    return inputGradient(tf, x, 0, staticSide(x, 3), u);
+  }
+
+  /**
+   * As {@link #inputGradient}: ∂L/∂ of the kernel's input channels that x [batch, H, W, c] met, [k,
+   * k, c, out].
+   */
+  public Operand<TFloat32> kernelGradient(Ops tf, Operand<TFloat32> x, Operand<TFloat32> u) {
+    Operand<TInt32> shape = tf.constant(new int[] {kernelSide, kernelSide, staticSide(x, 3), out});
+    return tf.nn.conv2dBackpropFilter(x, shape, u, strides(), "SAME");
+  }
+
+  /** ∂L/∂bias [out] for u = ∂L/∂y. */
+  public static Operand<TFloat32> biasGradient(Ops tf, Operand<TFloat32> u) {
+    return tf.nn.biasAddGrad(u);
+  }
+
+  /** The kernel's input channels [from, from + count), all of them without a copy. */
+  private Operand<TFloat32> kernelChannels(Ops tf, int from, int count) {
+    if (transposed) {
+      throw new UnsupportedOperationException("a transpose's input channels are its kernel's last");
+    }
+    if (from == 0 && count == in) {
+      return kernel;
+    }
+    return tf.slice(
+        kernel, tf.constant(new int[] {0, 0, from, 0}), tf.constant(new int[] {-1, -1, count, -1}));
+  }
+
+  private List<Long> strides() {
+    return List.of(1L, (long) stride, (long) stride, 1L);
   }
 
   /**

@@ -6,6 +6,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.framework.initializers.RandomUniform;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -100,6 +101,31 @@ public final class Dense {
     }
     Operand<TFloat32> sum = products.size() == 1 ? products.get(0) : tf.math.addN(products);
     return tf.nn.biasAdd(sum, bias);
+  }
+
+  /**
+   * Backward through {@link #apply(Ops, Operand)}: with u = ∂L/∂y [batch, out], ∂L/∂x [batch, in].
+   */
+  public Operand<TFloat32> inputGradient(Ops tf, Operand<TFloat32> u) {
+    return tf.linalg.matMul(u, fullKernel(tf), MatMul.transposeB(true));
+  }
+
+  /**
+   * As {@link #inputGradient}: ∂L/∂ of each kernel block, then of the bias, in {@link
+   * #trainableVariables}' order.
+   */
+  public List<Operand<TFloat32>> gradients(Ops tf, Operand<TFloat32> x, Operand<TFloat32> u) {
+    if (blockRowsPerInput.size() != 1) {
+      throw new UnsupportedOperationException("the backward is written out for one input");
+    }
+    int[] rows = blockRowsPerInput.get(0);
+    List<Operand<TFloat32>> parts = rows.length == 1 ? List.of(x) : split(tf, x, 1, rows);
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (Operand<TFloat32> part : parts) {
+      grads.add(tf.linalg.matMul(part, u, MatMul.transposeA(true)));
+    }
+    grads.add(tf.nn.biasAddGrad(u));
+    return grads;
   }
 
   /** The kernel's variables, in row order: one, or its row blocks. */

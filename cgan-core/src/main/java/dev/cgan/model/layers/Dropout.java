@@ -23,14 +23,24 @@ public final class Dropout {
    */
   public static Operand<TFloat32> apply(
       Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> seed, long layer) {
+    Operand<TFloat32> mask = mask(tf, x, rate, seed, layer);
+    return mask == null ? x : tf.math.mul(x, mask);
+  }
+
+  /**
+   * The factor {@link #apply} multiplies {@code x} by: 0 where dropped, 1/(1−rate) where kept; null
+   * where {@link #apply} returns {@code x} itself. The same factor is the backward pass's.
+   */
+  public static Operand<TFloat32> mask(
+      Ops tf, Operand<TFloat32> x, float rate, Operand<TInt64> seed, long layer) {
     if (seed == null || rate == 0f) {
-      return x;
+      return null;
     }
     Operand<TInt64> layerSeed =
         tf.math.add(seed, tf.constant(new long[] {layer * 0x632BE59BD9B4E019L, 0}));
     Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.shape(x), layerSeed, TFloat32.class);
     Operand<TFloat32> keep =
         tf.dtypes.cast(tf.math.greaterEqual(u, tf.constant(rate)), TFloat32.class);
-    return tf.math.mul(x, tf.math.mul(keep, tf.constant(1f / (1f - rate))));
+    return tf.math.mul(keep, tf.constant(1f / (1f - rate)));
   }
 }

@@ -10,6 +10,7 @@ import org.tensorflow.types.TInt32;
 /** A label lookup table [classes, dim] initialised N(0, 1), as PyTorch's {@code nn.Embedding}. */
 public final class Embedding {
   private final Variable<TFloat32> table;
+  private final int classes;
 
   public Embedding(Ops tf, String name, int classes, int dim, long seed) {
     this(tf, name, classes, dim, seed, 1.0);
@@ -17,6 +18,7 @@ public final class Embedding {
 
   /** A table initialised N(0, stddev²). */
   public Embedding(Ops tf, String name, int classes, int dim, long seed, double stddev) {
+    this.classes = classes;
     Ops init = tf.withInitScope();
     table =
         tf.withName(name)
@@ -28,6 +30,14 @@ public final class Embedding {
   /** labels int32 [batch] → [batch, dim]. */
   public Operand<TFloat32> apply(Ops tf, Operand<TInt32> labels) {
     return tf.gather(table, labels, tf.constant(0));
+  }
+
+  /**
+   * Backward through {@link #apply}: with u = ∂L/∂rows [batch, dim], ∂L/∂table [classes, dim], each
+   * label's rows of u summed into its row.
+   */
+  public Operand<TFloat32> gradient(Ops tf, Operand<TInt32> labels, Operand<TFloat32> u) {
+    return tf.math.unsortedSegmentSum(u, labels, tf.constant(classes));
   }
 
   /**

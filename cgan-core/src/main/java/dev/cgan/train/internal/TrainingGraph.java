@@ -6,6 +6,7 @@ import dev.cgan.internal.Seeds;
 import dev.cgan.model.DiscriminatorNetwork;
 import dev.cgan.model.GeneratorNetwork;
 import dev.cgan.model.Networks;
+import dev.cgan.model.SharedBackward;
 import dev.cgan.model.Weights;
 import dev.cgan.model.layers.Preprocessing;
 import dev.cgan.model.layers.Sampling;
@@ -193,8 +194,13 @@ public final class TrainingGraph {
             tf.constant(spec.network().numClasses()));
 
     fakeImages = tf.withName("fake_images").identity(generator.apply(tf, z, fakeLabels, true));
+    Operand<TInt64> fakeDropout = key(tf, seed, DROPOUT_FAKE, step);
+    SharedBackward fakePass =
+        discriminator.applyWithSharedBackward(tf, fakeImages, fakeLabels, fakeDropout);
     Operand<TFloat32> fakeScores =
-        discriminator.apply(tf, fakeImages, fakeLabels, key(tf, seed, DROPOUT_FAKE, step));
+        fakePass != null
+            ? fakePass.scores()
+            : discriminator.apply(tf, fakeImages, fakeLabels, fakeDropout);
     Operand<TFloat32> realScores =
         discriminator.apply(tf, realImages, realLabels, key(tf, seed, DROPOUT_REAL, step));
     generatorLoss = tf.withName("g_loss").identity(Losses.generator(tf, fakeScores));
@@ -208,15 +214,37 @@ public final class TrainingGraph {
     // "Tape": each loss differentiated with respect to its own network's variables only; L_G also
     // with respect to the fake images, where G's backward pass leaves D.
     List<Variable<TFloat32>> gVars = generator.trainableVariables();
-    Output<?>[] gGradsAndFake =
-        graph.addGradients(
-            generatorLoss.asOutput(),
-            concat(outputs(gVars), new Output<?>[] {fakeImages.asOutput()}));
-    Output<?>[] gGrads = Arrays.copyOf(gGradsAndFake, gVars.size());
-    Output<?> fakeGrad = gGradsAndFake[gVars.size()];
-    Output<?>[] dGrads =
-        graph.addGradients(
-            discriminatorLoss.asOutput(), outputs(discriminator.trainableVariables()));
+    Output<?>[] gGrads;
+    Output<?> fakeGrad;
+    Output<?>[] dGrads;
+    if (fakePass == null) {
+      Output<?>[] gGradsAndFake =
+          graph.addGradients(
+              generatorLoss.asOutput(),
+              concat(outputs(gVars), new Output<?>[] {fakeImages.asOutput()}));
+      gGrads = Arrays.copyOf(gGradsAndFake, gVars.size());
+      fakeGrad = gGradsAndFake[gVars.size()];
+      dGrads =
+          graph.addGradients(
+              discriminatorLoss.asOutput(), outputs(discriminator.trainableVariables()));
+    } else {
+      // L_G and L_D's fake half share one backward pass through D (see SharedBackward); L_D's real
+      // half and G are differentiated as above, from the upstream gradients the losses give.
+      Output<?> upG = graph.addGradients(generatorLoss.asOutput(), outputs(fakeScores))[0];
+      Output<?>[] upD =
+          graph.addGradients(discriminatorLoss.asOutput(), outputs(realScores, fakeScores));
+      SharedBackward.Gradients shared = fakePass.gradients(tf, floats(upD[1]), floats(upG));
+      fakeGrad = shared.images().asOutput();
+      gGrads =
+          graph.addGradients(null, outputs(fakeImages), outputs(gVars), new Output<?>[] {fakeGrad});
+      List<Variable<TFloat32>> dVars = discriminator.trainableVariables();
+      Output<?>[] realGrads =
+          graph.addGradients(null, outputs(realScores), outputs(dVars), new Output<?>[] {upD[0]});
+      dGrads = new Output<?>[dVars.size()];
+      for (int i = 0; i < dGrads.length; i++) {
+        dGrads[i] = tf.math.add(floats(realGrads[i]), shared.variables().get(i)).asOutput();
+      }
+    }
     Adam adamG = new Adam(graph, spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f);
     Adam adamD = new Adam(graph, spec.learningRate(), spec.beta1(), spec.beta2(), 1e-8f);
 
@@ -394,6 +422,16 @@ public final class TrainingGraph {
 
   private static Output<?>[] outputs(List<Variable<TFloat32>> vars) {
     return vars.stream().map(Variable::asOutput).toArray(Output<?>[]::new);
+  }
+
+  @SafeVarargs
+  private static Output<?>[] outputs(Operand<TFloat32>... tensors) {
+    return Arrays.stream(tensors).map(Operand::asOutput).toArray(Output<?>[]::new);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> floats(Output<?> gradient) {
+    return (Output<TFloat32>) gradient;
   }
 
   /** The gradients {@code grads}, each released only once every one of {@code waitFor} exists. */
