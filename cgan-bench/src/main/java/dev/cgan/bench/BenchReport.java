@@ -77,7 +77,7 @@ public record BenchReport(
    * @param discriminatorMacs D, forward multiply-adds per image
    * @param referenceIterationMacs 3G + 8D
    * @param referenceIterationFlops 2·(3G + 8D), the factor applied to images/s
-   * @param fusedGraphMacs 3G + 7D, what the fused graph executes
+   * @param fusedGraphMacs 3G + 7D (conv: 3G + 6D), what the fused graph executes
    * @param derivation the count written out
    */
   public record Flops(

@@ -37,14 +37,18 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The fused {@code TrainingGraph} runs D forward on the fakes once and feeds both losses from
  * it, so it executes 3G + 7D; the two-step mode feeds the fakes back and runs D forward on them
- * again, 3G + 8D. Throughput is converted with the reference count in both modes, so that GFLOP/s
- * stays proportional to images/s. Biases, BatchNorm, activations, dropout, the losses and Adam are
- * linear in the layer widths and are not counted.
+ * again, 3G + 8D. The conv discriminator also shares its backward pass on the fakes between the two
+ * losses ({@link dev.cgan.model.SharedBackward}), so the fused conv graph executes 3G + 6D.
+ * Throughput is converted with the reference count in both modes, so that GFLOP/s stays
+ * proportional to images/s. Biases, BatchNorm, activations, dropout, the losses and Adam are linear
+ * in the layer widths and are not counted.
  *
  * @param generatorLayers the generator's dense layers, input to output
  * @param discriminatorLayers the discriminator's dense layers, input to output
+ * @param sharedFakeBackward whether D's backward pass on the fakes serves both losses
  */
-public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLayers) {
+public record FlopCount(
+    List<Dense> generatorLayers, List<Dense> discriminatorLayers, boolean sharedFakeBackward) {
   /**
    * Dense kernels are named {@code <network>_fc<i>_w} by {@link dev.cgan.model.layers.Dense}, or
    * {@code <network>_fc<i>_w_part_<j>} for its row blocks.
@@ -64,6 +68,11 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
     discriminatorLayers = List.copyOf(discriminatorLayers);
   }
 
+  /** Networks whose losses each run their own backward pass through D. */
+  public FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLayers) {
+    this(generatorLayers, discriminatorLayers, false);
+  }
+
   /**
    * Reads the dense layer shapes of the networks {@code config} describes, by building them into a
    * scratch graph (nothing is run), so that the count follows the model code rather than a copy of
@@ -73,7 +82,7 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
     if (config.arch() == Architecture.CONV) {
       ConvPlan plan = ConvPlan.of(config);
       return new FlopCount(
-          convLayers(plan.generatorLayers()), convLayers(plan.discriminatorLayers()));
+          convLayers(plan.generatorLayers()), convLayers(plan.discriminatorLayers()), true);
     }
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
@@ -131,9 +140,16 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
     return 3 * generatorForwardMacs() + 8 * discriminatorForwardMacs();
   }
 
-  /** 3G + 7D: what the fused graph executes, D forward on the fakes being shared. */
+  /**
+   * 3G + 7D: what the fused graph executes, D forward on the fakes being shared; 3G + 6D where D's
+   * backward pass on them is shared too.
+   */
   public long fusedGraphMacs() {
-    return 3 * generatorForwardMacs() + 7 * discriminatorForwardMacs();
+    return 3 * generatorForwardMacs() + fusedDiscriminatorPasses() * discriminatorForwardMacs();
+  }
+
+  private int fusedDiscriminatorPasses() {
+    return sharedFakeBackward ? 6 : 7;
   }
 
   /** 2·(3G + 8D): FLOP per image of the reference iteration. */
@@ -147,7 +163,7 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
         Locale.ROOT,
         "G forward = %s = %,d MAC%nD forward = %s = %,d MAC%n"
             + "reference iteration = 3G + 8D = %,d MAC = %,d FLOP per image (%.2f MFLOP)%n"
-            + "fused graph executes 3G + 7D = %,d MAC (D forward on the fakes shared)",
+            + "fused graph executes 3G + %dD = %,d MAC (D forward on the fakes shared%s)",
         terms(generatorLayers),
         generatorForwardMacs(),
         terms(discriminatorLayers),
@@ -155,7 +171,9 @@ public record FlopCount(List<Dense> generatorLayers, List<Dense> discriminatorLa
         referenceIterationMacs(),
         referenceIterationFlops(),
         referenceIterationFlops() / 1e6,
-        fusedGraphMacs());
+        fusedDiscriminatorPasses(),
+        fusedGraphMacs(),
+        sharedFakeBackward ? ", and D's backward pass on them" : "");
   }
 
   private static String terms(List<Dense> layers) {

@@ -1,6 +1,7 @@
 package dev.cgan.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cgan.model.CganConfig;
 import java.util.List;
@@ -56,6 +57,10 @@ class FlopCountTest {
     assertEquals(3 * 18 + 8 * 25, c.referenceIterationMacs());
     assertEquals(2 * (3 * 18 + 8 * 25), c.referenceIterationFlops());
     assertEquals(3 * 18 + 7 * 25, c.fusedGraphMacs());
+    FlopCount shared = new FlopCount(c.generatorLayers(), c.discriminatorLayers(), true);
+    assertEquals(3 * 18 + 8 * 25, shared.referenceIterationMacs());
+    assertEquals(3 * 18 + 6 * 25, shared.fusedGraphMacs());
+    assertTrue(shared.derivation().contains("3G + 6D = 204 MAC"), shared.derivation());
   }
 
   @Test
