@@ -42,10 +42,10 @@ class ConvOptionsTest {
   }
 
   @Test
-  void aWidthOutsideOneTo1024IsRefused() throws Exception {
-    for (String w : new String[] {"0", "-3", "1025"}) {
+  void aWidthOutsideTwoTo1024IsRefused() throws Exception {
+    for (String w : new String[] {"0", "1", "-3", "1025"}) {
       assertRefusedNew(
-          "--width must be 1 to 1024 base channels, got " + w, "--arch", "conv", "--width", w);
+          "--width must be 2 to 1024 base channels, got " + w, "--arch", "conv", "--width", w);
     }
   }
 
@@ -120,7 +120,7 @@ class ConvOptionsTest {
     assertFailure(
         CliTest.cgan("bench", "--arch", "conv", "--width", "0"),
         Main.USAGE,
-        "--width must be 1 to 1024 base channels, got 0");
+        "--width must be 2 to 1024 base channels, got 0");
   }
 
   /**

@@ -52,6 +52,13 @@ public record CganConfig(
   /** The widest conv network: G's second block alone then has 4·1024² weights per stage. */
   public static final int MAX_WIDTH = 1024;
 
+  /**
+   * The narrowest: with one base channel, G's last transposed convolution and D's input gradients
+   * would go from one channel to one, where TensorFlow 2.18's oneDNN {@code Conv2DBackpropInput}
+   * returns wrong values (docs/design.md).
+   */
+  public static final int MIN_WIDTH = 2;
+
   /** The conv networks' base channels when none are given, measured on 2-core CPUs. */
   public static final int DEFAULT_WIDTH = 32;
 
@@ -107,9 +114,9 @@ public record CganConfig(
     } else {
       require(conditioning != null, "conditioning", "must be channel or projection, got null");
       require(
-          width >= 1 && width <= MAX_WIDTH,
+          width >= MIN_WIDTH && width <= MAX_WIDTH,
           "width",
-          "must be 1 to " + MAX_WIDTH + " base channels, got " + width);
+          "must be " + MIN_WIDTH + " to " + MAX_WIDTH + " base channels, got " + width);
       ConvPlan.requireSize(imageSize);
     }
   }

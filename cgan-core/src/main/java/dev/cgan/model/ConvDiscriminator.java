@@ -33,7 +33,10 @@ import org.tensorflow.types.TInt64;
  *     table starts N(0, 1/(B·B·d_{n−1})))
  * </pre>
  *
- * Variables are named {@code D_…}; every call of {@link #apply} shares them.
+ * Variables are named {@code D_…}; every call of {@link #apply} shares them. With the label
+ * channel, the first convolution's share of it depends on the label alone and is computed once per
+ * class. The backward pass is written out ({@link #applyWithSharedBackward}), so that L_G and L_D
+ * share it.
  */
 public final class ConvDiscriminator implements DiscriminatorNetwork {
   private final ConvPlan plan;

@@ -67,7 +67,11 @@ public final class ConfigJson {
     int width =
         arch == Architecture.MLP
             ? 0
-            : m.integer("width", 1, CganConfig.MAX_WIDTH, "1 to " + CganConfig.MAX_WIDTH);
+            : m.integer(
+                "width",
+                CganConfig.MIN_WIDTH,
+                CganConfig.MAX_WIDTH,
+                CganConfig.MIN_WIDTH + " to " + CganConfig.MAX_WIDTH);
     if (arch == Architecture.MLP && m.has("width")) {
       throw m.refuse("width", "applies to the conv network only");
     }

@@ -97,6 +97,9 @@ class ConvNetworkShapesTest {
     }
     assertEquals(
         "width", assertThrows(InvalidSettingException.class, () -> config(32, 1, 0)).setting());
+    InvalidSettingException one =
+        assertThrows(InvalidSettingException.class, () -> config(32, 1, 1));
+    assertEquals("width must be 2 to 1024 base channels, got 1", one.getMessage());
     assertEquals(
         "width",
         assertThrows(InvalidSettingException.class, () -> config(32, 1, CganConfig.MAX_WIDTH + 1))
